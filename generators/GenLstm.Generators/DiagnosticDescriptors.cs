@@ -1,0 +1,53 @@
+using Microsoft.CodeAnalysis;
+
+namespace GenLstm.Generators;
+
+/// <summary>
+/// Every diagnostic the generator reports. IDs are stable; each has a page in <c>docs/diagnostics/</c> and a row in
+/// <c>AnalyzerReleases.*.md</c>.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "GenLstm";
+    private const string HelpLinkBase = "https://github.com/GenLstm/GenLstm/blob/main/docs/diagnostics/";
+
+    /// <summary>GLSTM001: the [Lstm] type is not partial.</summary>
+    public static readonly DiagnosticDescriptor TypeNotPartial = Create(
+        "GLSTM001",
+        "LSTM type must be partial",
+        "The type '{0}' must be declared 'partial' so that GenLstm can add the generated LSTM to it");
+
+    /// <summary>GLSTM002: a type containing the [Lstm] type is not partial.</summary>
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Create(
+        "GLSTM002",
+        "Containing type must be partial",
+        "The type '{0}' contains the LSTM type '{1}' and must also be declared 'partial'");
+
+    /// <summary>GLSTM003: the [Lstm] type is generic.</summary>
+    public static readonly DiagnosticDescriptor GenericType = Create(
+        "GLSTM003",
+        "LSTM type cannot be generic",
+        "The type '{0}' has type parameters; an [Lstm] type, and every type containing it, must not be generic");
+
+    /// <summary>GLSTM004: inputSize or hiddenSize out of range.</summary>
+    public static readonly DiagnosticDescriptor SizeOutOfRange = Create(
+        "GLSTM004",
+        "LSTM size out of range",
+        "'{0}' is {1}; it must be between 1 and {2}");
+
+    /// <summary>GLSTM005: the [Lstm] type is static or abstract.</summary>
+    public static readonly DiagnosticDescriptor StaticOrAbstract = Create(
+        "GLSTM005",
+        "LSTM type must be instantiable",
+        "The type '{0}' is {1}; an [Lstm] type must be a class that GenLstm can instantiate (neither static nor abstract)");
+
+    /// <summary>GLSTM006: a member of the type has a name the generator needs.</summary>
+    public static readonly DiagnosticDescriptor MemberNameConflict = Create(
+        "GLSTM006",
+        "Member name taken by the generated LSTM",
+        "The type '{0}' already declares a member named '{1}', which GenLstm generates; rename or remove it");
+
+    private static DiagnosticDescriptor Create(string id, string title, string messageFormat)
+        => new(id, title, messageFormat, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+            helpLinkUri: HelpLinkBase + id + ".md");
+}

@@ -1,0 +1,39 @@
+using GenLstm.Generators.Models;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace GenLstm.Generators;
+
+/// <summary>
+/// Turns every class marked <c>[GenLstm.Lstm]</c> into a compile-time specialized LSTM: one transform parses the
+/// declaration into an equatable <see cref="LstmSpec"/> plus diagnostics; the two are reported and emitted
+/// separately, so that a diagnostic change never invalidates the generated source and vice versa.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class LstmGenerator : IIncrementalGenerator
+{
+    /// <summary>The attribute that marks a model type.</summary>
+    public const string LstmAttributeName = "GenLstm.LstmAttribute";
+
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValuesProvider<ParseResult> results = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                LstmAttributeName,
+                predicate: static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                transform: static (attributeContext, cancellationToken) => Parser.Parse(attributeContext, cancellationToken))
+            .WithTrackingName(TrackingNames.Parse);
+
+        IncrementalValuesProvider<DiagnosticInfo> diagnostics = results
+            .SelectMany(static (result, _) => result.Diagnostics)
+            .WithTrackingName(TrackingNames.Diagnostics);
+        context.RegisterSourceOutput(diagnostics, static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
+
+        IncrementalValuesProvider<LstmSpec> specs = results
+            .Where(static result => result.Spec is not null)
+            .Select(static (result, _) => result.Spec!)
+            .WithTrackingName(TrackingNames.Specs);
+        context.RegisterSourceOutput(specs, static (output, spec) => output.AddSource(spec.HintName, Emitter.Emit(spec)));
+    }
+}

@@ -1,0 +1,23 @@
+using GenLstm.Generators.Helpers;
+
+namespace GenLstm.Generators.Models;
+
+/// <summary>
+/// Everything the emitter needs to write one model, and nothing else: plain values, so that an edit which does not
+/// change them leaves the generated source cached.
+/// </summary>
+/// <param name="HintName">The generated file's name: the type's fully qualified metadata name plus <c>.g.cs</c>.</param>
+/// <param name="Namespace">The containing namespace, empty for the global namespace.</param>
+/// <param name="Types">The model type's nesting chain, outermost first; the last entry is the model itself.</param>
+/// <param name="InputSize">I, the number of input features.</param>
+/// <param name="HiddenSize">H, the number of hidden units.</param>
+internal sealed record LstmSpec(
+    string HintName,
+    string Namespace,
+    EquatableArray<TypeDeclarationInfo> Types,
+    int InputSize,
+    int HiddenSize)
+{
+    /// <summary>The model type's own name.</summary>
+    public string TypeName => Types[Types.Count - 1].Name;
+}

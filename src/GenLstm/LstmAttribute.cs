@@ -1,0 +1,52 @@
+using System;
+
+namespace GenLstm;
+
+/// <summary>
+/// Declares that the annotated <c>partial</c> class is an LSTM whose forward pass is generated at compile time.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The GenLstm source generator adds to the class the sizes as constants, a <c>State</c> struct, <c>Step</c>
+/// (one time step), <c>Forward</c> (a whole sequence), and factories that load trained weights
+/// (<c>Load</c> for safetensors files, <c>FromPyTorch</c> for tensors in PyTorch's layout).
+/// </para>
+/// <para>
+/// Semantics are those of PyTorch's <c>torch.nn.LSTM</c> with one layer: gates i, f, g, o;
+/// i = σ(W_i x + U_i h + b_i), f = σ(…), g = tanh(…), o = σ(…); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
+/// </para>
+/// </remarks>
+/// <example>
+/// <code>
+/// [Lstm(inputSize: 5, hiddenSize: 24)]
+/// public sealed partial class MyModel { }
+///
+/// var model = MyModel.Load("my_model.safetensors");
+/// var state = new MyModel.State();
+/// model.Step(input, ref state, output);
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class LstmAttribute : Attribute
+{
+    /// <summary>The largest supported <see cref="InputSize"/>.</summary>
+    public const int MaxInputSize = 65536;
+
+    /// <summary>The largest supported <see cref="HiddenSize"/> (the state struct holds three vectors of this size).</summary>
+    public const int MaxHiddenSize = 2048;
+
+    /// <summary>Declares an LSTM with the given sizes.</summary>
+    /// <param name="inputSize">Number of features of the input vector x_t, from 1 to <see cref="MaxInputSize"/>.</param>
+    /// <param name="hiddenSize">Number of hidden units (the size of h_t and c_t), from 1 to <see cref="MaxHiddenSize"/>.</param>
+    public LstmAttribute(int inputSize, int hiddenSize)
+    {
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+    }
+
+    /// <summary>Number of features of the input vector x_t.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Number of hidden units: the size of h_t and c_t.</summary>
+    public int HiddenSize { get; }
+}

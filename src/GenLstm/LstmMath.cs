@@ -1,0 +1,97 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace GenLstm;
+
+/// <summary>
+/// The activation functions the generated kernels call: sigmoid and tanh for scalars and for every vector width,
+/// all computed by the same formula so that every code path gives (nearly) the same numbers.
+/// </summary>
+/// <remarks>
+/// <para>
+/// tanh is a rational minimax approximation, an odd polynomial of degree 13 over an even one of degree 6, on the
+/// input clamped to ±<see cref="TanhClamp"/> (beyond which float32 tanh is within 2.4e-7 of ±1). These are the
+/// coefficients Eigen publishes for its float tanh; the evaluation costs one division. The sigmoid is derived
+/// from it as σ(x) = ½ + ½·tanh(x/2), which is exact algebra, so it inherits the bound (halved) plus rounding.
+/// </para>
+/// <para>
+/// Accuracy against float64 <see cref="System.Math.Tanh"/> and 1/(1+e^-x), measured over every float in
+/// [-20, 20] by the test suite: at most <see cref="TanhMaxAbsError"/> for tanh and
+/// <see cref="SigmoidMaxAbsError"/> for the sigmoid. A NaN input gives NaN.
+/// </para>
+/// </remarks>
+public static class LstmMath
+{
+    /// <summary>The input range of the tanh approximation; inputs beyond it are clamped.</summary>
+    public const float TanhClamp = 7.99881172180175781f;
+
+    /// <summary>Documented bound on |tanh approximation − tanh| over all float inputs (checked by a test).</summary>
+    public const double TanhMaxAbsError = 3e-7;
+
+    /// <summary>Documented bound on |sigmoid approximation − sigmoid| over all float inputs (checked by a test).</summary>
+    public const double SigmoidMaxAbsError = 2e-7;
+
+    /// <summary>The logistic sigmoid 1 / (1 + e^-x).</summary>
+    public static float Sigmoid(float x) => Sigmoid<ScalarOps, float>(x);
+
+    /// <summary>The hyperbolic tangent.</summary>
+    public static float Tanh(float x) => Tanh<ScalarOps, float>(x);
+
+    /// <summary>The logistic sigmoid of each element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sigmoid(Vector128<float> x) => Sigmoid<Vector128Ops, Vector128<float>>(x);
+
+    /// <summary>The hyperbolic tangent of each element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Tanh(Vector128<float> x) => Tanh<Vector128Ops, Vector128<float>>(x);
+
+    /// <summary>The logistic sigmoid of each element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Sigmoid(Vector256<float> x) => Sigmoid<Vector256Ops, Vector256<float>>(x);
+
+    /// <summary>The hyperbolic tangent of each element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Tanh(Vector256<float> x) => Tanh<Vector256Ops, Vector256<float>>(x);
+
+    /// <summary>The logistic sigmoid of each element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Sigmoid(Vector512<float> x) => Sigmoid<Vector512Ops, Vector512<float>>(x);
+
+    /// <summary>The hyperbolic tangent of each element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Tanh(Vector512<float> x) => Tanh<Vector512Ops, Vector512<float>>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Sigmoid<TOps, TVector>(TVector x)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : struct
+    {
+        TVector half = TOps.Broadcast(0.5f);
+        return TOps.MultiplyAdd(half, Tanh<TOps, TVector>(TOps.Multiply(half, x)), half);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Tanh<TOps, TVector>(TVector x)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : struct
+    {
+        x = TOps.Clamp(x, TOps.Broadcast(-TanhClamp), TOps.Broadcast(TanhClamp));
+        TVector x2 = TOps.Multiply(x, x);
+
+        // Numerator: x · (a1 + a3 x² + … + a13 x¹²), Horner's scheme in x².
+        TVector p = TOps.MultiplyAdd(x2, TOps.Broadcast(-2.76076847742355e-16f), TOps.Broadcast(2.00018790482477e-13f));
+        p = TOps.MultiplyAdd(x2, p, TOps.Broadcast(-8.60467152213735e-11f));
+        p = TOps.MultiplyAdd(x2, p, TOps.Broadcast(5.12229709037114e-08f));
+        p = TOps.MultiplyAdd(x2, p, TOps.Broadcast(1.48572235717979e-05f));
+        p = TOps.MultiplyAdd(x2, p, TOps.Broadcast(6.37261928875436e-04f));
+        p = TOps.MultiplyAdd(x2, p, TOps.Broadcast(4.89352455891786e-03f));
+        p = TOps.Multiply(x, p);
+
+        // Denominator: b0 + b2 x² + b4 x⁴ + b6 x⁶.
+        TVector q = TOps.MultiplyAdd(x2, TOps.Broadcast(1.19825839466702e-06f), TOps.Broadcast(1.18534705686654e-04f));
+        q = TOps.MultiplyAdd(x2, q, TOps.Broadcast(2.26843463243900e-03f));
+        q = TOps.MultiplyAdd(x2, q, TOps.Broadcast(4.89352518554385e-03f));
+
+        return TOps.Divide(p, q);
+    }
+}

@@ -1,0 +1,158 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace GenLstm;
+
+/// <summary>
+/// An LSTM's weights repacked, once, into the layout the generated kernels read: gate-interleaved blocks of
+/// <see cref="BlockSize"/> hidden units, 64-byte aligned. Immutable after construction; generated model types
+/// hold one and read it from any number of threads.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The hidden size H is padded to a multiple of <see cref="BlockSize"/> (Hp). Block b covers units 8b … 8b+7 and is
+/// one contiguous segment of <see cref="BlockStride"/> floats: first the summed bias, then one row per input column
+/// k = 0 … I+H−1 (the I input features, then the H previous hidden values). Every row holds the four gates in the
+/// order i, f, g, o, each as 8 consecutive floats for the block's 8 units:
+/// </para>
+/// <code>
+/// block b: [ b_i(8) b_f(8) b_g(8) b_o(8) ] [ W_i[·,0](8) W_f[·,0](8) W_g[·,0](8) W_o[·,0](8) ] … one row per column k
+/// </code>
+/// <para>
+/// So the kernel accumulates all four gates of 8 units with one broadcast of x_k (or h_k) and four fused
+/// multiply-adds on consecutive memory, and reads the weights strictly sequentially. Padded units have zero weights
+/// and bias, which keeps their cell and hidden values at zero; they are never read as inputs nor written to outputs.
+/// </para>
+/// </remarks>
+public sealed class PackedLstmWeights
+{
+    /// <summary>Hidden units per block: one Vector256 of float.</summary>
+    public const int BlockSize = 8;
+
+    /// <summary>Gates per block, in the order i, f, g, o.</summary>
+    public const int GateCount = 4;
+
+    /// <summary>Floats in one row of a block: every gate of its 8 units.</summary>
+    public const int RowLength = BlockSize * GateCount;
+
+    private const int AlignmentInFloats = 64 / sizeof(float);
+
+    private readonly float[] _buffer;
+    private readonly int _start;
+
+    private PackedLstmWeights(int inputSize, int hiddenSize)
+    {
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+        PaddedHiddenSize = PadHiddenSize(hiddenSize);
+        BlockStride = ComputeBlockStride(inputSize, hiddenSize);
+        Length = PaddedHiddenSize / BlockSize * BlockStride;
+
+        // Pinned, so the 64-byte alignment found here holds for the object's lifetime; zeroed, so padding is zero.
+        _buffer = GC.AllocateArray<float>(Length + AlignmentInFloats, pinned: true);
+        _start = AlignmentOffset(_buffer);
+    }
+
+    /// <summary>The input size I.</summary>
+    public int InputSize { get; }
+
+    /// <summary>The hidden size H.</summary>
+    public int HiddenSize { get; }
+
+    /// <summary>H rounded up to a multiple of <see cref="BlockSize"/>.</summary>
+    public int PaddedHiddenSize { get; }
+
+    /// <summary>Floats per block: (1 + I + H) rows of <see cref="RowLength"/>.</summary>
+    public int BlockStride { get; }
+
+    /// <summary>Total packed floats.</summary>
+    public int Length { get; }
+
+    /// <summary>The packed data (read-only), starting at a 64-byte aligned address.</summary>
+    public ReadOnlySpan<float> Span => MemoryMarshal.CreateReadOnlySpan(ref Start, Length);
+
+    /// <summary>
+    /// A reference to the first packed float, for kernels that index with <see cref="Unsafe.Add{T}(ref T, nuint)"/>.
+    /// Callers must not write through it.
+    /// </summary>
+    public ref float Start => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), _start);
+
+    /// <summary>H rounded up to a multiple of <see cref="BlockSize"/>.</summary>
+    public static int PadHiddenSize(int hiddenSize) => (hiddenSize + BlockSize - 1) / BlockSize * BlockSize;
+
+    /// <summary>Floats per block for the given sizes: (1 + I + H) × <see cref="RowLength"/>.</summary>
+    public static int ComputeBlockStride(int inputSize, int hiddenSize) => (1 + inputSize + hiddenSize) * RowLength;
+
+    /// <summary>
+    /// Packs the weights of PyTorch's <c>torch.nn.LSTM</c> (one layer, one direction): gate order i, f, g, o,
+    /// row-major, the two biases summed.
+    /// </summary>
+    /// <param name="inputSize">I.</param>
+    /// <param name="hiddenSize">H.</param>
+    /// <param name="weightIh"><c>weight_ih_l0</c>, shape [4H, I].</param>
+    /// <param name="weightHh"><c>weight_hh_l0</c>, shape [4H, H].</param>
+    /// <param name="biasIh"><c>bias_ih_l0</c>, shape [4H].</param>
+    /// <param name="biasHh"><c>bias_hh_l0</c>, shape [4H].</param>
+    /// <exception cref="ArgumentException">A span has the wrong length, or holds a NaN or infinity (the message names the index).</exception>
+    public static PackedLstmWeights FromPyTorch(int inputSize, int hiddenSize,
+        ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(hiddenSize, 1);
+        int gateRows = GateCount * hiddenSize;
+        RequireTensor(weightIh, gateRows, inputSize, nameof(weightIh));
+        RequireTensor(weightHh, gateRows, hiddenSize, nameof(weightHh));
+        RequireTensor(biasIh, gateRows, 1, nameof(biasIh));
+        RequireTensor(biasHh, gateRows, 1, nameof(biasHh));
+
+        var packed = new PackedLstmWeights(inputSize, hiddenSize);
+        Span<float> target = MemoryMarshal.CreateSpan(ref packed.Start, packed.Length);
+        for (int gate = 0; gate < GateCount; gate++)
+        {
+            for (int unit = 0; unit < hiddenSize; unit++)
+            {
+                int row = gate * hiddenSize + unit;
+                // Offset of (gate, unit) within a row of its block; rows of the block follow at RowLength.
+                int slot = unit / BlockSize * packed.BlockStride + gate * BlockSize + unit % BlockSize;
+                target[slot] = biasIh[row] + biasHh[row];
+                for (int k = 0; k < inputSize; k++)
+                {
+                    target[slot + (1 + k) * RowLength] = weightIh[row * inputSize + k];
+                }
+                for (int k = 0; k < hiddenSize; k++)
+                {
+                    target[slot + (1 + inputSize + k) * RowLength] = weightHh[row * hiddenSize + k];
+                }
+            }
+        }
+        return packed;
+    }
+
+    private static void RequireTensor(ReadOnlySpan<float> values, int rows, int columns, string parameterName)
+    {
+        int expected = rows * columns;
+        if (values.Length != expected)
+        {
+            string shape = columns == 1 ? $"[{rows}]" : $"[{rows}, {columns}]";
+            throw new ArgumentException(
+                $"Expected {expected} values (shape {shape}, row-major), got {values.Length}.", parameterName);
+        }
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                string position = columns == 1 ? $"[{i}]" : $"[{i / columns}, {i % columns}]";
+                throw new ArgumentException(
+                    $"Weights must be finite; element {i} (index {position}) is {values[i]}.", parameterName);
+            }
+        }
+    }
+
+    private static unsafe int AlignmentOffset(float[] pinnedBuffer)
+    {
+        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinnedBuffer));
+        nuint misalignment = address % 64;
+        return misalignment == 0 ? 0 : (int)((64 - misalignment) / sizeof(float));
+    }
+}

@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+
+namespace GenLstm;
+
+/// <summary>
+/// The four tensors of a one-layer <c>torch.nn.LSTM</c>, found in a safetensors file by their state-dict names
+/// (<c>weight_ih_l0</c>, <c>weight_hh_l0</c>, <c>bias_ih_l0</c>, <c>bias_hh_l0</c>) and checked against the
+/// declared sizes. Generated <c>Load</c> methods use it; it is public so other loaders can reuse the checks.
+/// </summary>
+/// <remarks>
+/// The names may carry a module prefix, as in a larger model's state dict (<c>lstm.weight_ih_l0</c>,
+/// <c>rec.weight_ih_l0</c>): the prefix is found automatically when exactly one is present. Tensors that belong
+/// to an LSTM layer or direction the declaration does not have (<c>weight_ih_l1</c>, <c>…_reverse</c>,
+/// <c>weight_hr_l0</c>) are an error: loading only part of a stacked model silently is the bug this guards against.
+/// </remarks>
+public sealed partial class PyTorchLstmTensors
+{
+    private PyTorchLstmTensors(string prefix, float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh)
+    {
+        Prefix = prefix;
+        WeightIh = weightIh;
+        WeightHh = weightHh;
+        BiasIh = biasIh;
+        BiasHh = biasHh;
+    }
+
+    /// <summary>The module prefix the tensors were found under ("" for none).</summary>
+    public string Prefix { get; }
+
+    /// <summary><c>weight_ih_l0</c>, [4H, I] row-major.</summary>
+    public float[] WeightIh { get; }
+
+    /// <summary><c>weight_hh_l0</c>, [4H, H] row-major.</summary>
+    public float[] WeightHh { get; }
+
+    /// <summary><c>bias_ih_l0</c>, [4H].</summary>
+    public float[] BiasIh { get; }
+
+    /// <summary><c>bias_hh_l0</c>, [4H].</summary>
+    public float[] BiasHh { get; }
+
+    /// <summary>Finds and reads the tensors of a one-layer LSTM with the given sizes.</summary>
+    /// <param name="file">The opened file.</param>
+    /// <param name="inputSize">The declared input size I.</param>
+    /// <param name="hiddenSize">The declared hidden size H.</param>
+    /// <exception cref="WeightFormatException">
+    /// A tensor is missing, misshaped, of a non-float dtype, or belongs to a layer or direction the declaration
+    /// lacks; or several prefixes hold LSTM tensors.
+    /// </exception>
+    public static PyTorchLstmTensors Read(SafeTensorsFile file, int inputSize, int hiddenSize)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        string prefix = FindPrefix(file);
+
+        foreach (SafeTensorInfo tensor in file.Tensors)
+        {
+            Match match = LstmTensorName().Match(tensor.Name);
+            if (match.Success && match.Groups["prefix"].Value == prefix
+                && (match.Groups["layer"].Value != "0" || match.Groups["reverse"].Success || match.Groups["kind"].Value == "weight_hr"))
+            {
+                throw new WeightFormatException(file.SourceName, tensor.Name,
+                    "the file holds an LSTM layer, direction or projection that the declaration [Lstm(inputSize, hiddenSize)] does not have "
+                    + "(one layer, forward, no projection). Declare the model the file was trained as.");
+            }
+        }
+
+        int gateRows = PackedLstmWeights.GateCount * hiddenSize;
+        return new PyTorchLstmTensors(prefix,
+            ReadFinite(file, prefix + "weight_ih_l0", gateRows, inputSize),
+            ReadFinite(file, prefix + "weight_hh_l0", gateRows, hiddenSize),
+            ReadFinite(file, prefix + "bias_ih_l0", gateRows),
+            ReadFinite(file, prefix + "bias_hh_l0", gateRows));
+    }
+
+    private static float[] ReadFinite(SafeTensorsFile file, string name, params ReadOnlySpan<long> shape)
+    {
+        float[] values = file.ReadFloat32(name, shape);
+        int bad = Array.FindIndex(values, value => !float.IsFinite(value));
+        if (bad >= 0)
+        {
+            long columns = shape.Length > 1 ? shape[1] : 1;
+            string index = shape.Length > 1 ? $"[{bad / columns}, {bad % columns}]" : $"[{bad}]";
+            throw new WeightFormatException(file.SourceName, name, $"weights must be finite; element {index} is {values[bad]}.");
+        }
+        return values;
+    }
+
+    private static string FindPrefix(SafeTensorsFile file)
+    {
+        const string anchor = "weight_ih_l0";
+        List<string> prefixes = file.Tensors
+            .Where(t => t.Name.EndsWith(anchor, StringComparison.Ordinal))
+            .Select(t => t.Name[..^anchor.Length])
+            .Where(p => p.Length == 0 || p.EndsWith('.'))
+            .ToList();
+        return prefixes.Count switch
+        {
+            0 => throw new WeightFormatException(file.SourceName, anchor,
+                $"no PyTorch LSTM tensors found (looked for '{anchor}', with or without a module prefix such as 'lstm.'). "
+                + $"Present: {string.Join(", ", file.Tensors.Take(12).Select(t => $"'{t.Name}' {t.ShapeText}"))}."),
+            1 => prefixes[0],
+            _ => throw new WeightFormatException(file.SourceName, anchor,
+                $"several LSTMs are present ({string.Join(", ", prefixes.Select(p => $"'{p}{anchor}'"))}); this loader expects exactly one."),
+        };
+    }
+
+    [GeneratedRegex(@"^(?<prefix>(?:.*\.)?)(?<kind>weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l(?<layer>\d+)(?<reverse>_reverse)?$")]
+    private static partial Regex LstmTensorName();
+}

@@ -1,0 +1,75 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace GenLstm;
+
+/// <summary>
+/// The handful of element-wise operations the activation functions need, for one register width.
+/// Implemented by value types so that the JIT specializes and inlines every generic caller per width:
+/// one formula in <see cref="LstmMath"/> serves <see cref="float"/>, Vector128, Vector256 and Vector512.
+/// </summary>
+internal interface ISimdOps<TVector>
+    where TVector : struct
+{
+    static abstract TVector Broadcast(float value);
+    static abstract TVector Add(TVector left, TVector right);
+    static abstract TVector Multiply(TVector left, TVector right);
+    /// <summary>left * right + addend, fused where the hardware has FMA.</summary>
+    static abstract TVector MultiplyAdd(TVector left, TVector right, TVector addend);
+    static abstract TVector Divide(TVector left, TVector right);
+    /// <summary>Clamps to [lo, hi]; a NaN input stays NaN.</summary>
+    static abstract TVector Clamp(TVector value, TVector lo, TVector hi);
+}
+
+internal readonly struct ScalarOps : ISimdOps<float>
+{
+    public static float Broadcast(float value) => value;
+    public static float Add(float left, float right) => left + right;
+    public static float Multiply(float left, float right) => left * right;
+    // Not MathF.FusedMultiplyAdd: without FMA hardware that is a slow software emulation, and the scalar path
+    // exists precisely for machines without SIMD.
+    public static float MultiplyAdd(float left, float right, float addend) => left * right + addend;
+    public static float Divide(float left, float right) => left / right;
+    // Written with comparisons that are false for NaN, so NaN passes through.
+    public static float Clamp(float value, float lo, float hi) => value < lo ? lo : value > hi ? hi : value;
+}
+
+internal readonly struct Vector128Ops : ISimdOps<Vector128<float>>
+{
+    public static Vector128<float> Broadcast(float value) => Vector128.Create(value);
+    public static Vector128<float> Add(Vector128<float> left, Vector128<float> right) => left + right;
+    public static Vector128<float> Multiply(Vector128<float> left, Vector128<float> right) => left * right;
+    public static Vector128<float> MultiplyAdd(Vector128<float> left, Vector128<float> right, Vector128<float> addend)
+        => Vector128.MultiplyAddEstimate(left, right, addend);
+    public static Vector128<float> Divide(Vector128<float> left, Vector128<float> right) => left / right;
+    // x86 min/max return their second operand when either is NaN: with the value second, NaN propagates.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Clamp(Vector128<float> value, Vector128<float> lo, Vector128<float> hi)
+        => Vector128.MinNative(hi, Vector128.MaxNative(lo, value));
+}
+
+internal readonly struct Vector256Ops : ISimdOps<Vector256<float>>
+{
+    public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
+    public static Vector256<float> Add(Vector256<float> left, Vector256<float> right) => left + right;
+    public static Vector256<float> Multiply(Vector256<float> left, Vector256<float> right) => left * right;
+    public static Vector256<float> MultiplyAdd(Vector256<float> left, Vector256<float> right, Vector256<float> addend)
+        => Vector256.MultiplyAddEstimate(left, right, addend);
+    public static Vector256<float> Divide(Vector256<float> left, Vector256<float> right) => left / right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Clamp(Vector256<float> value, Vector256<float> lo, Vector256<float> hi)
+        => Vector256.MinNative(hi, Vector256.MaxNative(lo, value));
+}
+
+internal readonly struct Vector512Ops : ISimdOps<Vector512<float>>
+{
+    public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
+    public static Vector512<float> Add(Vector512<float> left, Vector512<float> right) => left + right;
+    public static Vector512<float> Multiply(Vector512<float> left, Vector512<float> right) => left * right;
+    public static Vector512<float> MultiplyAdd(Vector512<float> left, Vector512<float> right, Vector512<float> addend)
+        => Vector512.MultiplyAddEstimate(left, right, addend);
+    public static Vector512<float> Divide(Vector512<float> left, Vector512<float> right) => left / right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Clamp(Vector512<float> value, Vector512<float> lo, Vector512<float> hi)
+        => Vector512.MinNative(hi, Vector512.MaxNative(lo, value));
+}
