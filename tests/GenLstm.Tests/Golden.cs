@@ -7,7 +7,7 @@ namespace GenLstm.Tests;
 internal static class Golden
 {
     /// <summary>The sizes that have a golden file, as "IxH".</summary>
-    public static readonly string[] Sizes = ["1x40", "3x20", "16x32", "64x64", "37x61", "128x256"];
+    public static readonly string[] Sizes = ["1x40", "3x20", "16x32", "64x64", "37x61", "128x256", "5x24"];
 
     public static string PathOf(string size) => Path.Combine(AppContext.BaseDirectory, "Golden", $"lstm_{size}.safetensors");
 

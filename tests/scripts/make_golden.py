@@ -34,7 +34,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from safetensors_io import read_safetensors, write_safetensors  # noqa: E402
 
-SIZES = [(1, 40), (3, 20), (16, 32), (64, 64), (37, 61), (128, 256)]
+SIZES = [(1, 40), (3, 20), (16, 32), (64, 64), (37, 61), (128, 256), (5, 24)]  # 5x24: the README's example model
 T = 64
 BASE_SEED = 20240611
 SCRIPT_NAME = "tests/scripts/make_golden.py"
