@@ -47,6 +47,24 @@ internal static class DiagnosticDescriptors
         "Member name taken by the generated LSTM",
         "The type '{0}' already declares a member named '{1}', which GenLstm generates; rename or remove it");
 
+    /// <summary>GLSTM007: the [Lstm] type has the name of a generated member.</summary>
+    public static readonly DiagnosticDescriptor TypeNameTaken = Create(
+        "GLSTM007",
+        "LSTM type named like a generated member",
+        "The type is named '{0}', the name of a member GenLstm generates into it, and a member cannot have the name of its type; rename the type");
+
+    /// <summary>GLSTM008: the [Lstm] type is file-local.</summary>
+    public static readonly DiagnosticDescriptor FileLocalType = Create(
+        "GLSTM008",
+        "LSTM type cannot be file-local",
+        "The type '{0}' is file-local ('file'), so the generated file cannot extend it; declare it 'internal' or 'public' instead");
+
+    /// <summary>GLSTM009: the generated constructor cannot be added to the [Lstm] type.</summary>
+    public static readonly DiagnosticDescriptor NotConstructible = Create(
+        "GLSTM009",
+        "LSTM type must leave construction to GenLstm",
+        "GenLstm cannot construct '{0}': {1}. Models are created by the generated Load and FromPyTorch through a private constructor.");
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat)
         => new(id, title, messageFormat, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
             helpLinkUri: HelpLinkBase + id + ".md");

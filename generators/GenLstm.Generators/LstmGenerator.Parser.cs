@@ -103,16 +103,64 @@ public sealed partial class LstmGenerator
                     LocationInfo.From(declaration.Identifier.GetLocation()), type.Name, type.IsStatic ? "static" : "abstract"));
             }
 
-            foreach (string name in GeneratedNames.NonMethodMembers)
+            CheckNames(type, declaration, diagnostics);
+            CheckConstruction(type, declaration, diagnostics);
+        }
+
+        private static void CheckNames(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
+        {
+            if (GeneratedNames.IsGenerated(type.Name))
             {
-                ISymbol? taken = type.GetMembers(name).FirstOrDefault(m => m.Kind != SymbolKind.Method);
-                if (taken is not null)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNameTaken,
+                    LocationInfo.From(declaration.Identifier.GetLocation()), type.Name));
+            }
+
+            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.IsFileLocal)
                 {
-                    Location location = taken.Locations.FirstOrDefault(l => l.IsInSource) ?? declaration.Identifier.GetLocation();
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberNameConflict, LocationInfo.From(location), type.Name, name));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FileLocalType,
+                        LocationInfo.From(current.Locations.FirstOrDefault() ?? declaration.Identifier.GetLocation()), current.Name));
+                }
+            }
+
+            foreach (ISymbol member in type.GetMembers())
+            {
+                if (!member.IsImplicitlyDeclared && member is not IMethodSymbol { MethodKind: not MethodKind.Ordinary }
+                    && GeneratedNames.Clashes(member.Name, isMethod: member.Kind == SymbolKind.Method))
+                {
+                    Location location = member.Locations.FirstOrDefault(l => l.IsInSource) ?? declaration.Identifier.GetLocation();
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberNameConflict, LocationInfo.From(location), type.Name, member.Name));
                 }
             }
         }
+
+        /// <summary>The generated private constructor must be the type's only one, and able to call the base constructor.</summary>
+        private static void CheckConstruction(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
+        {
+            foreach (IMethodSymbol constructor in type.InstanceConstructors.Where(c => !c.IsImplicitlyDeclared))
+            {
+                // A primary constructor's location is the type name; an ordinary one's, its own name.
+                Location location = constructor.Locations.FirstOrDefault(l => l.IsInSource) ?? declaration.Identifier.GetLocation();
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotConstructible, LocationInfo.From(location), type.Name,
+                    IsPrimaryConstructor(constructor)
+                        ? "it has a primary constructor (a parameter list after its name); remove the parameters"
+                        : "it declares its own constructor; remove it"));
+            }
+
+            INamedTypeSymbol? baseType = type.BaseType;
+            if (baseType is not null && baseType.SpecialType != SpecialType.System_Object && !type.IsRecord
+                && !baseType.InstanceConstructors.Any(c => c.DeclaredAccessibility != Accessibility.Private
+                    && c.Parameters.All(p => p.IsOptional || p.IsParams)))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotConstructible,
+                    LocationInfo.From(declaration.Identifier.GetLocation()), type.Name,
+                    $"its base class '{baseType.Name}' has no accessible constructor without arguments"));
+            }
+        }
+
+        private static bool IsPrimaryConstructor(IMethodSymbol constructor)
+            => constructor.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is TypeDeclarationSyntax);
 
         private static void CheckSize(AttributeSyntax? attribute, int parameterIndex, int value, int maximum, List<DiagnosticInfo> diagnostics)
         {
@@ -152,7 +200,8 @@ public sealed partial class LstmGenerator
             var chain = new Stack<TypeDeclarationInfo>();
             for (TypeDeclarationSyntax? current = declaration; current is not null; current = current.Parent as TypeDeclarationSyntax)
             {
-                chain.Push(new TypeDeclarationInfo(current.Identifier.ValueText, Keyword(current)));
+                // Identifier.Text keeps a verbatim '@' (class @event), so the emitted declaration stays valid C#.
+                chain.Push(new TypeDeclarationInfo(current.Identifier.Text, Keyword(current)));
             }
             return chain;
         }
@@ -166,15 +215,21 @@ public sealed partial class LstmGenerator
             _ => "class",
         };
 
+        /// <summary>Namespace.Outer+Model, from metadata names, which carry no '@' escapes (hint names reject them).</summary>
         private static string FullyQualifiedMetadataName(INamedTypeSymbol type)
         {
-            var names = new Stack<string>();
+            var typeNames = new Stack<string>();
             for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
             {
-                names.Push(current.MetadataName);
+                typeNames.Push(current.MetadataName);
             }
-            string typePath = string.Join("+", names);
-            return type.ContainingNamespace.IsGlobalNamespace ? typePath : type.ContainingNamespace.ToDisplayString() + "." + typePath;
+            var namespaceNames = new Stack<string>();
+            for (INamespaceSymbol? ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+            {
+                namespaceNames.Push(ns.MetadataName);
+            }
+            string typePath = string.Join("+", typeNames);
+            return namespaceNames.Count == 0 ? typePath : string.Join(".", namespaceNames) + "." + typePath;
         }
     }
 }

@@ -1,0 +1,310 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace GenLstm.Generators.Tests;
+
+/// <summary>
+/// Each GLSTM diagnostic: its id, its exact location (marked <c>[|so|]</c> in the source), its message, and that
+/// nothing is generated for the invalid type; and the broken declarations that the compiler reports on its own.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    /// <summary>An invalid declaration and the diagnostics it must produce, one message per marked span, in source order.</summary>
+    private sealed record DiagnosticCase(string Id, string MarkedSource, params string[] Messages);
+
+    private static readonly IReadOnlyDictionary<string, DiagnosticCase> Cases = new Dictionary<string, DiagnosticCase>
+    {
+        ["ClassNotPartial"] = new("GLSTM001", """
+            [Lstm(5, 24)]
+            public sealed class [|Plain|] { }
+            """,
+            "The type 'Plain' must be declared 'partial' so that GenLstm can add the generated LSTM to it"),
+
+        ["RecordNotPartial"] = new("GLSTM001", """
+            [Lstm(5, 24)]
+            public sealed record [|PlainRecord|];
+            """,
+            "The type 'PlainRecord' must be declared 'partial' so that GenLstm can add the generated LSTM to it"),
+
+        ["ParentNotPartial"] = new("GLSTM002", """
+            public static class [|Outer|]
+            {
+                [Lstm(5, 24)]
+                public sealed partial class Inner { }
+            }
+            """,
+            "The type 'Outer' contains the LSTM type 'Inner' and must also be declared 'partial'"),
+
+        ["GrandparentNotPartial"] = new("GLSTM002", """
+            public class [|Outer|]
+            {
+                public partial class Middle
+                {
+                    [Lstm(5, 24)]
+                    public sealed partial class Inner { }
+                }
+            }
+            """,
+            "The type 'Outer' contains the LSTM type 'Inner' and must also be declared 'partial'"),
+
+        ["NoContainerPartial"] = new("GLSTM002", """
+            public class [|Outer|]
+            {
+                public class [|Middle|]
+                {
+                    [Lstm(5, 24)]
+                    public sealed partial class Inner { }
+                }
+            }
+            """,
+            "The type 'Outer' contains the LSTM type 'Inner' and must also be declared 'partial'",
+            "The type 'Middle' contains the LSTM type 'Inner' and must also be declared 'partial'"),
+
+        ["GenericModel"] = new("GLSTM003", """
+            [Lstm(5, 24)]
+            public sealed partial class [|Generic|]<T> { }
+            """,
+            "The type 'Generic' has type parameters; an [Lstm] type, and every type containing it, must not be generic"),
+
+        ["NestedInGenericType"] = new("GLSTM003", """
+            public partial class [|Outer|]<T>
+            {
+                [Lstm(5, 24)]
+                public sealed partial class Inner { }
+            }
+            """,
+            "The type 'Outer' has type parameters; an [Lstm] type, and every type containing it, must not be generic"),
+
+        ["InputSizeZeroPositional"] = new("GLSTM004", """
+            [Lstm([|0|], 24)]
+            public sealed partial class Model { }
+            """,
+            "'inputSize' is 0; it must be between 1 and 65536"),
+
+        ["HiddenSizeNegativeNamed"] = new("GLSTM004", """
+            [Lstm(inputSize: 5, [|hiddenSize: -1|])]
+            public sealed partial class Model { }
+            """,
+            "'hiddenSize' is -1; it must be between 1 and 2048"),
+
+        ["HiddenSizeTooLargeNamedFirst"] = new("GLSTM004", """
+            [Lstm([|hiddenSize: 2049|], inputSize: 5)]
+            public sealed partial class Model { }
+            """,
+            "'hiddenSize' is 2049; it must be between 1 and 2048"),
+
+        ["InputSizeTooLargeFromConstant"] = new("GLSTM004", """
+            internal static class Limits
+            {
+                public const int TooManyInputs = 65537;
+            }
+
+            [Lstm([|Limits.TooManyInputs|], 24)]
+            public sealed partial class Model { }
+            """,
+            "'inputSize' is 65537; it must be between 1 and 65536"),
+
+        ["BothSizesOutOfRange"] = new("GLSTM004", """
+            [Lstm([|0|], [|2049|])]
+            public sealed partial class Model { }
+            """,
+            "'inputSize' is 0; it must be between 1 and 65536",
+            "'hiddenSize' is 2049; it must be between 1 and 2048"),
+
+        ["StaticClass"] = new("GLSTM005", """
+            [Lstm(5, 24)]
+            public static partial class [|StaticModel|] { }
+            """,
+            "The type 'StaticModel' is static; an [Lstm] type must be a class that GenLstm can instantiate (neither static nor abstract)"),
+
+        ["AbstractClass"] = new("GLSTM005", """
+            [Lstm(5, 24)]
+            public abstract partial class [|AbstractModel|] { }
+            """,
+            "The type 'AbstractModel' is abstract; an [Lstm] type must be a class that GenLstm can instantiate (neither static nor abstract)"),
+
+        ["FieldNamedInputSize"] = new("GLSTM006", """
+            [Lstm(5, 24)]
+            public sealed partial class Model
+            {
+                public int [|InputSize|] = 5;
+            }
+            """,
+            "The type 'Model' already declares a member named 'InputSize', which GenLstm generates; rename or remove it"),
+
+        ["NestedTypeNamedState"] = new("GLSTM006", """
+            [Lstm(5, 24)]
+            public sealed partial class Model
+            {
+                private struct [|State|] { }
+            }
+            """,
+            "The type 'Model' already declares a member named 'State', which GenLstm generates; rename or remove it"),
+
+        // A method cannot share its name with the generated constant either (CS0102), overload or not.
+        ["MethodNamedHiddenSize"] = new("GLSTM006", """
+            [Lstm(5, 24)]
+            public sealed partial class Model
+            {
+                public int [|HiddenSize|]() => 24;
+            }
+            """,
+            "The type 'Model' already declares a member named 'HiddenSize', which GenLstm generates; rename or remove it"),
+
+        // Overloads of the public generated methods are fine; a field of such a name is not (CS0102).
+        ["FieldNamedForward"] = new("GLSTM006", """
+            [Lstm(5, 24)]
+            public sealed partial class Model
+            {
+                public int [|Forward|] = 0;
+                public void Step(int channel) { }
+            }
+            """,
+            "The type 'Model' already declares a member named 'Forward', which GenLstm generates; rename or remove it"),
+
+        ["ModelNamedState"] = new("GLSTM007", """
+            [Lstm(5, 24)]
+            public sealed partial class [|State|] { }
+            """,
+            "The type is named 'State', the name of a member GenLstm generates into it, and a member cannot have the name of its type; rename the type"),
+
+        ["FileLocalModel"] = new("GLSTM008", """
+            [Lstm(5, 24)]
+            file sealed partial class [|Model|] { }
+            """,
+            "The type 'Model' is file-local ('file'), so the generated file cannot extend it; declare it 'internal' or 'public' instead"),
+
+        ["OwnConstructor"] = new("GLSTM009", """
+            [Lstm(5, 24)]
+            public sealed partial class Model
+            {
+                public [|Model|]() { }
+            }
+            """,
+            "GenLstm cannot construct 'Model': it declares its own constructor; remove it. Models are created by the generated Load and FromPyTorch through a private constructor."),
+
+        ["PositionalRecord"] = new("GLSTM009", """
+            [Lstm(5, 24)]
+            public sealed partial record [|Model|](int Channels);
+            """,
+            "GenLstm cannot construct 'Model': it has a primary constructor (a parameter list after its name); remove the parameters. Models are created by the generated Load and FromPyTorch through a private constructor."),
+
+        ["BaseWithoutParameterlessConstructor"] = new("GLSTM009", """
+            public class Base
+            {
+                public Base(int channels) { }
+            }
+
+            [Lstm(5, 24)]
+            public sealed partial class [|Model|] : Base { }
+            """,
+            "GenLstm cannot construct 'Model': its base class 'Base' has no accessible constructor without arguments. Models are created by the generated Load and FromPyTorch through a private constructor."),
+    };
+
+    /// <summary>Declarations the compiler rejects by itself (the error it reports): the generator must stay silent.</summary>
+    private static readonly IReadOnlyDictionary<string, (string Source, string CompilerErrorId)> CompilerErrorCases =
+        new Dictionary<string, (string, string)>
+        {
+            ["MissingArgument"] = ("""
+                [Lstm(5)]
+                public sealed partial class Model { }
+                """, "CS7036"),
+
+            ["WrongArgumentType"] = ("""
+                [Lstm("a", 3)]
+                public sealed partial class Model { }
+                """, "CS1503"),
+
+            // Two declarations would give two specs with the same hint name if the generator did not skip them.
+            ["AppliedOnTwoPartialDeclarations"] = ("""
+                [Lstm(5, 24)]
+                public sealed partial class Model { }
+
+                [Lstm(5, 24)]
+                public sealed partial class Model { }
+                """, "CS0579"),
+        };
+
+    public static TheoryData<string> CasesFor(string id) => [.. Cases.Where(c => c.Value.Id == id).Select(c => c.Key)];
+
+    public static TheoryData<string> CompilerErrorCaseNames => [.. CompilerErrorCases.Keys];
+
+    [Theory]
+    [MemberData(nameof(CasesFor), "GLSTM001")]
+    public void GLSTM001_TypeNotPartial(string caseName) => AssertReported(Cases[caseName]);
+
+    [Theory]
+    [MemberData(nameof(CasesFor), "GLSTM002")]
+    public void GLSTM002_ContainingTypeNotPartial(string caseName) => AssertReported(Cases[caseName]);
+
+    [Theory]
+    [MemberData(nameof(CasesFor), "GLSTM003")]
+    public void GLSTM003_GenericType(string caseName) => AssertReported(Cases[caseName]);
+
+    [Theory]
+    [MemberData(nameof(CasesFor), "GLSTM004")]
+    public void GLSTM004_SizeOutOfRange(string caseName) => AssertReported(Cases[caseName]);
+
+    [Theory]
+    [MemberData(nameof(CasesFor), "GLSTM005")]
+    public void GLSTM005_StaticOrAbstract(string caseName) => AssertReported(Cases[caseName]);
+
+    [Theory]
+    [MemberData(nameof(CasesFor), "GLSTM006")]
+    public void GLSTM006_MemberNameConflict(string caseName) => AssertReported(Cases[caseName]);
+
+    [Theory]
+    [MemberData(nameof(CasesFor), "GLSTM007")]
+    public void GLSTM007_TypeNameTaken(string caseName) => AssertReported(Cases[caseName]);
+
+    [Theory]
+    [MemberData(nameof(CasesFor), "GLSTM008")]
+    public void GLSTM008_FileLocalType(string caseName) => AssertReported(Cases[caseName]);
+
+    [Theory]
+    [MemberData(nameof(CasesFor), "GLSTM009")]
+    public void GLSTM009_NotConstructible(string caseName) => AssertReported(Cases[caseName]);
+
+    [Theory]
+    [MemberData(nameof(CompilerErrorCaseNames))]
+    public void BrokenAttributeIsLeftToTheCompiler(string caseName)
+    {
+        (string source, string compilerErrorId) = CompilerErrorCases[caseName];
+
+        GeneratorRun run = GeneratorDriverHelper.Run(WithUsing(source));
+
+        Assert.Empty(run.Diagnostics);
+        Assert.Empty(run.Result.GeneratedSources);
+        Assert.Contains(run.OutputCompilation.GetDiagnostics(), d => d.Id == compilerErrorId && d.Severity == DiagnosticSeverity.Error);
+    }
+
+    private static void AssertReported(DiagnosticCase expected)
+    {
+        var source = MarkedSource.Parse(WithUsing(expected.MarkedSource));
+        Assert.Equal(expected.Messages.Length, source.Spans.Count);
+
+        GeneratorRun run = GeneratorDriverHelper.Run(source.Text);
+
+        Assert.Empty(run.Result.GeneratedSources);
+        Diagnostic[] reported = [.. run.Diagnostics.OrderBy(d => d.Location.SourceSpan.Start)];
+        Assert.Equal(expected.Messages.Length, reported.Length);
+        for (int i = 0; i < reported.Length; i++)
+        {
+            Diagnostic diagnostic = reported[i];
+            Assert.Equal(expected.Id, diagnostic.Id);
+            Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+            Assert.Equal(expected.Messages[i], diagnostic.GetMessage(CultureInfo.InvariantCulture));
+
+            FileLinePositionSpan location = diagnostic.Location.GetLineSpan();
+            Assert.Equal("Source0.cs", location.Path);
+            Assert.Equal(source.Spans[i], diagnostic.Location.SourceSpan);
+            Assert.Equal(source.LineSpan(source.Spans[i]), location.Span);
+        }
+    }
+
+    /// <summary>Every case starts with <c>using GenLstm;</c>; a marked span's position is counted after it.</summary>
+    private static string WithUsing(string source) => "using GenLstm;\n\n" + source;
+}

@@ -1,0 +1,127 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Xunit;
+
+namespace GenLstm.Generators.Tests;
+
+/// <summary>Valid [Lstm] declarations, by name, shared by the snapshot and the compile tests.</summary>
+internal static class ModelDeclarations
+{
+    /// <summary>The declarations whose generated source is snapshotted.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Snapshotted = new Dictionary<string, string>
+    {
+        ["MyModel_5x24"] = """
+            using GenLstm;
+
+            namespace Demo.Models;
+
+            /// <summary>The model of the README.</summary>
+            [Lstm(inputSize: 5, hiddenSize: 24)]
+            public sealed partial class MyModel { }
+            """,
+
+        ["SingleInput_1x40"] = """
+            using GenLstm;
+
+            namespace Demo.Models;
+
+            /// <summary>One input feature, five blocks.</summary>
+            [Lstm(1, 40)]
+            public sealed partial class SingleInput { }
+            """,
+
+        // H = 61 is not a multiple of 8: the last block is padded.
+        ["OddSizes_37x61"] = """
+            using GenLstm;
+
+            namespace Demo.Models;
+
+            /// <summary>Odd sizes.</summary>
+            [Lstm(37, 61)]
+            internal sealed partial class OddSizes { }
+            """,
+
+        ["NestedRecord_4x17"] = """
+            using GenLstm;
+
+            /// <summary>A container in the global namespace.</summary>
+            public static partial class Container
+            {
+                /// <summary>A nested record, sizes given by name in swapped order.</summary>
+                [Lstm(hiddenSize: 17, inputSize: 4)]
+                public sealed partial record NestedModel { }
+            }
+            """,
+    };
+
+    /// <summary>Sizes at the edges of the layout and of the attribute's limits, as (inputSize, hiddenSize).</summary>
+    public static readonly (int InputSize, int HiddenSize)[] ExtraSizes =
+    [
+        (1, 1),
+        (2, 9),
+        (128, 256),
+        (LstmAttribute.MaxInputSize, 1),
+        (1, LstmAttribute.MaxHiddenSize),
+    ];
+
+    /// <summary>Names that the generated code must spell as the user did: escaped keywords, non-ASCII letters.</summary>
+    public static readonly IReadOnlyDictionary<string, string> UnusualNames = new Dictionary<string, string>
+    {
+        ["KeywordNamespace"] = """
+            using GenLstm;
+
+            namespace Demo.@fixed;
+
+            /// <summary>A model in a namespace named after a keyword.</summary>
+            [Lstm(3, 8)]
+            public sealed partial class Model { }
+            """,
+
+        ["KeywordTypeNames"] = """
+            #pragma warning disable CS8981 // A type named after a keyword is lower-case.
+            using GenLstm;
+
+            namespace Demo;
+
+            /// <summary>A container named after a keyword.</summary>
+            public static partial class @event
+            {
+                /// <summary>A model named after a keyword.</summary>
+                [Lstm(3, 8)]
+                public sealed partial class @class { }
+            }
+            """,
+
+        ["NonAsciiNames"] = """
+            using GenLstm;
+
+            namespace Démo.Модели;
+
+            /// <summary>A model with a non-ASCII name.</summary>
+            [Lstm(3, 8)]
+            public sealed partial class Modèle { }
+            """,
+    };
+
+    /// <summary>Every declaration that must compile, by name: the snapshotted ones, one per extra size, the unusual names.</summary>
+    public static readonly IReadOnlyDictionary<string, string> All = Snapshotted
+        .Concat(ExtraSizes.Select(size => KeyValuePair.Create($"Sized_{size.InputSize}x{size.HiddenSize}", Sized(size.InputSize, size.HiddenSize))))
+        .Concat(UnusualNames)
+        .ToDictionary();
+
+    public static TheoryData<string> SnapshottedNames => [.. Snapshotted.Keys];
+
+    public static TheoryData<string> AllNames => [.. All.Keys];
+
+    /// <summary>A public model in a namespace with the given sizes.</summary>
+    public static string Sized(int inputSize, int hiddenSize) => string.Create(CultureInfo.InvariantCulture, $$"""
+        using GenLstm;
+
+        namespace Demo.Sizes;
+
+        /// <summary>A model of the given sizes.</summary>
+        [Lstm(inputSize: {{inputSize}}, hiddenSize: {{hiddenSize}})]
+        public sealed partial class SizedModel { }
+        """);
+}
