@@ -4,47 +4,61 @@ namespace GenLstm.Benchmarks;
 
 /// <summary>
 /// The baseline every figure is a ratio to: the LSTM as a C# developer writes it without GenLstm — PyTorch's tensors
-/// as <c>float[]</c>, plain loops, <see cref="MathF.Exp"/> and <see cref="MathF.Tanh"/>. Sizes known only at run time.
+/// as <c>float[]</c>, plain loops, <see cref="MathF.Exp"/> and <see cref="MathF.Tanh"/>, sizes known only at run time.
+/// Written straightforwardly but not carelessly: biases summed once, arrays in locals.
 /// </summary>
-public sealed class NaiveLstm(int inputSize, int hiddenSize, float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh)
+public sealed class NaiveLstm
 {
-    private readonly float[] _gates = new float[4 * hiddenSize];
+    private readonly int _inputSize, _hiddenSize;
+    private readonly float[] _weightIh, _weightHh, _bias, _gates, _hidden, _cell;
 
-    public float[] Hidden { get; } = new float[hiddenSize];
-    public float[] Cell { get; } = new float[hiddenSize];
+    public NaiveLstm(int inputSize, int hiddenSize, float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh)
+    {
+        (_inputSize, _hiddenSize, _weightIh, _weightHh) = (inputSize, hiddenSize, weightIh, weightHh);
+        _bias = new float[4 * hiddenSize];
+        for (int row = 0; row < _bias.Length; row++)
+        {
+            _bias[row] = biasIh[row] + biasHh[row];
+        }
+        _gates = new float[4 * hiddenSize];
+        _hidden = new float[hiddenSize];
+        _cell = new float[hiddenSize];
+    }
 
     public void Step(ReadOnlySpan<float> input, Span<float> output)
     {
-        for (int row = 0; row < 4 * hiddenSize; row++)
+        int inputSize = _inputSize, hiddenSize = _hiddenSize;
+        float[] weightIh = _weightIh, weightHh = _weightHh, gates = _gates, hidden = _hidden, cell = _cell;
+        for (int row = 0; row < gates.Length; row++)
         {
-            float sum = biasIh[row] + biasHh[row];
+            float sum = _bias[row];
             for (int k = 0; k < inputSize; k++)
             {
                 sum += weightIh[row * inputSize + k] * input[k];
             }
             for (int k = 0; k < hiddenSize; k++)
             {
-                sum += weightHh[row * hiddenSize + k] * Hidden[k];
+                sum += weightHh[row * hiddenSize + k] * hidden[k];
             }
-            _gates[row] = sum;
+            gates[row] = sum;
         }
         for (int unit = 0; unit < hiddenSize; unit++)
         {
-            float i = Sigmoid(_gates[unit]);
-            float f = Sigmoid(_gates[hiddenSize + unit]);
-            float g = MathF.Tanh(_gates[2 * hiddenSize + unit]);
-            float o = Sigmoid(_gates[3 * hiddenSize + unit]);
-            Cell[unit] = f * Cell[unit] + i * g;
-            Hidden[unit] = o * MathF.Tanh(Cell[unit]);
+            float i = Sigmoid(gates[unit]);
+            float f = Sigmoid(gates[hiddenSize + unit]);
+            float g = MathF.Tanh(gates[2 * hiddenSize + unit]);
+            float o = Sigmoid(gates[3 * hiddenSize + unit]);
+            cell[unit] = f * cell[unit] + i * g;
+            hidden[unit] = o * MathF.Tanh(cell[unit]);
         }
-        Hidden.CopyTo(output);
+        hidden.CopyTo(output);
     }
 
     public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs)
     {
-        for (int t = 0; t < inputs.Length / inputSize; t++)
+        for (int t = 0; t < inputs.Length / _inputSize; t++)
         {
-            Step(inputs.Slice(t * inputSize, inputSize), outputs.Slice(t * hiddenSize, hiddenSize));
+            Step(inputs.Slice(t * _inputSize, _inputSize), outputs.Slice(t * _hiddenSize, _hiddenSize));
         }
     }
 
