@@ -495,7 +495,7 @@ public sealed partial class LstmGenerator
         {
             foreach (var gate in Gates)
             {
-                writer.WriteLine($"var {gate.Name} = {LstmMath}.{gate.Activation}({preactivation(gate.Name)});".PadRight(0) + $" // {gate.Role}");
+                writer.WriteLine($"var {gate.Name} = {LstmMath}.{gate.Activation}({preactivation(gate.Name)}); // {gate.Role}");
             }
             writer.WriteLine($"var c = f * {cellPrevious} + i * g;");
             writer.WriteLine(storeCell);

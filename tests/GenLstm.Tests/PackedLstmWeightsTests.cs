@@ -1,0 +1,73 @@
+using System;
+using System.Linq;
+using Xunit;
+
+namespace GenLstm.Tests;
+
+/// <summary>The packing stage alone: PyTorch's tensors in, the documented gate-interleaved 8-unit-block layout out.</summary>
+public sealed class PackedLstmWeightsTests
+{
+    [Fact]
+    public void Every_weight_lands_where_the_layout_says()
+    {
+        const int inputSize = 3, hiddenSize = 11; // two blocks, the second with 5 padded units
+        // Encode each source element's identity in its value: gate, unit, column.
+        float Value(int gate, int unit, int column) => gate * 10_000 + unit * 100 + column + 1;
+        float[] weightIh = new float[4 * hiddenSize * inputSize], weightHh = new float[4 * hiddenSize * hiddenSize];
+        float[] biasIh = new float[4 * hiddenSize], biasHh = new float[4 * hiddenSize];
+        for (int gate = 0; gate < 4; gate++)
+        {
+            for (int unit = 0; unit < hiddenSize; unit++)
+            {
+                int row = gate * hiddenSize + unit;
+                for (int k = 0; k < inputSize; k++)
+                {
+                    weightIh[row * inputSize + k] = Value(gate, unit, k);
+                }
+                for (int k = 0; k < hiddenSize; k++)
+                {
+                    weightHh[row * hiddenSize + k] = Value(gate, unit, inputSize + k);
+                }
+                biasIh[row] = Value(gate, unit, -1) - 0.25f;
+                biasHh[row] = 0.25f;
+            }
+        }
+
+        var packed = PackedLstmWeights.FromPyTorch(inputSize, hiddenSize, weightIh, weightHh, biasIh, biasHh);
+
+        Assert.Equal(16, packed.PaddedHiddenSize);
+        Assert.Equal((1 + inputSize + hiddenSize) * 32, packed.BlockStride);
+        Assert.Equal(2 * packed.BlockStride, packed.Length);
+        ReadOnlySpan<float> data = packed.Span;
+        for (int unit = 0; unit < 16; unit++)
+        {
+            for (int gate = 0; gate < 4; gate++)
+            {
+                for (int row = 0; row <= inputSize + hiddenSize; row++)
+                {
+                    float actual = data[unit / 8 * packed.BlockStride + row * 32 + gate * 8 + unit % 8];
+                    float expected = unit < hiddenSize ? Value(gate, unit, row - 1) : 0f; // row 0 is the summed bias
+                    Assert.Equal(expected, actual);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(5, 24)]
+    [InlineData(37, 61)]
+    public unsafe void The_packed_data_is_64_byte_aligned(int inputSize, int hiddenSize)
+    {
+        SafeTensorsWriter.RandomLstm(inputSize, hiddenSize, seed: 12, out var w);
+
+        // Several allocations, so an aligned start is not luck of one allocation.
+        foreach (var packed in Enumerable.Range(0, 8).Select(_ => PackedLstmWeights.FromPyTorch(inputSize, hiddenSize, w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh)))
+        {
+            fixed (float* start = packed.Span)
+            {
+                Assert.Equal(0u, (nuint)start % 64);
+            }
+        }
+    }
+}
