@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using GenLstm.Generators.Helpers;
 using GenLstm.Generators.Models;
 
@@ -9,7 +10,7 @@ namespace GenLstm.Generators;
 public sealed partial class LstmGenerator
 {
     /// <summary>Writes the source of one model from its spec; a pure function of the spec.</summary>
-    internal static class Emitter
+    internal static partial class Emitter
     {
         private const string Intrinsics = "global::System.Runtime.Intrinsics";
         private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
@@ -19,7 +20,6 @@ public sealed partial class LstmGenerator
         private const string LstmMath = "global::GenLstm.LstmMath";
         private const string AggressiveOptimization =
             "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
-        private const string KernelParameters = "ref float block, ref float input, ref float hiddenPrevious, ref float hiddenNext, ref float cell";
 
         private static readonly string GeneratorVersion = typeof(LstmGenerator).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
         private static readonly string GeneratedCode = $"[global::System.CodeDom.Compiler.GeneratedCode(\"GenLstm.Generators\", \"{GeneratorVersion}\")]";
@@ -58,10 +58,7 @@ public sealed partial class LstmGenerator
                 WriteState(writer);
                 WriteFactories(writer, spec);
                 WriteStepAndForward(writer);
-                WriteDispatch(writer, plan);
-                WriteVectorTiles(writer, plan.Vector256);
-                WriteVectorTiles(writer, plan.Vector128);
-                WriteScalarBlock(writer);
+                WriteKernel(writer, plan);
             }
 
             while (openBlocks.Count > 0)
@@ -95,24 +92,17 @@ public sealed partial class LstmGenerator
                 //            (one per input feature), rows {{inputRowsEnd + 1}}..{{spec.InputSize + spec.HiddenSize}} the columns of U (one per hidden unit);
                 //            a row holds gates i, f, g, o for the block's 8 units, 8 floats each.
                 //   kernel   for each block, z = b + sum_k W[:,k] x_k + sum_k U[:,k] h_k accumulates in registers (one broadcast and
-                //            four multiply-adds per column, weights read sequentially); then the activations and the cell update
-                //            run in registers and h_t, c_t are stored. The path is chosen by IsHardwareAccelerated checks, which the
-                //            JIT folds to constants so the other paths vanish:
-                //              {{DescribePath(plan.Vector256, "x64 with AVX2 or AVX-512")}}
-                //              {{DescribePath(plan.Vector128, "ARM64 NEON, x64 without AVX")}}
+                //            one multiply-add per accumulator and column, weights read sequentially); then the activations and the
+                //            cell update run in registers and h_t, c_t are stored. Forward hoists the input product: b + W x_t for a
+                //            chunk of up to {{plan.ChunkSteps}} steps first (each weight row loaded once for several steps), then per step only U h.
+                //            The path is chosen by checks the JIT folds to constants, so the other paths vanish:
+                {{string.Join("\n", plan.Paths.Select(path => $"//              {path.TypeName}, {path.Registers}: {DescribeTiles(path)}."))}}
                 //              scalar: one unit at a time (no SIMD hardware).
                 //            The activations are GenLstm.LstmMath's (max abs error vs float64: tanh 3e-7, sigmoid 2e-7).
 
                 #nullable enable
                 """);
             writer.WriteLine();
-        }
-
-        private static string DescribePath(VectorPath path, string hardware)
-        {
-            string tiles = $"{path.FullTiles} tile(s) of {path.TileBlocks} block(s)"
-                + (path.RemainderBlocks > 0 ? $" + 1 tile of {path.RemainderBlocks}" : "");
-            return $"{path.TypeName} ({hardware}): {tiles}; {path.TileBlocks * KernelPlan.GateCount * path.PartsPerBlock} accumulators per tile.";
         }
 
         private static void WriteConstants(IndentedTextWriter writer, LstmSpec spec, KernelPlan plan)
@@ -141,6 +131,9 @@ public sealed partial class LstmGenerator
 
                 /// <summary>Floats per packed block: the bias row, I rows of W and H rows of U.</summary>
                 private const int BlockStride = {plan.BlockStride};
+
+                /// <summary>Steps whose input product Forward computes ahead, in {Format(plan.ChunkSteps * plan.BlockCount * KernelPlan.RowLength * 4 / 1024.0, "0.#")} KiB of stack at most.</summary>
+                private const int ChunkSteps = {plan.ChunkSteps};
 
                 """);
         }
@@ -292,228 +285,17 @@ public sealed partial class LstmGenerator
                 public void Forward({{ReadOnlySpan}} inputs, {{Span}} outputs, ref State state)
                 {
                     int steps = global::GenLstm.LstmArguments.RequireSequence(inputs.Length, InputSize, outputs.Length, OutputSize, nameof(inputs), nameof(outputs));
-                    ref float input = ref {{MemoryMarshal}}.GetReference(inputs);
-                    for (int t = 0; t < steps; t++)
+                    if (steps == 0)
                     {
-                        StepCore(ref {{Unsafe}}.Add(ref input, t * InputSize), ref state);
-                        state.Hidden().CopyTo(outputs.Slice(t * OutputSize, OutputSize));
+                        return;
                     }
+                    // Scratch for the input product of one chunk of steps: bounded, on the stack, nothing allocated.
+                    {{Span}} projected = stackalloc float[global::System.Math.Min(steps, ChunkSteps) * BlockCount * RowLength];
+                    ForwardCore(ref {{MemoryMarshal}}.GetReference(inputs), steps, ref {{MemoryMarshal}}.GetReference(outputs), ref state,
+                        ref {{MemoryMarshal}}.GetReference(projected));
                 }
 
                 """);
-        }
-
-        private static void WriteDispatch(IndentedTextWriter writer, KernelPlan plan)
-        {
-            writer.WriteLines($$"""
-                /// <summary>One step on validated arguments: h_t and c_t from x_t and the state's h_{t-1}, c_{t-1}.</summary>
-                {{AggressiveOptimization}}
-                private void StepCore(ref float input, ref State state)
-                {
-                    ref float weights = ref _packedWeights.Start;
-                    ref float hiddenPrevious = ref state.HiddenStart(state._current);
-                    ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
-                    ref float cell = ref state._cell[0];
-                """);
-            using (new IndentScope(writer))
-            {
-                string ifKeyword = "if";
-                foreach (VectorPath path in new[] { plan.Vector256, plan.Vector128 })
-                {
-                    using (writer.OpenBlock($"{ifKeyword} ({Intrinsics}.{path.TypeName}.IsHardwareAccelerated)"))
-                    {
-                        int fullTileBlocks = path.FullTiles * path.TileBlocks;
-                        if (path.FullTiles > 0)
-                        {
-                            using (writer.OpenBlock($"for (nuint block = 0; block < {fullTileBlocks}; block += {path.TileBlocks})"))
-                            {
-                                writer.WriteLine(TileCall($"{path.TypeName}Tile{path.TileBlocks}", "block"));
-                            }
-                        }
-                        if (path.RemainderBlocks > 0)
-                        {
-                            writer.WriteLine(TileCall($"{path.TypeName}Tile{path.RemainderBlocks}", fullTileBlocks.ToString(CultureInfo.InvariantCulture)));
-                        }
-                    }
-                    ifKeyword = "else if";
-                }
-                using (writer.OpenBlock("else"))
-                using (writer.OpenBlock("for (nuint block = 0; block < BlockCount; block++)"))
-                {
-                    writer.WriteLine(TileCall("ScalarBlock", "block"));
-                }
-                writer.WriteLine();
-                writer.WriteLine("state._current ^= 1;");
-            }
-            writer.WriteLine("}");
-            writer.WriteLine();
-        }
-
-        private static string TileCall(string method, string firstBlock)
-            => $"{method}(ref {Unsafe}.Add(ref weights, {firstBlock} * BlockStride), ref input, ref hiddenPrevious, "
-                + $"ref {Unsafe}.Add(ref hiddenNext, {firstBlock} * BlockSize), ref {Unsafe}.Add(ref cell, {firstBlock} * BlockSize));";
-
-        private static void WriteVectorTiles(IndentedTextWriter writer, VectorPath path)
-        {
-            var sizes = new SortedSet<int>();
-            if (path.FullTiles > 0)
-            {
-                sizes.Add(path.TileBlocks);
-            }
-            if (path.RemainderBlocks > 0)
-            {
-                sizes.Add(path.RemainderBlocks);
-            }
-            foreach (int blocks in sizes)
-            {
-                WriteVectorTile(writer, path, blocks);
-            }
-        }
-
-        private static void WriteVectorTile(IndentedTextWriter writer, VectorPath path, int blocks)
-        {
-            string vector = $"{Intrinsics}.{path.TypeName}";
-            int parts = path.PartsPerBlock;
-            string Accumulator(string gate, int block, int part) => $"z{gate}{block}" + (parts == 1 ? "" : part == 0 ? "_lo" : "_hi");
-            string BlockRef(int block) => $"block{block}";
-            string Offset(string gate, int part) => (Array.FindIndex(Gates, g => g.Name == gate) * KernelPlan.BlockSize + part * path.Lanes).ToString(CultureInfo.InvariantCulture);
-
-            writer.WriteLines($$"""
-                /// <summary>
-                /// {{path.TypeName}} tile of {{blocks}} block(s) ({{blocks * KernelPlan.BlockSize}} units): accumulates z for gates i, f, g, o of every unit in
-                /// {{blocks * KernelPlan.GateCount * parts}} registers, then applies the activations and the cell update.
-                /// <paramref name="block"/> is the tile's first packed block; <paramref name="hiddenNext"/> and <paramref name="cell"/> point at its first unit.
-                /// </summary>
-                {{AggressiveOptimization}}
-                private static void {{path.TypeName}}Tile{{blocks}}({{KernelParameters}})
-                """);
-            using (writer.OpenBlock(""))
-            {
-                for (int block = 0; block < blocks; block++)
-                {
-                    writer.WriteLine(block == 0 ? "ref float block0 = ref block;" : $"ref float {BlockRef(block)} = ref {Unsafe}.Add(ref block, {block} * BlockStride);");
-                }
-                writer.WriteLine();
-                writer.WriteLine("// z starts at the bias (row 0 of each block).");
-                ForEachAccumulator(blocks, parts, (gate, block, part) =>
-                    writer.WriteLine($"var {Accumulator(gate, block, part)} = {vector}.LoadUnsafe(ref {BlockRef(block)}, {Offset(gate, part)});"));
-
-                WriteColumnLoops(writer, "RowLength", source => $"var value = {vector}.Create({Unsafe}.Add(ref {source}, k));", () =>
-                    ForEachAccumulator(blocks, parts, (gate, block, part) =>
-                    {
-                        string accumulator = Accumulator(gate, block, part);
-                        writer.WriteLine($"{accumulator} = {vector}.MultiplyAddEstimate({vector}.LoadUnsafe(ref {BlockRef(block)}, row + {Offset(gate, part)}), value, {accumulator});");
-                    }));
-
-                for (int block = 0; block < blocks; block++)
-                {
-                    for (int part = 0; part < parts; part++)
-                    {
-                        int unit = block * KernelPlan.BlockSize + part * path.Lanes;
-                        writer.WriteLine();
-                        writer.WriteLine($"// Units {unit}..{unit + path.Lanes - 1} of the tile: activations, then the cell and hidden updates.");
-                        using (writer.OpenBlock(""))
-                        {
-                            WriteCellUpdate(writer,
-                                gate => Accumulator(gate, block, part),
-                                cellPrevious: $"{vector}.LoadUnsafe(ref cell, {unit})",
-                                storeCell: $"{vector}.StoreUnsafe(c, ref cell, {unit});",
-                                storeHidden: hidden => $"{vector}.StoreUnsafe({hidden}, ref hiddenNext, {unit});");
-                        }
-                    }
-                }
-            }
-            writer.WriteLine();
-        }
-
-        private static void WriteScalarBlock(IndentedTextWriter writer)
-        {
-            writer.WriteLines($$"""
-                /// <summary>
-                /// Scalar path for one block, unit by unit, summing in the same order as the vector paths (without fused
-                /// multiply-add). Padded units compute zeros and are never read.
-                /// </summary>
-                {{AggressiveOptimization}}
-                private static void ScalarBlock({{KernelParameters}})
-                {
-                    for (nuint lane = 0; lane < BlockSize; lane++)
-                    {
-                        // z starts at the bias (row 0 of the block).
-                """);
-            using (new IndentScope(writer, 2))
-            {
-                foreach (var gate in Gates)
-                {
-                    writer.WriteLine($"float z{gate.Name} = {Unsafe}.Add(ref block, lane + {Offset(gate.Name)});");
-                }
-                WriteColumnLoops(writer, "RowLength + lane", source => $"float value = {Unsafe}.Add(ref {source}, k);", () =>
-                {
-                    foreach (var gate in Gates)
-                    {
-                        writer.WriteLine($"z{gate.Name} += {Unsafe}.Add(ref block, row + {Offset(gate.Name)}) * value;");
-                    }
-                });
-                writer.WriteLine();
-                WriteCellUpdate(writer,
-                    gate => "z" + gate,
-                    cellPrevious: $"{Unsafe}.Add(ref cell, lane)",
-                    storeCell: $"{Unsafe}.Add(ref cell, lane) = c;",
-                    storeHidden: hidden => $"{Unsafe}.Add(ref hiddenNext, lane) = {hidden};");
-            }
-            writer.WriteLine("    }");
-            writer.WriteLine("}");
-
-            static string Offset(string gate) => (Array.FindIndex(Gates, g => g.Name == gate) * KernelPlan.BlockSize).ToString(CultureInfo.InvariantCulture);
-        }
-
-        /// <summary>
-        /// The two column loops every path shares: the input features x_k, then the previous hidden values h_k,
-        /// one packed row per column; <paramref name="accumulate"/> writes the body after the broadcast.
-        /// </summary>
-        private static void WriteColumnLoops(IndentedTextWriter writer, string firstRow, Func<string, string> broadcast, Action accumulate)
-        {
-            writer.WriteLine();
-            writer.WriteLine($"nuint row = {firstRow};");
-            foreach ((string comment, string count, string source) in new[]
-            {
-                ("z += W[:, k] * x_k, one row per input feature.", "InputSize", "input"),
-                ("z += U[:, k] * h_k, one row per hidden unit of the previous step.", "HiddenSize", "hiddenPrevious"),
-            })
-            {
-                writer.WriteLine($"// {comment}");
-                using (writer.OpenBlock($"for (nuint k = 0; k < {count}; k++, row += RowLength)"))
-                {
-                    writer.WriteLine(broadcast(source));
-                    accumulate();
-                }
-            }
-        }
-
-        /// <summary>The LSTM cell for one register of units: the same statements on every path (LstmMath has every width).</summary>
-        private static void WriteCellUpdate(IndentedTextWriter writer, Func<string, string> preactivation,
-            string cellPrevious, string storeCell, Func<string, string> storeHidden)
-        {
-            foreach (var gate in Gates)
-            {
-                writer.WriteLine($"var {gate.Name} = {LstmMath}.{gate.Activation}({preactivation(gate.Name)}); // {gate.Role}");
-            }
-            writer.WriteLine($"var c = f * {cellPrevious} + i * g;");
-            writer.WriteLine(storeCell);
-            writer.WriteLine(storeHidden($"o * {LstmMath}.Tanh(c)"));
-        }
-
-        private static void ForEachAccumulator(int blocks, int parts, Action<string, int, int> write)
-        {
-            for (int block = 0; block < blocks; block++)
-            {
-                for (int part = 0; part < parts; part++)
-                {
-                    foreach (var gate in Gates)
-                    {
-                        write(gate.Name, block, part);
-                    }
-                }
-            }
         }
 
         private static string Format(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);

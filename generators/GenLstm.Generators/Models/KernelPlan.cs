@@ -1,10 +1,14 @@
+using System.Collections.Generic;
+using System.Linq;
+
 namespace GenLstm.Generators.Models;
 
 /// <summary>
-/// How the emitter lays out the kernel for one spec: the padded sizes and, per vector width, how many 8-unit
-/// blocks one register tile holds. Derived from the spec alone, so it needs no caching of its own.
+/// How the emitter lays out the kernel for one spec: the padded sizes, the code paths in dispatch order (each with
+/// its hardware condition and register tiles), and the chunking of Forward's hoisted input product. Derived from the
+/// spec alone, so it needs no caching of its own.
 /// </summary>
-internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int BlockStride, VectorPath Vector256, VectorPath Vector128)
+internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int BlockStride, int ChunkSteps, IReadOnlyList<VectorPath> Paths)
 {
     /// <summary>Hidden units per block (the layout of <c>GenLstm.PackedLstmWeights</c>).</summary>
     public const int BlockSize = 8;
@@ -15,39 +19,77 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Bloc
     /// <summary>Floats per row of a block: every gate of its 8 units.</summary>
     public const int RowLength = BlockSize * GateCount;
 
-    /// <summary>
-    /// Accumulators one tile may keep in registers. x64 without AVX-512 has 16 vector registers; 8 accumulators
-    /// leave room for the broadcast input value and the loads, so no path spills inside the column loop.
-    /// </summary>
-    public const int AccumulatorBudget = 8;
+    /// <summary>Floats of stack scratch Forward may use for the hoisted input product (16 KiB).</summary>
+    public const int ProjectionScratchFloats = 4096;
+
+    /// <summary>The most steps Forward projects at once.</summary>
+    public const int MaxChunkSteps = 32;
 
     public static KernelPlan For(LstmSpec spec)
     {
         int blockCount = (spec.HiddenSize + BlockSize - 1) / BlockSize;
+        int floatsPerStep = blockCount * RowLength;
         return new KernelPlan(
             PaddedHiddenSize: blockCount * BlockSize,
             BlockCount: blockCount,
             BlockStride: (1 + spec.InputSize + spec.HiddenSize) * RowLength,
-            Vector256: VectorPath.Create("Vector256", lanes: 8, blockCount),
-            Vector128: VectorPath.Create("Vector128", lanes: 4, blockCount));
+            ChunkSteps: System.Math.Max(1, System.Math.Min(MaxChunkSteps, ProjectionScratchFloats / floatsPerStep)),
+            Paths:
+            [
+                // 32 vector registers (AVX-512 hardware; the JIT uses them for Vector256 code too). Measured on Zen 4 for
+                // 1x40 / 16x32 / 64x64 / 128x256, Step ns: budget 8 → 243 / 205 / 1394 / 17799, 12 → 218 / 207 / 1355 / 18885,
+                // 20 → 265 / 195 / 1355 / 18357; Forward: 8 → 262 / 204 / 1042 / 15336, 12 → 236 / 210 / 1009 / 15296,
+                // 20 → 302 / 203 / 997 / 17020. Past 12 the activations of a tile no longer fit beside its accumulators.
+                VectorPath.Create("Vector256", lanes: 8, blockCount, accumulatorBudget: 12,
+                    condition: "global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported", registers: "32 registers (AVX-512)"),
+                // 16 registers (AVX2 alone): 8 accumulators leave room for the broadcast value and the loads.
+                VectorPath.Create("Vector256", lanes: 8, blockCount, accumulatorBudget: 8,
+                    condition: null, registers: "16 registers (AVX2)"),
+                VectorPath.Create("Vector128", lanes: 4, blockCount, accumulatorBudget: 16,
+                    condition: "global::System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported", registers: "32 registers (ARM64 NEON)"),
+                VectorPath.Create("Vector128", lanes: 4, blockCount, accumulatorBudget: 8,
+                    condition: null, registers: "16 registers (x64 SSE)"),
+            ]);
     }
+
+    /// <summary>Every distinct tile size the paths use, per vector type, for emitting each tile method once.</summary>
+    public IEnumerable<(string TypeName, int Lanes, int Blocks)> TileMethods
+        => Paths.SelectMany(p => p.TileSizes.Select(blocks => (p.TypeName, p.Lanes, blocks))).Distinct().OrderBy(t => t.TypeName).ThenBy(t => t.blocks);
+
+    /// <summary>Every distinct projection group size (steps per call), per vector type.</summary>
+    public IEnumerable<(string TypeName, int Lanes, int Steps)> ProjectionMethods
+        => Paths.SelectMany(p => new[] { p.ProjectionSteps, 1 }.Select(steps => (p.TypeName, p.Lanes, steps))).Distinct().OrderBy(t => t.TypeName).ThenBy(t => t.Item3);
 }
 
-/// <summary>One SIMD code path: its vector type, lanes per vector, and the blocks per register tile.</summary>
+/// <summary>One SIMD code path: its vector type, when it runs, and its register tiles.</summary>
 /// <param name="TypeName">The <c>System.Runtime.Intrinsics</c> vector type.</param>
 /// <param name="Lanes">Floats per vector.</param>
-/// <param name="TileBlocks">Blocks per full tile.</param>
+/// <param name="Condition">An extra JIT-time constant condition besides <c>{TypeName}.IsHardwareAccelerated</c>, or null.</param>
+/// <param name="Registers">The register file the tiles are sized for, for comments.</param>
+/// <param name="TileBlocks">Blocks per full tile of the step kernel.</param>
 /// <param name="FullTiles">Number of full tiles.</param>
 /// <param name="RemainderBlocks">Blocks in the last, smaller tile (0 when there is none).</param>
-internal sealed record VectorPath(string TypeName, int Lanes, int TileBlocks, int FullTiles, int RemainderBlocks)
+/// <param name="ProjectionSteps">Steps per call of the input-projection kernel (all four gates of one block each).</param>
+internal sealed record VectorPath(string TypeName, int Lanes, string? Condition, string Registers,
+    int TileBlocks, int FullTiles, int RemainderBlocks, int ProjectionSteps)
 {
     /// <summary>Vectors per gate of one block: a block is 8 units wide.</summary>
     public int PartsPerBlock => KernelPlan.BlockSize / Lanes;
 
-    public static VectorPath Create(string typeName, int lanes, int blockCount)
+    /// <summary>Accumulators of one block: four gates of 8 units.</summary>
+    public int AccumulatorsPerBlock => KernelPlan.GateCount * PartsPerBlock;
+
+    /// <summary>The tile sizes in use: the full tile and the remainder.</summary>
+    public IEnumerable<int> TileSizes => new[] { FullTiles > 0 ? TileBlocks : 0, RemainderBlocks }.Where(blocks => blocks > 0);
+
+    public static VectorPath Create(string typeName, int lanes, int blockCount, int accumulatorBudget, string? condition, string registers)
     {
         int accumulatorsPerBlock = KernelPlan.GateCount * (KernelPlan.BlockSize / lanes);
-        int tileBlocks = System.Math.Max(1, System.Math.Min(blockCount, KernelPlan.AccumulatorBudget / accumulatorsPerBlock));
-        return new VectorPath(typeName, lanes, tileBlocks, blockCount / tileBlocks, blockCount % tileBlocks);
+        int perTile = System.Math.Max(1, accumulatorBudget / accumulatorsPerBlock);
+        // As few tiles as the budget allows, as even as possible: 5 blocks in budget 4 → 3 + 2, not 4 + 1.
+        int tiles = (blockCount + perTile - 1) / perTile;
+        int tileBlocks = (blockCount + tiles - 1) / tiles;
+        return new VectorPath(typeName, lanes, condition, registers, tileBlocks, blockCount / tileBlocks, blockCount % tileBlocks,
+            ProjectionSteps: perTile);
     }
 }

@@ -1,0 +1,444 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using GenLstm.Generators.Helpers;
+using GenLstm.Generators.Models;
+
+namespace GenLstm.Generators;
+
+public sealed partial class LstmGenerator
+{
+    /// <summary>The kernel half of the emitter: path dispatch, register tiles, Forward's hoisted input product.</summary>
+    internal static partial class Emitter
+    {
+        /// <summary>Where a step tile's accumulators start.</summary>
+        private enum TileSource
+        {
+            /// <summary>At the bias, then the input columns and the hidden columns: <c>Step</c>.</summary>
+            Input,
+
+            /// <summary>At a precomputed b + W x (Forward's hoisted input product), then the hidden columns only.</summary>
+            Projection,
+        }
+
+        private static void WriteKernel(IndentedTextWriter writer, KernelPlan plan)
+        {
+            WriteStepCore(writer, plan);
+            WriteForwardCore(writer, plan);
+            foreach (VectorPath path in plan.Paths)
+            {
+                WriteForwardPath(writer, path);
+            }
+            foreach ((string typeName, int lanes, int blocks) in plan.TileMethods)
+            {
+                WriteTile(writer, typeName, lanes, blocks, TileSource.Input);
+                WriteTile(writer, typeName, lanes, blocks, TileSource.Projection);
+            }
+            foreach ((string typeName, int lanes, int steps) in plan.ProjectionMethods)
+            {
+                WriteProjection(writer, typeName, lanes, steps);
+            }
+            WriteScalarBlock(writer);
+        }
+
+        private static void WriteStepCore(IndentedTextWriter writer, KernelPlan plan)
+        {
+            writer.WriteLines($$"""
+                /// <summary>One step on validated arguments: h_t and c_t from x_t and the state's h_{t-1}, c_{t-1}.</summary>
+                {{AggressiveOptimization}}
+                private void StepCore(ref float input, ref State state)
+                {
+                    ref float weights = ref _packedWeights.Start;
+                    ref float hiddenPrevious = ref state.HiddenStart(state._current);
+                    ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
+                    ref float cell = ref state._cell[0];
+                """);
+            using (new IndentScope(writer))
+            {
+                WritePathDispatch(writer, plan,
+                    path => WriteStepTiles(writer, path, TileSource.Input),
+                    () =>
+                    {
+                        using (writer.OpenBlock("for (nuint block = 0; block < BlockCount; block++)"))
+                        {
+                            writer.WriteLine(TileCall("ScalarBlock", "block", "ref input"));
+                        }
+                    });
+                writer.WriteLine();
+                writer.WriteLine("state._current ^= 1;");
+            }
+            writer.WriteLine("}");
+            writer.WriteLine();
+        }
+
+        private static void WriteForwardCore(IndentedTextWriter writer, KernelPlan plan)
+        {
+            writer.WriteLines($$"""
+                /// <summary>
+                /// A sequence on validated arguments. The vector paths hoist the input product: for a chunk of up to
+                /// {{plan.ChunkSteps}} steps they compute b + W x_t first, reading each weight row once for several steps, and then
+                /// run the recurrence, which only adds U h_{t-1}. The sums are the same, in the same order, as <see cref="StepCore"/>'s,
+                /// so the results are bit-identical to stepping.
+                /// </summary>
+                {{AggressiveOptimization}}
+                private void ForwardCore(ref float inputs, int steps, ref float outputs, ref State state, ref float projected)
+                {
+                """);
+            using (new IndentScope(writer))
+            {
+                WritePathDispatch(writer, plan,
+                    path => writer.WriteLine($"Forward{PathName(path)}(ref inputs, steps, ref outputs, ref state, ref projected);"),
+                    () =>
+                    {
+                        using (writer.OpenBlock("for (int t = 0; t < steps; t++)"))
+                        {
+                            writer.WriteLine($"StepCore(ref {Unsafe}.Add(ref inputs, t * InputSize), ref state);");
+                            writer.WriteLine(CopyHiddenToOutputs("t"));
+                        }
+                    });
+            }
+            writer.WriteLine("}");
+            writer.WriteLine();
+        }
+
+        private static void WriteForwardPath(IndentedTextWriter writer, VectorPath path)
+        {
+            int steps = path.ProjectionSteps;
+            string Project(int count) =>
+                $"{path.TypeName}Project{count}(ref blockWeights, ref {Unsafe}.Add(ref chunkInputs, step * InputSize), "
+                + $"ref {Unsafe}.Add(ref projected, ((nuint)step * BlockCount + block) * RowLength));";
+
+            writer.WriteLines($$"""
+                /// <summary>Forward on the {{path.TypeName}} path with {{path.Registers}}: see <see cref="ForwardCore"/>.</summary>
+                {{AggressiveOptimization}}
+                private void Forward{{PathName(path)}}(ref float inputs, int steps, ref float outputs, ref State state, ref float projected)
+                {
+                    ref float weights = ref _packedWeights.Start;
+                    ref float cell = ref state._cell[0];
+                    for (int chunkStart = 0; chunkStart < steps; chunkStart += ChunkSteps)
+                    {
+                        int chunkLength = global::System.Math.Min(ChunkSteps, steps - chunkStart);
+                        ref float chunkInputs = ref {{Unsafe}}.Add(ref inputs, chunkStart * InputSize);
+
+                        // 1. b + W x_t for every step of the chunk, block by block.
+                        for (nuint block = 0; block < BlockCount; block++)
+                        {
+                            ref float blockWeights = ref {{Unsafe}}.Add(ref weights, block * BlockStride);
+                            int step = 0;
+                """);
+            using (new IndentScope(writer, 3))
+            {
+                if (steps > 1)
+                {
+                    writer.WriteLine($"// {steps} steps at a time, so each weight row is loaded once for all {steps}.");
+                    using (writer.OpenBlock($"for (; step + {steps} <= chunkLength; step += {steps})"))
+                    {
+                        writer.WriteLine(Project(steps));
+                    }
+                }
+                using (writer.OpenBlock("for (; step < chunkLength; step++)"))
+                {
+                    writer.WriteLine(Project(1));
+                }
+            }
+            writer.WriteLines($$"""
+                        }
+
+                        // 2. The recurrence: each step adds U h_{t-1} to its projected b + W x_t.
+                        for (int step = 0; step < chunkLength; step++)
+                        {
+                            ref float projectedStep = ref {{Unsafe}}.Add(ref projected, (nuint)step * BlockCount * RowLength);
+                            ref float hiddenPrevious = ref state.HiddenStart(state._current);
+                            ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
+                """);
+            using (new IndentScope(writer, 3))
+            {
+                WriteStepTiles(writer, path, TileSource.Projection);
+                writer.WriteLine("state._current ^= 1;");
+                writer.WriteLine(CopyHiddenToOutputs("chunkStart + step"));
+            }
+            writer.WriteLines("""
+                        }
+                    }
+                }
+
+                """);
+        }
+
+        /// <summary>The if / else-if chain over the paths, widest registers first, then the scalar fallback.</summary>
+        private static void WritePathDispatch(IndentedTextWriter writer, KernelPlan plan, Action<VectorPath> writePath, Action writeScalar)
+        {
+            string keyword = "if";
+            foreach (VectorPath path in plan.Paths)
+            {
+                string condition = $"{Intrinsics}.{path.TypeName}.IsHardwareAccelerated" + (path.Condition is null ? "" : $" && {path.Condition}");
+                writer.WriteLine($"// {path.TypeName}, {path.Registers}: {DescribeTiles(path)}.");
+                using (writer.OpenBlock($"{keyword} ({condition})"))
+                {
+                    writePath(path);
+                }
+                keyword = "else if";
+            }
+            writer.WriteLine("// No SIMD hardware: one unit at a time.");
+            using (writer.OpenBlock("else"))
+            {
+                writeScalar();
+            }
+        }
+
+        /// <summary>The tile calls of one step: full tiles in a loop, then the smaller remainder tile.</summary>
+        private static void WriteStepTiles(IndentedTextWriter writer, VectorPath path, TileSource source)
+        {
+            string TileName(int blocks) => TileMethodName(path.TypeName, blocks, source);
+            string Source(string block) => source == TileSource.Input ? "ref input" : $"ref {Unsafe}.Add(ref projectedStep, {block} * RowLength)";
+
+            int fullTileBlocks = path.FullTiles * path.TileBlocks;
+            if (path.FullTiles == 1)
+            {
+                writer.WriteLine(TileCall(TileName(path.TileBlocks), "0", Source("0")));
+            }
+            else if (path.FullTiles > 1)
+            {
+                using (writer.OpenBlock($"for (nuint block = 0; block < {fullTileBlocks}; block += {path.TileBlocks})"))
+                {
+                    writer.WriteLine(TileCall(TileName(path.TileBlocks), "block", Source("block")));
+                }
+            }
+            if (path.RemainderBlocks > 0)
+            {
+                string block = fullTileBlocks.ToString(CultureInfo.InvariantCulture);
+                writer.WriteLine(TileCall(TileName(path.RemainderBlocks), block, Source(block)));
+            }
+        }
+
+        private static string TileCall(string method, string firstBlock, string source)
+            => $"{method}(ref {Unsafe}.Add(ref weights, {firstBlock} * BlockStride), {source}, ref hiddenPrevious, "
+                + $"ref {Unsafe}.Add(ref hiddenNext, {firstBlock} * BlockSize), ref {Unsafe}.Add(ref cell, {firstBlock} * BlockSize));";
+
+        private static string TileMethodName(string typeName, int blocks, TileSource source)
+            => source == TileSource.Input ? $"{typeName}Tile{blocks}" : $"{typeName}RecurrentTile{blocks}";
+
+        private static string PathName(VectorPath path)
+            => $"{path.TypeName}With{path.Registers.Substring(0, path.Registers.IndexOf(' '))}Registers";
+
+        private static string CopyHiddenToOutputs(string step)
+            => $"state.Hidden().CopyTo({MemoryMarshal}.CreateSpan(ref {Unsafe}.Add(ref outputs, ({step}) * OutputSize), OutputSize));";
+
+        private static string DescribeTiles(VectorPath path)
+            => $"{path.FullTiles} tile(s) of {path.TileBlocks} block(s)"
+                + (path.RemainderBlocks > 0 ? $" + 1 of {path.RemainderBlocks}" : "")
+                + $", {path.TileBlocks * path.AccumulatorsPerBlock} accumulators; input product {path.ProjectionSteps} step(s) at a time";
+
+        private static void WriteTile(IndentedTextWriter writer, string typeName, int lanes, int blocks, TileSource source)
+        {
+            string vector = $"{Intrinsics}.{typeName}";
+            int parts = KernelPlan.BlockSize / lanes;
+            string Accumulator(string gate, int block, int part) => $"z{gate}{block}" + PartSuffix(parts, part);
+            string Offset(string gate, int part) => (GateIndex(gate) * KernelPlan.BlockSize + part * lanes).ToString(CultureInfo.InvariantCulture);
+            bool fromInput = source == TileSource.Input;
+
+            writer.WriteLines($$"""
+                /// <summary>
+                /// {{typeName}} tile of {{blocks}} block(s) ({{blocks * KernelPlan.BlockSize}} units): accumulates z for gates i, f, g, o of every unit in
+                /// {{blocks * KernelPlan.GateCount * parts}} registers, {{(fromInput ? "from the bias over the input and hidden columns" : "from the projected b + W x over the hidden columns")}}, then applies the activations
+                /// and the cell update. <paramref name="block"/> is the tile's first packed block; <paramref name="hiddenNext"/> and <paramref name="cell"/> point at its first unit.
+                /// </summary>
+                {{AggressiveOptimization}}
+                private static void {{TileMethodName(typeName, blocks, source)}}(ref float block, ref float {{(fromInput ? "input" : "projected")}}, ref float hiddenPrevious, ref float hiddenNext, ref float cell)
+                """);
+            using (writer.OpenBlock(""))
+            {
+                for (int block = 0; block < blocks; block++)
+                {
+                    writer.WriteLine(block == 0 ? "ref float block0 = ref block;" : $"ref float block{block} = ref {Unsafe}.Add(ref block, {block} * BlockStride);");
+                }
+                writer.WriteLine();
+                writer.WriteLine(fromInput ? "// z starts at the bias (row 0 of each block)." : "// z starts at b + W x_t, projected for this step.");
+                ForEachAccumulator(blocks, parts, (gate, block, part) => writer.WriteLine(fromInput
+                    ? $"var {Accumulator(gate, block, part)} = {vector}.LoadUnsafe(ref block{block}, {Offset(gate, part)});"
+                    : $"var {Accumulator(gate, block, part)} = {vector}.LoadUnsafe(ref projected, {block} * RowLength + {Offset(gate, part)});"));
+
+                var columns = new List<(string, string, string)>();
+                if (fromInput)
+                {
+                    columns.Add(("z += W[:, k] * x_k, one row per input feature.", "InputSize", "input"));
+                }
+                columns.Add(("z += U[:, k] * h_k, one row per hidden unit of the previous step.", "HiddenSize", "hiddenPrevious"));
+                WriteColumnLoops(writer, fromInput ? "RowLength" : "(1 + InputSize) * RowLength", columns,
+                    sourceName => $"var value = {vector}.Create({Unsafe}.Add(ref {sourceName}, k));", () =>
+                    ForEachAccumulator(blocks, parts, (gate, block, part) =>
+                    {
+                        string accumulator = Accumulator(gate, block, part);
+                        writer.WriteLine($"{accumulator} = {vector}.MultiplyAddEstimate({vector}.LoadUnsafe(ref block{block}, row + {Offset(gate, part)}), value, {accumulator});");
+                    }));
+
+                for (int block = 0; block < blocks; block++)
+                {
+                    for (int part = 0; part < parts; part++)
+                    {
+                        int unit = block * KernelPlan.BlockSize + part * lanes;
+                        writer.WriteLine();
+                        writer.WriteLine($"// Units {unit}..{unit + lanes - 1} of the tile: activations, then the cell and hidden updates.");
+                        using (writer.OpenBlock(""))
+                        {
+                            WriteCellUpdate(writer,
+                                gate => Accumulator(gate, block, part),
+                                cellPrevious: $"{vector}.LoadUnsafe(ref cell, {unit})",
+                                storeCell: $"{vector}.StoreUnsafe(c, ref cell, {unit});",
+                                storeHidden: hidden => $"{vector}.StoreUnsafe({hidden}, ref hiddenNext, {unit});");
+                        }
+                    }
+                }
+            }
+            writer.WriteLine();
+        }
+
+        private static void WriteProjection(IndentedTextWriter writer, string typeName, int lanes, int steps)
+        {
+            string vector = $"{Intrinsics}.{typeName}";
+            int parts = KernelPlan.BlockSize / lanes;
+            string Accumulator(string gate, int step, int part) => $"z{gate}{step}" + PartSuffix(parts, part);
+            string Offset(string gate, int part) => (GateIndex(gate) * KernelPlan.BlockSize + part * lanes).ToString(CultureInfo.InvariantCulture);
+            string StepOffset(int step) => step == 0 ? "" : $"{step} * BlockCount * RowLength + ";
+
+            writer.WriteLines($$"""
+                /// <summary>
+                /// {{typeName}} input product of {{steps}} step(s) for one block: b + W x_t for gates i, f, g, o of its 8 units, in
+                /// {{steps * KernelPlan.GateCount * parts}} registers. <paramref name="inputs"/> is x of the first step (the next steps follow at InputSize);
+                /// <paramref name="projected"/> receives one row per step, BlockCount rows apart.
+                /// </summary>
+                {{AggressiveOptimization}}
+                private static void {{typeName}}Project{{steps}}(ref float block, ref float inputs, ref float projected)
+                """);
+            using (writer.OpenBlock(""))
+            {
+                writer.WriteLine("// z starts at the bias (row 0 of the block).");
+                ForEachAccumulator(steps, parts, (gate, step, part) =>
+                    writer.WriteLine($"var {Accumulator(gate, step, part)} = {vector}.LoadUnsafe(ref block, {Offset(gate, part)});"));
+                writer.WriteLine();
+                writer.WriteLine("nuint row = RowLength;");
+                writer.WriteLine("// z += W[:, k] * x_k, one row per input feature.");
+                using (writer.OpenBlock("for (nuint k = 0; k < InputSize; k++, row += RowLength)"))
+                {
+                    // One step: multiply-add straight from memory, as the step tile does. Several: load each weight once.
+                    string Weight(string gate, int part) => steps == 1
+                        ? $"{vector}.LoadUnsafe(ref block, row + {Offset(gate, part)})"
+                        : $"w{gate}{PartSuffix(parts, part)}";
+                    if (steps > 1)
+                    {
+                        ForEachAccumulator(1, parts, (gate, _, part) =>
+                            writer.WriteLine($"var {Weight(gate, part)} = {vector}.LoadUnsafe(ref block, row + {Offset(gate, part)});"));
+                    }
+                    for (int step = 0; step < steps; step++)
+                    {
+                        writer.WriteLine($"var x{step} = {vector}.Create({Unsafe}.Add(ref inputs, {(step == 0 ? "" : $"{step} * InputSize + ")}k));");
+                        ForEachAccumulator(1, parts, (gate, _, part) =>
+                        {
+                            string accumulator = Accumulator(gate, step, part);
+                            writer.WriteLine($"{accumulator} = {vector}.MultiplyAddEstimate({Weight(gate, part)}, x{step}, {accumulator});");
+                        });
+                    }
+                }
+                writer.WriteLine();
+                ForEachAccumulator(steps, parts, (gate, step, part) =>
+                    writer.WriteLine($"{vector}.StoreUnsafe({Accumulator(gate, step, part)}, ref projected, {StepOffset(step)}{Offset(gate, part)});"));
+            }
+            writer.WriteLine();
+        }
+
+        private static void WriteScalarBlock(IndentedTextWriter writer)
+        {
+            writer.WriteLines($$"""
+                /// <summary>
+                /// Scalar path for one block, unit by unit, summing in the same order as the vector paths (without fused
+                /// multiply-add). Padded units compute zeros and are never read.
+                /// </summary>
+                {{AggressiveOptimization}}
+                private static void ScalarBlock(ref float block, ref float input, ref float hiddenPrevious, ref float hiddenNext, ref float cell)
+                {
+                    for (nuint lane = 0; lane < BlockSize; lane++)
+                    {
+                        // z starts at the bias (row 0 of the block).
+                """);
+            using (new IndentScope(writer, 2))
+            {
+                foreach (var gate in Gates)
+                {
+                    writer.WriteLine($"float z{gate.Name} = {Unsafe}.Add(ref block, lane + {GateIndex(gate.Name) * KernelPlan.BlockSize});");
+                }
+                WriteColumnLoops(writer, "RowLength + lane",
+                    [
+                        ("z += W[:, k] * x_k, one row per input feature.", "InputSize", "input"),
+                        ("z += U[:, k] * h_k, one row per hidden unit of the previous step.", "HiddenSize", "hiddenPrevious"),
+                    ],
+                    sourceName => $"float value = {Unsafe}.Add(ref {sourceName}, k);", () =>
+                    {
+                        foreach (var gate in Gates)
+                        {
+                            writer.WriteLine($"z{gate.Name} += {Unsafe}.Add(ref block, row + {GateIndex(gate.Name) * KernelPlan.BlockSize}) * value;");
+                        }
+                    });
+                writer.WriteLine();
+                WriteCellUpdate(writer,
+                    gate => "z" + gate,
+                    cellPrevious: $"{Unsafe}.Add(ref cell, lane)",
+                    storeCell: $"{Unsafe}.Add(ref cell, lane) = c;",
+                    storeHidden: hidden => $"{Unsafe}.Add(ref hiddenNext, lane) = {hidden};");
+            }
+            writer.WriteLine("    }");
+            writer.WriteLine("}");
+        }
+
+        /// <summary>
+        /// The column loops every kernel shares, one packed row per column; <paramref name="accumulate"/> writes the body
+        /// after the broadcast of the column's value.
+        /// </summary>
+        private static void WriteColumnLoops(IndentedTextWriter writer, string firstRow,
+            IEnumerable<(string Comment, string Count, string Source)> columns, Func<string, string> broadcast, Action accumulate)
+        {
+            writer.WriteLine();
+            writer.WriteLine($"nuint row = {firstRow};");
+            foreach ((string comment, string count, string source) in columns)
+            {
+                writer.WriteLine($"// {comment}");
+                using (writer.OpenBlock($"for (nuint k = 0; k < {count}; k++, row += RowLength)"))
+                {
+                    writer.WriteLine(broadcast(source));
+                    accumulate();
+                }
+            }
+        }
+
+        /// <summary>The LSTM cell for one register of units: the same statements on every path (LstmMath has every width).</summary>
+        private static void WriteCellUpdate(IndentedTextWriter writer, Func<string, string> preactivation,
+            string cellPrevious, string storeCell, Func<string, string> storeHidden)
+        {
+            foreach (var gate in Gates)
+            {
+                writer.WriteLine($"var {gate.Name} = {LstmMath}.{gate.Activation}({preactivation(gate.Name)}); // {gate.Role}");
+            }
+            writer.WriteLine($"var c = f * {cellPrevious} + i * g;");
+            writer.WriteLine(storeCell);
+            writer.WriteLine(storeHidden($"o * {LstmMath}.Tanh(c)"));
+        }
+
+        /// <summary>Calls <paramref name="write"/>(gate, group, part) for every accumulator of <paramref name="groups"/> blocks or steps.</summary>
+        private static void ForEachAccumulator(int groups, int parts, Action<string, int, int> write)
+        {
+            for (int group = 0; group < groups; group++)
+            {
+                for (int part = 0; part < parts; part++)
+                {
+                    foreach (var gate in Gates)
+                    {
+                        write(gate.Name, group, part);
+                    }
+                }
+            }
+        }
+
+        private static int GateIndex(string gate) => Array.FindIndex(Gates, g => g.Name == gate);
+
+        private static string PartSuffix(int parts, int part) => parts == 1 ? "" : part == 0 ? "_lo" : "_hi";
+    }
+}
