@@ -7,18 +7,18 @@ namespace GenLstm.Generators;
 internal static class GeneratedNames
 {
     /// <summary>Public methods a user may overload with other parameters.</summary>
-    public static readonly string[] OverloadableMethods = ["Step", "Forward", "Load", "FromPyTorch", "FromSafeTensors"];
+    public static readonly string[] OverloadableMethods = ["Step", "StepBatch", "Forward", "Load", "FromPyTorch", "FromSafeTensors"];
 
     /// <summary>Every other generated member: constants, fields, the State type, private methods.</summary>
     private static readonly string[] ExclusiveMembers =
     [
         "InputSize", "HiddenSize", "OutputSize", "State",
-        "BlockSize", "RowLength", "PaddedHiddenSize", "BlockCount", "BlockStride", "_packedWeights",
-        "CompileKernel", "StepCore", "ScalarBlock",
+        "BlockSize", "RowLength", "PaddedHiddenSize", "BlockCount", "BlockStride", "ChunkSteps", "_packedWeights",
+        "CompileKernel", "StepCore", "StepBatchCore", "ForwardCore", "ScalarBlock",
     ];
 
-    /// <summary>The private tile methods are named after their vector type: Vector256Tile2, Vector128Tile1, …</summary>
-    private static readonly string[] TileMethodPrefixes = ["Vector256Tile", "Vector128Tile"];
+    /// <summary>The private kernels are named after their vector type: Vector256Tile2, Vector128Project1, ForwardVector256With…</summary>
+    private static readonly string[] TileMethodPrefixes = ["Vector256", "Vector128", "ForwardVector"];
 
     /// <summary>Whether the emitter may generate a member of this name.</summary>
     public static bool IsGenerated(string name)

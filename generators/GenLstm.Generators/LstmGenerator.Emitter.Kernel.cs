@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using GenLstm.Generators.Helpers;
 using GenLstm.Generators.Models;
 
@@ -24,6 +25,7 @@ public sealed partial class LstmGenerator
         private static void WriteKernel(IndentedTextWriter writer, KernelPlan plan)
         {
             WriteStepCore(writer, plan);
+            WriteStepBatchCore(writer, plan);
             WriteForwardCore(writer, plan);
             foreach (VectorPath path in plan.Paths)
             {
@@ -37,6 +39,10 @@ public sealed partial class LstmGenerator
             foreach ((string typeName, int lanes, int steps) in plan.ProjectionMethods)
             {
                 WriteProjection(writer, typeName, lanes, steps);
+            }
+            foreach ((string typeName, int lanes, int streams) in plan.BatchMethods)
+            {
+                WriteBatch(writer, typeName, lanes, streams);
             }
             WriteScalarBlock(writer);
         }
@@ -71,6 +77,66 @@ public sealed partial class LstmGenerator
             writer.WriteLine();
         }
 
+        private static void WriteStepBatchCore(IndentedTextWriter writer, KernelPlan plan)
+        {
+            writer.WriteLines($$"""
+                /// <summary>
+                /// StepBatch on validated arguments: groups of streams share each weight load (the group size of each path is in
+                /// the comments below); the streams left over, and paths without a batch tile, step one stream at a time. Each
+                /// stream's sums run in the same order as <see cref="StepCore"/>'s, so the results are bit-identical to stepping.
+                /// </summary>
+                {{AggressiveOptimization}}
+                private void StepBatchCore(ref float inputs, ref State states, int streams, ref float outputs)
+                {
+                    ref float weights = ref _packedWeights.Start;
+                    int stream = 0;
+                """);
+            using (new IndentScope(writer))
+            {
+                WritePathDispatch(writer, plan, path => WriteBatchGroups(writer, path),
+                    () => writer.WriteLine("// Every stream is stepped on its own below."));
+                writer.WriteLine();
+                writer.WriteLine("// The streams left over: one at a time.");
+                using (writer.OpenBlock("for (; stream < streams; stream++)"))
+                {
+                    writer.WriteLine($"ref State state = ref {Unsafe}.Add(ref states, stream);");
+                    writer.WriteLine($"StepCore(ref {Unsafe}.Add(ref inputs, stream * InputSize), ref state);");
+                    writer.WriteLine(CopyHiddenToOutputs("stream"));
+                }
+            }
+            writer.WriteLine("}");
+            writer.WriteLine();
+        }
+
+        /// <summary>One path's StepBatch loop: groups of streams, every block of the group in turn, then each stream's flip and output.</summary>
+        private static void WriteBatchGroups(IndentedTextWriter writer, VectorPath path)
+        {
+            int group = path.WeightReuse;
+            if (group == 1)
+            {
+                writer.WriteLine("// One block's gates fill the registers: no room to share weight loads between streams.");
+                return;
+            }
+            string Stream(int s) => s == 0 ? "stream" : $"stream + {s}";
+            using (writer.OpenBlock($"for (; stream + {group} <= streams; stream += {group})"))
+            {
+                foreach (int s in Range(group))
+                {
+                    writer.WriteLine($"ref State state{s} = ref {Unsafe}.Add(ref states, {Stream(s)});");
+                }
+                string arguments = string.Join(", ", Range(group).Select(s => $"ref state{s}, ref {Unsafe}.Add(ref inputs, ({Stream(s)}) * InputSize)"));
+                using (writer.OpenBlock("for (nuint block = 0; block < BlockCount; block++)"))
+                {
+                    writer.WriteLine($"{path.TypeName}Batch{group}(ref {Unsafe}.Add(ref weights, block * BlockStride), block * BlockSize, {arguments});");
+                }
+                foreach (int s in Range(group))
+                {
+                    writer.WriteLine($"state{s}._current ^= 1;");
+                    writer.WriteLine(CopyHiddenToOutputs(Stream(s), $"state{s}"));
+                }
+            }
+        }
+
         private static void WriteForwardCore(IndentedTextWriter writer, KernelPlan plan)
         {
             writer.WriteLines($$"""
@@ -103,7 +169,7 @@ public sealed partial class LstmGenerator
 
         private static void WriteForwardPath(IndentedTextWriter writer, VectorPath path)
         {
-            int steps = path.ProjectionSteps;
+            int steps = path.WeightReuse;
             string Project(int count) =>
                 $"{path.TypeName}Project{count}(ref blockWeights, ref {Unsafe}.Add(ref chunkInputs, step * InputSize), "
                 + $"ref {Unsafe}.Add(ref projected, ((nuint)step * BlockCount + block) * RowLength));";
@@ -221,13 +287,13 @@ public sealed partial class LstmGenerator
         private static string PathName(VectorPath path)
             => $"{path.TypeName}With{path.Registers.Substring(0, path.Registers.IndexOf(' '))}Registers";
 
-        private static string CopyHiddenToOutputs(string step)
-            => $"state.Hidden().CopyTo({MemoryMarshal}.CreateSpan(ref {Unsafe}.Add(ref outputs, ({step}) * OutputSize), OutputSize));";
+        private static string CopyHiddenToOutputs(string row, string state = "state")
+            => $"{state}.Hidden().CopyTo({MemoryMarshal}.CreateSpan(ref {Unsafe}.Add(ref outputs, ({row}) * OutputSize), OutputSize));";
 
         private static string DescribeTiles(VectorPath path)
             => $"{path.FullTiles} tile(s) of {path.TileBlocks} block(s)"
                 + (path.RemainderBlocks > 0 ? $" + 1 of {path.RemainderBlocks}" : "")
-                + $", {path.TileBlocks * path.AccumulatorsPerBlock} accumulators; input product {path.ProjectionSteps} step(s) at a time";
+                + $", {path.TileBlocks * path.AccumulatorsPerBlock} accumulators; input product {path.WeightReuse} step(s) and StepBatch {path.WeightReuse} stream(s) at a time";
 
         private static void WriteTile(IndentedTextWriter writer, string typeName, int lanes, int blocks, TileSource source)
         {
@@ -297,10 +363,6 @@ public sealed partial class LstmGenerator
         {
             string vector = $"{Intrinsics}.{typeName}";
             int parts = KernelPlan.BlockSize / lanes;
-            string Accumulator(string gate, int step, int part) => $"z{gate}{step}" + PartSuffix(parts, part);
-            string Offset(string gate, int part) => (GateIndex(gate) * KernelPlan.BlockSize + part * lanes).ToString(CultureInfo.InvariantCulture);
-            string StepOffset(int step) => step == 0 ? "" : $"{step} * BlockCount * RowLength + ";
-
             writer.WriteLines($$"""
                 /// <summary>
                 /// {{typeName}} input product of {{steps}} step(s) for one block: b + W x_t for gates i, f, g, o of its 8 units, in
@@ -312,39 +374,118 @@ public sealed partial class LstmGenerator
                 """);
             using (writer.OpenBlock(""))
             {
-                writer.WriteLine("// z starts at the bias (row 0 of the block).");
-                ForEachAccumulator(steps, parts, (gate, step, part) =>
-                    writer.WriteLine($"var {Accumulator(gate, step, part)} = {vector}.LoadUnsafe(ref block, {Offset(gate, part)});"));
-                writer.WriteLine();
-                writer.WriteLine("nuint row = RowLength;");
-                writer.WriteLine("// z += W[:, k] * x_k, one row per input feature.");
-                using (writer.OpenBlock("for (nuint k = 0; k < InputSize; k++, row += RowLength)"))
-                {
-                    // One step: multiply-add straight from memory, as the step tile does. Several: load each weight once.
-                    string Weight(string gate, int part) => steps == 1
-                        ? $"{vector}.LoadUnsafe(ref block, row + {Offset(gate, part)})"
-                        : $"w{gate}{PartSuffix(parts, part)}";
-                    if (steps > 1)
+                WriteSharedWeightKernel(writer, vector, lanes, steps,
+                    [("z += W[:, k] * x_k, one row per input feature.", "InputSize", step => $"{Unsafe}.Add(ref inputs, {(step == 0 ? "" : $"{step} * InputSize + ")}k)")],
+                    (step, accumulator) =>
                     {
-                        ForEachAccumulator(1, parts, (gate, _, part) =>
-                            writer.WriteLine($"var {Weight(gate, part)} = {vector}.LoadUnsafe(ref block, row + {Offset(gate, part)});"));
-                    }
-                    for (int step = 0; step < steps; step++)
-                    {
-                        writer.WriteLine($"var x{step} = {vector}.Create({Unsafe}.Add(ref inputs, {(step == 0 ? "" : $"{step} * InputSize + ")}k));");
-                        ForEachAccumulator(1, parts, (gate, _, part) =>
-                        {
-                            string accumulator = Accumulator(gate, step, part);
-                            writer.WriteLine($"{accumulator} = {vector}.MultiplyAddEstimate({Weight(gate, part)}, x{step}, {accumulator});");
-                        });
-                    }
-                }
-                writer.WriteLine();
-                ForEachAccumulator(steps, parts, (gate, step, part) =>
-                    writer.WriteLine($"{vector}.StoreUnsafe({Accumulator(gate, step, part)}, ref projected, {StepOffset(step)}{Offset(gate, part)});"));
+                        string stepOffset = step == 0 ? "" : $"{step} * BlockCount * RowLength + ";
+                        ForEachAccumulator(1, parts, (gate, _, part) => writer.WriteLine(
+                            $"{vector}.StoreUnsafe({accumulator(gate, part)}, ref projected, {stepOffset}{AccumulatorOffset(gate, part, lanes)});"));
+                    });
             }
             writer.WriteLine();
         }
+
+        private static void WriteBatch(IndentedTextWriter writer, string typeName, int lanes, int streams)
+        {
+            string vector = $"{Intrinsics}.{typeName}";
+            int parts = KernelPlan.BlockSize / lanes;
+            string parameters = string.Join(", ", Range(streams).Select(s => $"ref State state{s}, ref float input{s}"));
+            writer.WriteLines($$"""
+                /// <summary>
+                /// {{typeName}} step of {{streams}} independent streams for one block (8 units at <paramref name="unit"/>): every weight row is
+                /// loaded once for all {{streams}} streams; {{streams * KernelPlan.GateCount * parts}} accumulators, then each stream's activations and cell update.
+                /// </summary>
+                {{AggressiveOptimization}}
+                private static void {{typeName}}Batch{{streams}}(ref float block, nuint unit, {{parameters}})
+                """);
+            using (writer.OpenBlock(""))
+            {
+                foreach (int stream in Range(streams))
+                {
+                    writer.WriteLine($"ref float hiddenPrevious{stream} = ref state{stream}.HiddenStart(state{stream}._current);");
+                }
+                writer.WriteLine();
+                WriteSharedWeightKernel(writer, vector, lanes, streams,
+                    [
+                        ("z += W[:, k] * x_k, one row per input feature.", "InputSize", stream => $"{Unsafe}.Add(ref input{stream}, k)"),
+                        ("z += U[:, k] * h_k, one row per hidden unit of the previous step.", "HiddenSize", stream => $"{Unsafe}.Add(ref hiddenPrevious{stream}, k)"),
+                    ],
+                    (stream, accumulator) =>
+                    {
+                        foreach (int part in Range(parts))
+                        {
+                            string offset = part == 0 ? "unit" : $"unit + {part * lanes}";
+                            writer.WriteLine();
+                            writer.WriteLine($"// Stream {stream}{(parts == 1 ? "" : $", units {part * lanes}..{part * lanes + lanes - 1} of the block")}: activations, then the cell and hidden updates.");
+                            using (writer.OpenBlock(""))
+                            {
+                                writer.WriteLine($"ref float cell = ref state{stream}._cell[0];");
+                                writer.WriteLine($"ref float hiddenNext = ref state{stream}.HiddenStart(state{stream}._current ^ 1);");
+                                WriteCellUpdate(writer,
+                                    gate => accumulator(gate, part),
+                                    cellPrevious: $"{vector}.LoadUnsafe(ref cell, {offset})",
+                                    storeCell: $"{vector}.StoreUnsafe(c, ref cell, {offset});",
+                                    storeHidden: hidden => $"{vector}.StoreUnsafe({hidden}, ref hiddenNext, {offset});");
+                            }
+                        }
+                    });
+            }
+            writer.WriteLine();
+        }
+
+        /// <summary>
+        /// The body both the input product and StepBatch share: one block's four gates for each of <paramref name="groups"/>
+        /// steps or streams, all starting at the block's bias; each column's weight row is loaded once and multiplied by
+        /// every group's value; then <paramref name="finish"/>(group, accumulatorName(gate, part)) consumes the sums.
+        /// </summary>
+        private static void WriteSharedWeightKernel(IndentedTextWriter writer, string vector, int lanes, int groups,
+            IEnumerable<(string Comment, string Count, Func<int, string> Value)> columns, Action<int, Func<string, int, string>> finish)
+        {
+            int parts = KernelPlan.BlockSize / lanes;
+            string Accumulator(string gate, int group, int part) => $"z{gate}{group}" + PartSuffix(parts, part);
+            // One group: multiply-add straight from memory, as the step tile does. Several: load each weight once.
+            string Weight(string gate, int part) => groups == 1
+                ? $"{vector}.LoadUnsafe(ref block, row + {AccumulatorOffset(gate, part, lanes)})"
+                : $"w{gate}{PartSuffix(parts, part)}";
+
+            writer.WriteLine("// z starts at the bias (row 0 of the block).");
+            ForEachAccumulator(groups, parts, (gate, group, part) =>
+                writer.WriteLine($"var {Accumulator(gate, group, part)} = {vector}.LoadUnsafe(ref block, {AccumulatorOffset(gate, part, lanes)});"));
+            writer.WriteLine();
+            writer.WriteLine("nuint row = RowLength;");
+            foreach ((string comment, string count, Func<int, string> value) in columns)
+            {
+                writer.WriteLine($"// {comment}");
+                using (writer.OpenBlock($"for (nuint k = 0; k < {count}; k++, row += RowLength)"))
+                {
+                    if (groups > 1)
+                    {
+                        ForEachAccumulator(1, parts, (gate, _, part) =>
+                            writer.WriteLine($"var {Weight(gate, part)} = {vector}.LoadUnsafe(ref block, row + {AccumulatorOffset(gate, part, lanes)});"));
+                    }
+                    foreach (int group in Range(groups))
+                    {
+                        writer.WriteLine($"var value{group} = {vector}.Create({value(group)});");
+                        ForEachAccumulator(1, parts, (gate, _, part) =>
+                        {
+                            string accumulator = Accumulator(gate, group, part);
+                            writer.WriteLine($"{accumulator} = {vector}.MultiplyAddEstimate({Weight(gate, part)}, value{group}, {accumulator});");
+                        });
+                    }
+                }
+            }
+            writer.WriteLine();
+            foreach (int group in Range(groups))
+            {
+                finish(group, (gate, part) => Accumulator(gate, group, part));
+            }
+        }
+
+        private static string AccumulatorOffset(string gate, int part, int lanes)
+            => (GateIndex(gate) * KernelPlan.BlockSize + part * lanes).ToString(CultureInfo.InvariantCulture);
+
+        private static IEnumerable<int> Range(int count) => Enumerable.Range(0, count);
 
         private static void WriteScalarBlock(IndentedTextWriter writer)
         {

@@ -275,6 +275,23 @@ public sealed partial class LstmGenerator
                 }
 
                 /// <summary>
+                /// Runs one time step for each of N = <c>states.Length</c> independent streams (channels, voices, agents) in one call:
+                /// groups of streams share every weight load, so a step costs less per stream than <see cref="Step"/>. Gives
+                /// exactly the numbers of N calls to <see cref="Step"/>. Allocates nothing.
+                /// </summary>
+                /// <param name="inputs">x_t of every stream, stream after stream: length N × <see cref="InputSize"/>.</param>
+                /// <param name="states">The streams' states: h_{t-1} and c_{t-1} on entry, h_t and c_t on return.</param>
+                /// <param name="outputs">Receives h_t of every stream, stream after stream: length N × <see cref="OutputSize"/>.</param>
+                /// <exception cref="global::System.ArgumentException">A span's length does not fit N = <c>states.Length</c>.</exception>
+                public void StepBatch({{ReadOnlySpan}} inputs, global::System.Span<State> states, {{Span}} outputs)
+                {
+                    global::GenLstm.LstmArguments.RequireLength(inputs.Length, states.Length * InputSize, nameof(inputs));
+                    global::GenLstm.LstmArguments.RequireLength(outputs.Length, states.Length * OutputSize, nameof(outputs));
+                    StepBatchCore(ref {{MemoryMarshal}}.GetReference(inputs), ref {{MemoryMarshal}}.GetReference(states), states.Length,
+                        ref {{MemoryMarshal}}.GetReference(outputs));
+                }
+
+                /// <summary>
                 /// Runs a sequence of T steps, continuing from <paramref name="state"/> and leaving the final state in it.
                 /// Gives exactly the numbers of T calls to <see cref="Step"/>. Allocates nothing.
                 /// </summary>

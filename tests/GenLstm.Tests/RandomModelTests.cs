@@ -38,6 +38,35 @@ public sealed class RandomModelTests(ITestOutputHelper log)
         Assert.InRange(Golden.MaxAbsDifference(actual.Cell, expected.Cell), 0, 10 * Tolerance);
     }
 
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void StepBatch_gives_every_stream_bit_for_bit_the_numbers_of_Step(string size)
+    {
+        int[] dims = size.Split('x').Select(int.Parse).ToArray();
+        int inputSize = dims[0], hiddenSize = dims[1];
+        SafeTensorsFile file = SafeTensorsWriter.RandomLstm(inputSize, hiddenSize, seed: 21, out _).ToFile();
+        ModelHarness model = Harnesses.Load(size, file);
+        var random = new Random(22);
+        float[] Random(int count, float scale) => [.. Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1) * scale)];
+
+        // 1 to 7 streams cover every group size of every path (2 and 3) with and without streams left over.
+        for (int streams = 1; streams <= 7; streams++)
+        {
+            float[][] inputs = [.. Enumerable.Range(0, streams).Select(_ => Random(12 * inputSize, 2))];
+            float[][] h0 = [.. Enumerable.Range(0, streams).Select(_ => Random(hiddenSize, 0.9f))];
+            float[][] c0 = [.. Enumerable.Range(0, streams).Select(_ => Random(hiddenSize, 3))];
+
+            ModelHarness.Result[] batched = model.RunBatch(inputs, h0, c0);
+
+            for (int s = 0; s < streams; s++)
+            {
+                ModelHarness.Result alone = model.Run(inputs[s], h0[s], c0[s]);
+                Assert.Equal(alone.Outputs, batched[s].Outputs);
+                Assert.Equal(alone.Cell, batched[s].Cell);
+            }
+        }
+    }
+
     [Fact]
     public void Padded_units_stay_zero_and_never_reach_the_output()
     {

@@ -10,7 +10,7 @@ namespace GenLstm.Tests;
 public sealed class RuntimeTests
 {
     [Fact]
-    public void Step_and_Forward_allocate_nothing()
+    public void Step_Forward_and_StepBatch_allocate_nothing()
     {
         SafeTensorsWriter.RandomLstm(Lstm64x64.InputSize, Lstm64x64.HiddenSize, seed: 11, out var w);
         var model = Lstm64x64.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh);
@@ -19,8 +19,10 @@ public sealed class RuntimeTests
         var output = new float[Lstm64x64.OutputSize];
         var inputs = new float[32 * Lstm64x64.InputSize];
         var outputs = new float[32 * Lstm64x64.OutputSize];
+        var streams = new Lstm64x64.State[5];
         model.Step(input, ref state, output);
         model.Forward(inputs, outputs, ref state);
+        model.StepBatch(inputs.AsSpan(0, 5 * Lstm64x64.InputSize), streams, outputs.AsSpan(0, 5 * Lstm64x64.OutputSize));
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 20_000; i++)
@@ -31,6 +33,7 @@ public sealed class RuntimeTests
         for (int i = 0; i < 200; i++)
         {
             model.Forward(inputs, outputs, ref state);
+            model.StepBatch(inputs.AsSpan(0, 5 * Lstm64x64.InputSize), streams, outputs.AsSpan(0, 5 * Lstm64x64.OutputSize));
         }
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 

@@ -46,6 +46,20 @@ public sealed class ValidationTests
         Assert.Contains(expected, error.Message);
     }
 
+    [Theory]
+    [InlineData(3, 14, 72, "inputs", 15)]
+    [InlineData(3, 15, 71, "outputs", 72)]
+    [InlineData(0, 5, 0, "inputs", 0)]
+    public void StepBatch_rejects_lengths_that_do_not_fit_the_number_of_states(int streams, int inputLength, int outputLength, string parameter, int expected)
+    {
+        var states = new Lstm5x24.State[streams];
+
+        var error = Assert.Throws<ArgumentException>(() => Model.StepBatch(new float[inputLength], states, new float[outputLength]));
+
+        Assert.Equal(parameter, error.ParamName);
+        Assert.Contains($"Expected length {expected}", error.Message);
+    }
+
     [Fact]
     public void Forward_over_zero_steps_does_nothing()
     {

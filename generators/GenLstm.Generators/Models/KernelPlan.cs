@@ -58,7 +58,11 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Bloc
 
     /// <summary>Every distinct projection group size (steps per call), per vector type.</summary>
     public IEnumerable<(string TypeName, int Lanes, int Steps)> ProjectionMethods
-        => Paths.SelectMany(p => new[] { p.ProjectionSteps, 1 }.Select(steps => (p.TypeName, p.Lanes, steps))).Distinct().OrderBy(t => t.TypeName).ThenBy(t => t.Item3);
+        => Paths.SelectMany(p => new[] { p.WeightReuse, 1 }.Select(steps => (p.TypeName, p.Lanes, steps))).Distinct().OrderBy(t => t.TypeName).ThenBy(t => t.Item3);
+
+    /// <summary>Every distinct StepBatch group size (streams per call, at least 2), per vector type.</summary>
+    public IEnumerable<(string TypeName, int Lanes, int Streams)> BatchMethods
+        => Paths.Where(p => p.WeightReuse > 1).Select(p => (p.TypeName, p.Lanes, p.WeightReuse)).Distinct().OrderBy(t => t.TypeName).ThenBy(t => t.WeightReuse);
 }
 
 /// <summary>One SIMD code path: its vector type, when it runs, and its register tiles.</summary>
@@ -69,9 +73,12 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Bloc
 /// <param name="TileBlocks">Blocks per full tile of the step kernel.</param>
 /// <param name="FullTiles">Number of full tiles.</param>
 /// <param name="RemainderBlocks">Blocks in the last, smaller tile (0 when there is none).</param>
-/// <param name="ProjectionSteps">Steps per call of the input-projection kernel (all four gates of one block each).</param>
+/// <param name="WeightReuse">
+/// How many steps (Forward's input product) or streams (StepBatch) share each weight load: one block's four gates
+/// for each of them fill the accumulator budget.
+/// </param>
 internal sealed record VectorPath(string TypeName, int Lanes, string? Condition, string Registers,
-    int TileBlocks, int FullTiles, int RemainderBlocks, int ProjectionSteps)
+    int TileBlocks, int FullTiles, int RemainderBlocks, int WeightReuse)
 {
     /// <summary>Vectors per gate of one block: a block is 8 units wide.</summary>
     public int PartsPerBlock => KernelPlan.BlockSize / Lanes;
@@ -90,6 +97,6 @@ internal sealed record VectorPath(string TypeName, int Lanes, string? Condition,
         int tiles = (blockCount + perTile - 1) / perTile;
         int tileBlocks = (blockCount + tiles - 1) / tiles;
         return new VectorPath(typeName, lanes, condition, registers, tileBlocks, blockCount / tileBlocks, blockCount % tileBlocks,
-            ProjectionSteps: perTile);
+            WeightReuse: perTile);
     }
 }
