@@ -1,40 +1,118 @@
 using System;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace GenLstm.Benchmarks;
 
+// StepBenchmarks' sizes.
 [Lstm(inputSize: 1, hiddenSize: 40)] public sealed partial class Lstm1x40 { }
 [Lstm(inputSize: 16, hiddenSize: 32)] public sealed partial class Lstm16x32 { }
 [Lstm(inputSize: 64, hiddenSize: 64)] public sealed partial class Lstm64x64 { }
 [Lstm(inputSize: 128, hiddenSize: 256)] public sealed partial class Lstm128x256 { }
 
-/// <summary>A generated model behind plain delegates, so one benchmark class measures every size.</summary>
-public sealed class GeneratedRunner(Action<float[], float[]> step, Action<float[], float[]> forward)
+// SquareSweepBenchmarks' sizes (and 64x64 above).
+[Lstm(inputSize: 4, hiddenSize: 4)] public sealed partial class Lstm4x4 { }
+[Lstm(inputSize: 8, hiddenSize: 8)] public sealed partial class Lstm8x8 { }
+[Lstm(inputSize: 16, hiddenSize: 16)] public sealed partial class Lstm16x16 { }
+[Lstm(inputSize: 32, hiddenSize: 32)] public sealed partial class Lstm32x32 { }
+
+/// <summary>
+/// A generated model behind <see cref="ILstm"/>, so one benchmark class measures every size. Each generated type has
+/// its own <c>State</c> and no common interface: the runner binds the model's <c>Step</c> and <c>Forward</c> as
+/// delegates once and keeps the state. Adding a size is one line in <see cref="FromPyTorch"/> and one <c>Of</c>.
+/// </summary>
+public abstract class GeneratedRunner : ILstm
 {
-    public void Step(float[] input, float[] output) => step(input, output);
+    public delegate void StepFunction<TState>(ReadOnlySpan<float> input, ref TState state, Span<float> output);
 
-    public void Forward(float[] inputs, float[] outputs) => forward(inputs, outputs);
+    public delegate void ForwardFunction<TState>(ReadOnlySpan<float> inputs, Span<float> outputs, ref TState state);
 
-    /// <summary>Builds the runner for a size "IxH" from PyTorch tensors.</summary>
-    public static GeneratedRunner Create(string size, float[] wih, float[] whh, float[] bih, float[] bhh) => size switch
+    public delegate void BatchFunction<TState>(ReadOnlySpan<float> inputs, Span<TState> states, Span<float> outputs);
+
+    /// <summary>The most streams <see cref="StepEach"/> and <see cref="StepBatch"/> serve.</summary>
+    public const int MaxStreams = 16;
+
+    /// <summary>
+    /// Builds the generated model of a size "IxH" with its <c>FromPyTorch</c> (what <c>FromSafeTensors</c> calls after
+    /// reading the same tensors).
+    /// </summary>
+    public static GeneratedRunner FromPyTorch(string size, PyTorchLstmTensors w) => size switch
     {
-        "1x40" => Of(Lstm1x40.FromPyTorch(wih, whh, bih, bhh), new Box<Lstm1x40.State>(),
-            static (m, box, x, y) => m.Step(x, ref box.Value, y), static (m, box, x, y) => m.Forward(x, y, ref box.Value)),
-        "16x32" => Of(Lstm16x32.FromPyTorch(wih, whh, bih, bhh), new Box<Lstm16x32.State>(),
-            static (m, box, x, y) => m.Step(x, ref box.Value, y), static (m, box, x, y) => m.Forward(x, y, ref box.Value)),
-        "64x64" => Of(Lstm64x64.FromPyTorch(wih, whh, bih, bhh), new Box<Lstm64x64.State>(),
-            static (m, box, x, y) => m.Step(x, ref box.Value, y), static (m, box, x, y) => m.Forward(x, y, ref box.Value)),
-        "128x256" => Of(Lstm128x256.FromPyTorch(wih, whh, bih, bhh), new Box<Lstm128x256.State>(),
-            static (m, box, x, y) => m.Step(x, ref box.Value, y), static (m, box, x, y) => m.Forward(x, y, ref box.Value)),
-        _ => throw new ArgumentOutOfRangeException(nameof(size), size, "no generated model of that size"),
+        "1x40" => Of(Lstm1x40.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh)),
+        "16x32" => Of(Lstm16x32.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh)),
+        "64x64" => Of(Lstm64x64.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh)),
+        "128x256" => Of(Lstm128x256.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh)),
+        "4x4" => Of(Lstm4x4.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh)),
+        "8x8" => Of(Lstm8x8.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh)),
+        "16x16" => Of(Lstm16x16.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh)),
+        "32x32" => Of(Lstm32x32.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh)),
+        _ => throw new ArgumentOutOfRangeException(nameof(size), size, "no generated model of that size: declare one above"),
     };
 
-    private static GeneratedRunner Of<TModel, TState>(TModel model, Box<TState> state,
-        Action<TModel, Box<TState>, float[], float[]> step, Action<TModel, Box<TState>, float[], float[]> forward)
-        => new((x, y) => step(model, state, x, y), (x, y) => forward(model, state, x, y));
+    public abstract void Step(ReadOnlySpan<float> input, Span<float> output);
 
-    /// <summary>Holds a State where a lambda can pass it by reference.</summary>
-    private sealed class Box<T>
+    public abstract void Forward(ReadOnlySpan<float> inputs, Span<float> outputs);
+
+    public abstract void Reset();
+
+    /// <summary>One step of each of <paramref name="streams"/> streams with its own state: one <c>Step</c> call per stream.</summary>
+    public abstract void StepEach(ReadOnlySpan<float> inputs, Span<float> outputs, int streams);
+
+    /// <summary>The same with one <c>StepBatch</c> call.</summary>
+    public abstract void StepBatch(ReadOnlySpan<float> inputs, Span<float> outputs, int streams);
+
+    /// <summary>
+    /// Calls the model's <c>Step</c> once per element of <paramref name="ticks"/>, storing each call's duration in
+    /// <see cref="Stopwatch"/> ticks (plus the cost of one timestamp). This method is compiled fully optimized before
+    /// it runs, and calls the generated method directly through its delegate, so the first timed call measures only
+    /// the generated code (and its compilation).
+    /// </summary>
+    public abstract void TimeSteps(ReadOnlySpan<float> input, Span<float> output, Span<long> ticks);
+
+    private static GeneratedRunner Of(Lstm1x40 m) => new Bound<Lstm1x40.State>(m.Step, m.Forward, m.StepBatch, Lstm1x40.InputSize, Lstm1x40.OutputSize);
+    private static GeneratedRunner Of(Lstm16x32 m) => new Bound<Lstm16x32.State>(m.Step, m.Forward, m.StepBatch, Lstm16x32.InputSize, Lstm16x32.OutputSize);
+    private static GeneratedRunner Of(Lstm64x64 m) => new Bound<Lstm64x64.State>(m.Step, m.Forward, m.StepBatch, Lstm64x64.InputSize, Lstm64x64.OutputSize);
+    private static GeneratedRunner Of(Lstm128x256 m) => new Bound<Lstm128x256.State>(m.Step, m.Forward, m.StepBatch, Lstm128x256.InputSize, Lstm128x256.OutputSize);
+    private static GeneratedRunner Of(Lstm4x4 m) => new Bound<Lstm4x4.State>(m.Step, m.Forward, m.StepBatch, Lstm4x4.InputSize, Lstm4x4.OutputSize);
+    private static GeneratedRunner Of(Lstm8x8 m) => new Bound<Lstm8x8.State>(m.Step, m.Forward, m.StepBatch, Lstm8x8.InputSize, Lstm8x8.OutputSize);
+    private static GeneratedRunner Of(Lstm16x16 m) => new Bound<Lstm16x16.State>(m.Step, m.Forward, m.StepBatch, Lstm16x16.InputSize, Lstm16x16.OutputSize);
+    private static GeneratedRunner Of(Lstm32x32 m) => new Bound<Lstm32x32.State>(m.Step, m.Forward, m.StepBatch, Lstm32x32.InputSize, Lstm32x32.OutputSize);
+
+    private sealed class Bound<TState>(StepFunction<TState> step, ForwardFunction<TState> forward, BatchFunction<TState> stepBatch,
+        int inputSize, int outputSize) : GeneratedRunner
+        where TState : struct
     {
-        public T Value = default!;
+        private readonly TState[] _streams = new TState[MaxStreams];
+        private TState _state;
+
+        public override void StepEach(ReadOnlySpan<float> inputs, Span<float> outputs, int streams)
+        {
+            for (int s = 0; s < streams; s++)
+            {
+                step(inputs.Slice(s * inputSize, inputSize), ref _streams[s], outputs.Slice(s * outputSize, outputSize));
+            }
+        }
+
+        public override void StepBatch(ReadOnlySpan<float> inputs, Span<float> outputs, int streams)
+            => stepBatch(inputs[..(streams * inputSize)], _streams.AsSpan(0, streams), outputs[..(streams * outputSize)]);
+
+        public override void Step(ReadOnlySpan<float> input, Span<float> output) => step(input, ref _state, output);
+
+        public override void Forward(ReadOnlySpan<float> inputs, Span<float> outputs) => forward(inputs, outputs, ref _state);
+
+        public override void Reset() => _state = default;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override void TimeSteps(ReadOnlySpan<float> input, Span<float> output, Span<long> ticks)
+        {
+            long previous = Stopwatch.GetTimestamp();
+            for (int i = 0; i < ticks.Length; i++)
+            {
+                step(input, ref _state, output);
+                long now = Stopwatch.GetTimestamp();
+                ticks[i] = now - previous;
+                previous = now;
+            }
+        }
     }
 }

@@ -7,7 +7,7 @@ namespace GenLstm.Benchmarks;
 /// as <c>float[]</c>, plain loops, <see cref="MathF.Exp"/> and <see cref="MathF.Tanh"/>, sizes known only at run time.
 /// Written straightforwardly but not carelessly: biases summed once, arrays in locals.
 /// </summary>
-public sealed class NaiveLstm
+public sealed class NaiveLstm : ILstm
 {
     private readonly int _inputSize, _hiddenSize;
     private readonly float[] _weightIh, _weightHh, _bias, _gates, _hidden, _cell;
@@ -60,6 +60,12 @@ public sealed class NaiveLstm
         {
             Step(inputs.Slice(t * _inputSize, _inputSize), outputs.Slice(t * _hiddenSize, _hiddenSize));
         }
+    }
+
+    public void Reset()
+    {
+        Array.Clear(_hidden);
+        Array.Clear(_cell);
     }
 
     private static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));

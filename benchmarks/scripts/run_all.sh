@@ -1,0 +1,9 @@
+#!/bin/sh
+# Every benchmark, then the first-call measurement, then the report (table + chart): about 15 minutes on 2 cores.
+# Run alone on an otherwise idle machine. Extra arguments go to BenchmarkDotNet, e.g. --anyCategories Step.
+set -e
+cd "$(dirname "$0")/../.."   # BenchmarkDotNet finds the project from the working directory: the repository root
+dotnet run -c Release --project benchmarks/GenLstm.Benchmarks -- --filter '*' "$@"   # job "Short": warm-up 3, 10 iterations
+dotnet run -c Release --no-build --project benchmarks/GenLstm.Benchmarks -- firstcall
+mkdir -p benchmarks/results
+/usr/bin/python3 benchmarks/scripts/make_report.py --markdown benchmarks/results/report.md
