@@ -139,6 +139,31 @@ def markdown_tables(run, title):
     return lines
 
 
+def step_batch_table(path):
+    """StepBatchBenchmarks: ns per stream-step of N Step calls and of one StepBatch call, per size and N."""
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    results = {}  # (size, streams, method) -> median ns per call
+    for b in data["Benchmarks"]:
+        size = re.search(r"Size=([0-9x]+)", b["Parameters"] or "")
+        streams = re.search(r"Streams=(\d+)", b["Parameters"] or "")
+        if size and streams and b.get("Statistics"):
+            results[(size.group(1), int(streams.group(1)), b["Method"])] = b["Statistics"]["Median"]
+    sizes = sorted({k[0] for k in results}, key=lambda s: tuple(int(n) for n in s.split("x")))
+    counts = sorted({k[1] for k in results})
+    lines = ["### StepBatch: N streams per call (StepBatchBenchmarks)", "",
+             "ns per stream-step: N calls of `Step` (each stream its own state) / one `StepBatch` call, and the speed-up.", "",
+             "| I × H | " + " | ".join("N = %d" % n for n in counts) + " |",
+             "| --- |" + " ---: |" * len(counts)]
+    for size in sizes:
+        cells = []
+        for n in counts:
+            each, batch = results.get((size, n, "StepEachStream")), results.get((size, n, "StepBatch"))
+            cells.append("%s / %s (%.2f×)" % (fmt_ns(each / n), fmt_ns(batch / n), each / batch) if each and batch else "–")
+        lines.append("| %s | %s |" % (size.replace("x", " × "), " | ".join(cells)))
+    return lines + [""]
+
+
 def first_call_table(path):
     with open(path, encoding="utf-8") as f:
         data = json.load(f)
@@ -215,6 +240,9 @@ def main():
     for type_name, title in CLASSES + [(t, t) for t in runs if t not in dict(CLASSES)]:
         if type_name in runs:
             lines += markdown_tables(runs[type_name], title)
+    batch = sorted(glob.glob(os.path.join(args.results, "*StepBatchBenchmarks-report-full.json")))
+    if batch:
+        lines += step_batch_table(batch[-1])
     first_call = os.path.join(args.results, "FirstCall-report.json")
     if os.path.exists(first_call):
         lines += first_call_table(first_call)

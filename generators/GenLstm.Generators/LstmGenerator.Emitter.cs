@@ -157,14 +157,19 @@ public sealed partial class LstmGenerator
                 }
 
                 /// <summary>
-                /// Runs one step on a scratch state, so that the JIT compiles the kernel now, while the model loads,
-                /// and not during the first <see cref="Step"/> of a real-time loop.
+                /// Runs every public entry point once on scratch data (Step, Forward over 4 steps, StepBatch over 4 streams, which
+                /// reaches each path's stream groups and leftovers), so that the JIT compiles all of it now, fully optimized,
+                /// while the model loads, and the first call of a real-time loop runs at full speed.
                 /// </summary>
                 private void CompileKernel()
                 {
-                    var scratch = default(State);
-                    float[] zeros = new float[InputSize];
-                    StepCore(ref zeros[0], ref scratch);
+                    const int count = 4;
+                    var states = new State[count];
+                    float[] inputs = new float[count * InputSize];
+                    float[] outputs = new float[count * OutputSize];
+                    Step(global::System.MemoryExtensions.AsSpan(inputs, 0, InputSize), ref states[0], global::System.MemoryExtensions.AsSpan(outputs, 0, OutputSize));
+                    Forward(inputs, outputs, ref states[0]);
+                    StepBatch(inputs, states, outputs);
                 }
 
                 """);
@@ -266,6 +271,7 @@ public sealed partial class LstmGenerator
                 /// <param name="state">h_{t-1} and c_{t-1} on entry, h_t and c_t on return.</param>
                 /// <param name="output">Receives h_t, length <see cref="OutputSize"/>.</param>
                 /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+                {{AggressiveOptimization}}
                 public void Step({{ReadOnlySpan}} input, ref State state, {{Span}} output)
                 {
                     global::GenLstm.LstmArguments.RequireLength(input.Length, InputSize, nameof(input));
@@ -283,6 +289,7 @@ public sealed partial class LstmGenerator
                 /// <param name="states">The streams' states: h_{t-1} and c_{t-1} on entry, h_t and c_t on return.</param>
                 /// <param name="outputs">Receives h_t of every stream, stream after stream: length N × <see cref="OutputSize"/>.</param>
                 /// <exception cref="global::System.ArgumentException">A span's length does not fit N = <c>states.Length</c>.</exception>
+                {{AggressiveOptimization}}
                 public void StepBatch({{ReadOnlySpan}} inputs, global::System.Span<State> states, {{Span}} outputs)
                 {
                     global::GenLstm.LstmArguments.RequireLength(inputs.Length, states.Length * InputSize, nameof(inputs));
@@ -299,6 +306,7 @@ public sealed partial class LstmGenerator
                 /// <param name="outputs">Receives h_0 … h_{T-1}, row-major: length T × <see cref="OutputSize"/>.</param>
                 /// <param name="state">The state before the first step on entry, after the last on return.</param>
                 /// <exception cref="global::System.ArgumentException">The lengths are not T × InputSize and T × OutputSize for one T.</exception>
+                {{AggressiveOptimization}}
                 public void Forward({{ReadOnlySpan}} inputs, {{Span}} outputs, ref State state)
                 {
                     int steps = global::GenLstm.LstmArguments.RequireSequence(inputs.Length, InputSize, outputs.Length, OutputSize, nameof(inputs), nameof(outputs));
