@@ -7,7 +7,7 @@ full JSON exporter) and, if present, FirstCall-report.json (written by the `firs
   * Markdown tables to stdout (and to --markdown FILE): median ns per step and the speed-up over the naive loop
     measured in the same run (naive median / implementation median), per implementation and size, for Step and
     for Forward T=128; then the first-call table;
-  * a chart (--chart, default benchmarks/results/ns_per_step.png): ns per step against the hidden size of the
+  * a chart (--chart, default speed.png at the repository root, next to the README): ns per step against the hidden size of the
     square sweep (SquareSweepBenchmarks), log-log, one line per implementation, Step and Forward side by side.
 
 Machine, runtime, job and date come from BenchmarkDotNet's own output, and are printed with every table and chart.
@@ -26,7 +26,7 @@ from datetime import datetime
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 DEFAULT_RESULTS = os.path.join(REPO, "BenchmarkDotNet.Artifacts", "results")
-DEFAULT_CHART = os.path.join(REPO, "benchmarks", "results", "ns_per_step.png")
+DEFAULT_CHART = os.path.join(REPO, "speed.png")  # next to the README, which shows it
 
 # Benchmark method = implementation + mode (LstmBenchmarks in StepBenchmarks.cs).
 IMPLEMENTATIONS = ["Naive", "GenLstm", "TensorPrimitives", "OnnxRuntime"]

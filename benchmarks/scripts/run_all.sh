@@ -5,5 +5,4 @@ set -e
 cd "$(dirname "$0")/../.."   # BenchmarkDotNet finds the project from the working directory: the repository root
 dotnet run -c Release --project benchmarks/GenLstm.Benchmarks -- --filter '*' "$@"   # job "Short": warm-up 3, 10 iterations
 dotnet run -c Release --no-build --project benchmarks/GenLstm.Benchmarks -- firstcall
-mkdir -p benchmarks/results
-/usr/bin/python3 benchmarks/scripts/make_report.py --markdown benchmarks/results/report.md
+/usr/bin/python3 benchmarks/scripts/make_report.py --markdown BenchmarkDotNet.Artifacts/report.md
