@@ -111,7 +111,7 @@ public sealed partial class LstmGenerator
         /// <summary>One path's StepBatch loop: groups of streams, every block of the group in turn, then each stream's flip and output.</summary>
         private static void WriteBatchGroups(IndentedTextWriter writer, VectorPath path)
         {
-            int group = path.WeightReuse;
+            int group = path.BatchStreams;
             if (group == 1)
             {
                 writer.WriteLine("// One block's gates fill the registers: no room to share weight loads between streams.");
@@ -293,7 +293,7 @@ public sealed partial class LstmGenerator
         private static string DescribeTiles(VectorPath path)
             => $"{path.FullTiles} tile(s) of {path.TileBlocks} block(s)"
                 + (path.RemainderBlocks > 0 ? $" + 1 of {path.RemainderBlocks}" : "")
-                + $", {path.TileBlocks * path.AccumulatorsPerBlock} accumulators; input product {path.WeightReuse} step(s) and StepBatch {path.WeightReuse} stream(s) at a time";
+                + $", {path.TileBlocks * path.AccumulatorsPerBlock} accumulators; input product {path.WeightReuse} step(s) and StepBatch {path.BatchStreams} stream(s) at a time";
 
         private static void WriteTile(IndentedTextWriter writer, string typeName, int lanes, int blocks, TileSource source)
         {
