@@ -203,8 +203,9 @@ public sealed partial class LstmGenerator
                     [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
                     public {{Span}} Cell() => {{MemoryMarshal}}.CreateSpan(ref _cell[0], HiddenSize);
 
+                    // The mask keeps any value of half in range (0 or 1), so no bounds check is needed in the kernels.
                     [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
-                    internal ref float HiddenStart(int half) => ref _hidden[half * PaddedHiddenSize];
+                    internal ref float HiddenStart(int half) => ref {{Unsafe}}.Add(ref _hidden[0], (half & 1) * PaddedHiddenSize);
 
                     [global::System.Runtime.CompilerServices.InlineArray(2 * PaddedHiddenSize)]
                     internal struct HiddenHalves
