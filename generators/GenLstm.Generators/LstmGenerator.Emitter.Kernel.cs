@@ -299,8 +299,8 @@ public sealed partial class LstmGenerator
         {
             string vector = $"{Intrinsics}.{typeName}";
             int parts = KernelPlan.BlockSize / lanes;
-            string Accumulator(string gate, int block, int part) => $"z{gate}{block}" + PartSuffix(parts, part);
-            string Offset(string gate, int part) => (GateIndex(gate) * KernelPlan.BlockSize + part * lanes).ToString(CultureInfo.InvariantCulture);
+            string Accumulator(string gate, int block, int part) => AccumulatorName(gate, block, parts, part);
+            string Offset(string gate, int part) => AccumulatorOffset(gate, part, lanes);
             bool fromInput = source == TileSource.Input;
 
             writer.WriteLines($$"""
@@ -443,7 +443,7 @@ public sealed partial class LstmGenerator
             IEnumerable<(string Comment, string Count, Func<int, string> Value)> columns, Action<int, Func<string, int, string>> finish)
         {
             int parts = KernelPlan.BlockSize / lanes;
-            string Accumulator(string gate, int group, int part) => $"z{gate}{group}" + PartSuffix(parts, part);
+            string Accumulator(string gate, int group, int part) => AccumulatorName(gate, group, parts, part);
             // One group: multiply-add straight from memory, as the step tile does. Several: load each weight once.
             string Weight(string gate, int part) => groups == 1
                 ? $"{vector}.LoadUnsafe(ref block, row + {AccumulatorOffset(gate, part, lanes)})"
@@ -482,6 +482,10 @@ public sealed partial class LstmGenerator
             }
         }
 
+        /// <summary>z{gate}{group}, with _lo/_hi for the two halves of a block in Vector128 code: zi0, zf1_hi, …</summary>
+        private static string AccumulatorName(string gate, int group, int parts, int part) => $"z{gate}{group}" + PartSuffix(parts, part);
+
+        /// <summary>Where a gate's part sits in a packed row: gate × 8 + part × lanes.</summary>
         private static string AccumulatorOffset(string gate, int part, int lanes)
             => (GateIndex(gate) * KernelPlan.BlockSize + part * lanes).ToString(CultureInfo.InvariantCulture);
 

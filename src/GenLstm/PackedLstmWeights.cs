@@ -138,14 +138,11 @@ public sealed class PackedLstmWeights
             throw new ArgumentException(
                 $"Expected {expected} values (shape {shape}, row-major), got {values.Length}.", parameterName);
         }
-        for (int i = 0; i < values.Length; i++)
+        int bad = NonFiniteWeights.IndexOf(values);
+        if (bad >= 0)
         {
-            if (!float.IsFinite(values[i]))
-            {
-                string position = columns == 1 ? $"[{i}]" : $"[{i / columns}, {i % columns}]";
-                throw new ArgumentException(
-                    $"Weights must be finite; element {i} (index {position}) is {values[i]}.", parameterName);
-            }
+            throw new ArgumentException(
+                $"Weights must be finite; element {bad} (index {NonFiniteWeights.Position(bad, columns)}) is {values[bad]}.", parameterName);
         }
     }
 

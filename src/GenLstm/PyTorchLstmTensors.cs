@@ -78,11 +78,10 @@ public sealed partial class PyTorchLstmTensors
     private static float[] ReadFinite(SafeTensorsFile file, string name, params ReadOnlySpan<long> shape)
     {
         float[] values = file.ReadFloat32(name, shape);
-        int bad = Array.FindIndex(values, value => !float.IsFinite(value));
+        int bad = NonFiniteWeights.IndexOf(values);
         if (bad >= 0)
         {
-            long columns = shape.Length > 1 ? shape[1] : 1;
-            string index = shape.Length > 1 ? $"[{bad / columns}, {bad % columns}]" : $"[{bad}]";
+            string index = NonFiniteWeights.Position(bad, shape.Length > 1 ? shape[1] : 1);
             throw new WeightFormatException(file.SourceName, name, $"weights must be finite; element {index} is {values[bad]}.");
         }
         return values;
