@@ -7,7 +7,7 @@ namespace GenLstm.Tests;
 /// <summary>
 /// The activations against float64 <see cref="Math.Tanh"/> and 1/(1+e^-x): the documented bounds hold on every width
 /// this process can run (scalar always; the vector widths the hardware accelerates), over every 181st float in
-/// [-20, 20] (about 12 million inputs) plus the edges of the clamp. Vector code on hardware without fused
+/// [-20, 20] (about 12 million inputs) plus the edges of the clamps. Vector code on hardware without fused
 /// multiply-add has its own, looser documented bound.
 /// </summary>
 public sealed class LstmMathTests
@@ -32,6 +32,36 @@ public sealed class LstmMathTests
         double error = MaxError(width, LstmMath.Sigmoid, LstmMath.Sigmoid, LstmMath.Sigmoid, LstmMath.Sigmoid, x => 1 / (1 + Math.Exp(-x)), out bool fused);
 
         Assert.InRange(error, 0, fused ? LstmMath.SigmoidMaxAbsError : LstmMath.SigmoidMaxAbsErrorWithoutFma);
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void FastTanh_is_within_its_documented_bound(string width)
+    {
+        double error = MaxError(width, LstmMath.FastTanh, LstmMath.FastTanh, LstmMath.FastTanh, LstmMath.FastTanh, Math.Tanh, out _);
+
+        // Within the bound, and the bound is not a loose blanket: the fit's own error is 1.56e-4.
+        Assert.InRange(error, 1e-4, LstmMath.FastTanhMaxAbsError);
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void FastSigmoid_is_within_its_documented_bound(string width)
+    {
+        double error = MaxError(width, LstmMath.FastSigmoid, LstmMath.FastSigmoid, LstmMath.FastSigmoid, LstmMath.FastSigmoid, x => 1 / (1 + Math.Exp(-x)), out _);
+
+        Assert.InRange(error, 0, LstmMath.FastSigmoidMaxAbsError);
+    }
+
+    [Fact]
+    public void Fast_activations_saturate_and_propagate_NaN()
+    {
+        Assert.InRange(LstmMath.FastTanh(1e30f), 1f - 2e-4f, 1f);
+        Assert.InRange(LstmMath.FastTanh(float.NegativeInfinity), -1f, -1f + 2e-4f);
+        Assert.Equal(0f, LstmMath.FastTanh(0f));
+        Assert.Equal(0.5f, LstmMath.FastSigmoid(0f));
+        Assert.True(float.IsNaN(LstmMath.FastTanh(float.NaN)));
+        Assert.True(float.IsNaN(LstmMath.FastSigmoid(Vector256.Create(float.NaN)).GetElement(5)));
     }
 
     [Fact]
@@ -96,7 +126,7 @@ public sealed class LstmMathTests
             }
         }
 
-        foreach (float edge in new[] { LstmMath.TanhClamp, -LstmMath.TanhClamp, 2 * LstmMath.TanhClamp, 1e-30f, -1e-30f, 0f })
+        foreach (float edge in new[] { LstmMath.TanhClamp, -LstmMath.TanhClamp, 2 * LstmMath.TanhClamp, LstmMath.FastTanhClamp, -LstmMath.FastTanhClamp, 1e-30f, -1e-30f, 0f })
         {
             Check(edge);
             Check(MathF.BitIncrement(edge));
