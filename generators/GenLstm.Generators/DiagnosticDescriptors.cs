@@ -65,6 +65,12 @@ internal static class DiagnosticDescriptors
         "LSTM type must leave construction to GenLstm",
         "GenLstm cannot construct '{0}': {1}. Models are created by the generated Load and FromPyTorch through a private constructor.");
 
+    /// <summary>GLSTM010: an option such as Precision or WeightType has a value that is not one of its enum's members.</summary>
+    public static readonly DiagnosticDescriptor UnknownOptionValue = Create(
+        "GLSTM010",
+        "Unknown LSTM option value",
+        "'{0}' is {1}, which is not one of its values: {2}");
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat)
         => new(id, title, messageFormat, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
             helpLinkUri: HelpLinkBase + id + ".md");

@@ -13,7 +13,7 @@ internal static class GeneratedNames
     private static readonly string[] ExclusiveMembers =
     [
         "InputSize", "HiddenSize", "OutputSize", "State",
-        "BlockSize", "RowLength", "PaddedHiddenSize", "BlockCount", "BlockStride", "ChunkSteps", "_packedWeights",
+        "BlockSize", "RowLength", "PackedRowLength", "PaddedHiddenSize", "BlockCount", "BlockStride", "ChunkSteps", "_packedWeights",
         "CompileKernel", "StepCore", "StepBatchCore", "ForwardCore", "ScalarBlock",
     ];
 

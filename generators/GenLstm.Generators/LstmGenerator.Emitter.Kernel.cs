@@ -29,22 +29,22 @@ public sealed partial class LstmGenerator
             WriteForwardCore(writer, plan);
             foreach (VectorPath path in plan.Paths)
             {
-                WriteForwardPath(writer, path);
+                WriteForwardPath(writer, plan, path);
             }
             foreach ((string typeName, int lanes, int blocks) in plan.TileMethods)
             {
-                WriteTile(writer, typeName, lanes, blocks, TileSource.Input);
-                WriteTile(writer, typeName, lanes, blocks, TileSource.Projection);
+                WriteTile(writer, plan, typeName, lanes, blocks, TileSource.Input);
+                WriteTile(writer, plan, typeName, lanes, blocks, TileSource.Projection);
             }
             foreach ((string typeName, int lanes, int steps) in plan.ProjectionMethods)
             {
-                WriteProjection(writer, typeName, lanes, steps);
+                WriteProjection(writer, plan, typeName, lanes, steps);
             }
             foreach ((string typeName, int lanes, int streams) in plan.BatchMethods)
             {
-                WriteBatch(writer, typeName, lanes, streams);
+                WriteBatch(writer, plan, typeName, lanes, streams);
             }
-            WriteScalarBlock(writer);
+            WriteScalarBlock(writer, plan);
         }
 
         private static void WriteStepCore(IndentedTextWriter writer, KernelPlan plan)
@@ -54,7 +54,7 @@ public sealed partial class LstmGenerator
                 {{AggressiveOptimization}}
                 private void StepCore(ref float input, ref State state)
                 {
-                    ref float weights = ref _packedWeights.Start;
+                    ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref _packedWeights.Start;
                     ref float hiddenPrevious = ref state.HiddenStart(state._current);
                     ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
                     ref float cell = ref state._cell[0];
@@ -88,7 +88,7 @@ public sealed partial class LstmGenerator
                 {{AggressiveOptimization}}
                 private void StepBatchCore(ref float inputs, ref State states, int streams, ref float outputs)
                 {
-                    ref float weights = ref _packedWeights.Start;
+                    ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref _packedWeights.Start;
                     int stream = 0;
                 """);
             using (new IndentScope(writer))
@@ -167,8 +167,9 @@ public sealed partial class LstmGenerator
             writer.WriteLine();
         }
 
-        private static void WriteForwardPath(IndentedTextWriter writer, VectorPath path)
+        private static void WriteForwardPath(IndentedTextWriter writer, KernelPlan plan, VectorPath path)
         {
+            string element = WeightReader.ElementType(plan.WeightType);
             int steps = path.WeightReuse;
             string Project(int count) =>
                 $"{path.TypeName}Project{count}(ref blockWeights, ref {Unsafe}.Add(ref chunkInputs, step * InputSize), "
@@ -179,7 +180,7 @@ public sealed partial class LstmGenerator
                 {{AggressiveOptimization}}
                 private void Forward{{PathName(path)}}(ref float inputs, int steps, ref float outputs, ref State state, ref float projected)
                 {
-                    ref float weights = ref _packedWeights.Start;
+                    ref {{element}} weights = ref _packedWeights.Start;
                     ref float cell = ref state._cell[0];
                     for (int chunkStart = 0; chunkStart < steps; chunkStart += ChunkSteps)
                     {
@@ -189,7 +190,7 @@ public sealed partial class LstmGenerator
                         // 1. b + W x_t for every step of the chunk, block by block.
                         for (nuint block = 0; block < BlockCount; block++)
                         {
-                            ref float blockWeights = ref {{Unsafe}}.Add(ref weights, block * BlockStride);
+                            ref {{element}} blockWeights = ref {{Unsafe}}.Add(ref weights, block * BlockStride);
                             int step = 0;
                 """);
             using (new IndentScope(writer, 3))
@@ -295,9 +296,11 @@ public sealed partial class LstmGenerator
                 + (path.RemainderBlocks > 0 ? $" + 1 of {path.RemainderBlocks}" : "")
                 + $", {path.TileBlocks * path.AccumulatorsPerBlock} accumulators; input product {path.WeightReuse} step(s) and StepBatch {path.BatchStreams} stream(s) at a time";
 
-        private static void WriteTile(IndentedTextWriter writer, string typeName, int lanes, int blocks, TileSource source)
+        private static void WriteTile(IndentedTextWriter writer, KernelPlan plan, string typeName, int lanes, int blocks, TileSource source)
         {
             string vector = $"{Intrinsics}.{typeName}";
+            string element = WeightReader.ElementType(plan.WeightType);
+            var weights = new WeightReader(plan.WeightType, vector, lanes);
             int parts = KernelPlan.BlockSize / lanes;
             string Accumulator(string gate, int block, int part) => AccumulatorName(gate, block, parts, part);
             string Offset(string gate, int part) => AccumulatorOffset(gate, part, lanes);
@@ -310,19 +313,23 @@ public sealed partial class LstmGenerator
                 /// and the cell update. <paramref name="block"/> is the tile's first packed block; <paramref name="hiddenNext"/> and <paramref name="cell"/> point at its first unit.
                 /// </summary>
                 {{AggressiveOptimization}}
-                private static void {{TileMethodName(typeName, blocks, source)}}(ref float block, ref float {{(fromInput ? "input" : "projected")}}, ref float hiddenPrevious, ref float hiddenNext, ref float cell)
+                private static void {{TileMethodName(typeName, blocks, source)}}(ref {{element}} block, ref float {{(fromInput ? "input" : "projected")}}, ref float hiddenPrevious, ref float hiddenNext, ref float cell)
                 """);
             using (writer.OpenBlock(""))
             {
                 for (int block = 0; block < blocks; block++)
                 {
-                    writer.WriteLine(block == 0 ? "ref float block0 = ref block;" : $"ref float block{block} = ref {Unsafe}.Add(ref block, {block} * BlockStride);");
+                    writer.WriteLine(block == 0 ? $"ref {element} block0 = ref block;" : $"ref {element} block{block} = ref {Unsafe}.Add(ref block, {block} * BlockStride);");
                 }
                 writer.WriteLine();
                 writer.WriteLine(fromInput ? "// z starts at the bias (row 0 of each block)." : "// z starts at b + W x_t, projected for this step.");
-                ForEachAccumulator(blocks, parts, (gate, block, part) => writer.WriteLine(fromInput
-                    ? $"var {Accumulator(gate, block, part)} = {vector}.LoadUnsafe(ref block{block}, {Offset(gate, part)});"
-                    : $"var {Accumulator(gate, block, part)} = {vector}.LoadUnsafe(ref projected, {block} * RowLength + {Offset(gate, part)});"));
+                for (int block = 0; block < blocks; block++)
+                {
+                    Func<string, int, string> start = fromInput
+                        ? weights.ReadRow(writer, $"block{block}", "", "bias", Index(block))
+                        : (gate, part) => $"{vector}.LoadUnsafe(ref projected, {block} * RowLength + {Offset(gate, part)})";
+                    ForEachAccumulator(1, parts, (gate, _, part) => writer.WriteLine($"var {Accumulator(gate, block, part)} = {start(gate, part)};"));
+                }
 
                 var columns = new List<(string, string, string)>();
                 if (fromInput)
@@ -330,13 +337,19 @@ public sealed partial class LstmGenerator
                     columns.Add(("z += W[:, k] * x_k, one row per input feature.", "InputSize", "input"));
                 }
                 columns.Add(("z += U[:, k] * h_k, one row per hidden unit of the previous step.", "HiddenSize", "hiddenPrevious"));
-                WriteColumnLoops(writer, fromInput ? "RowLength" : "(1 + InputSize) * RowLength", columns,
+                WriteColumnLoops(writer, fromInput ? "PackedRowLength" : "(1 + InputSize) * PackedRowLength", columns,
                     sourceName => $"var value = {vector}.Create({Unsafe}.Add(ref {sourceName}, k));", () =>
-                    ForEachAccumulator(blocks, parts, (gate, block, part) =>
                     {
-                        string accumulator = Accumulator(gate, block, part);
-                        writer.WriteLine($"{accumulator} = {vector}.MultiplyAddEstimate({vector}.LoadUnsafe(ref block{block}, row + {Offset(gate, part)}), value, {accumulator});");
-                    }));
+                        for (int block = 0; block < blocks; block++)
+                        {
+                            Func<string, int, string> weight = weights.ReadRow(writer, $"block{block}", "row + ", "w", Index(block));
+                            ForEachAccumulator(1, parts, (gate, _, part) =>
+                            {
+                                string accumulator = Accumulator(gate, block, part);
+                                writer.WriteLine($"{accumulator} = {vector}.MultiplyAddEstimate({weight(gate, part)}, value, {accumulator});");
+                            });
+                        }
+                    });
 
                 for (int block = 0; block < blocks; block++)
                 {
@@ -347,7 +360,7 @@ public sealed partial class LstmGenerator
                         writer.WriteLine($"// Units {unit}..{unit + lanes - 1} of the tile: activations, then the cell and hidden updates.");
                         using (writer.OpenBlock(""))
                         {
-                            WriteCellUpdate(writer,
+                            WriteCellUpdate(writer, plan.Precision,
                                 gate => Accumulator(gate, block, part),
                                 cellPrevious: $"{vector}.LoadUnsafe(ref cell, {unit})",
                                 storeCell: $"{vector}.StoreUnsafe(c, ref cell, {unit});",
@@ -359,7 +372,7 @@ public sealed partial class LstmGenerator
             writer.WriteLine();
         }
 
-        private static void WriteProjection(IndentedTextWriter writer, string typeName, int lanes, int steps)
+        private static void WriteProjection(IndentedTextWriter writer, KernelPlan plan, string typeName, int lanes, int steps)
         {
             string vector = $"{Intrinsics}.{typeName}";
             int parts = KernelPlan.BlockSize / lanes;
@@ -370,11 +383,11 @@ public sealed partial class LstmGenerator
                 /// <paramref name="projected"/> receives one row per step, BlockCount rows apart.
                 /// </summary>
                 {{AggressiveOptimization}}
-                private static void {{typeName}}Project{{steps}}(ref float block, ref float inputs, ref float projected)
+                private static void {{typeName}}Project{{steps}}(ref {{WeightReader.ElementType(plan.WeightType)}} block, ref float inputs, ref float projected)
                 """);
             using (writer.OpenBlock(""))
             {
-                WriteSharedWeightKernel(writer, vector, lanes, steps,
+                WriteSharedWeightKernel(writer, new WeightReader(plan.WeightType, vector, lanes), vector, lanes, steps,
                     [("z += W[:, k] * x_k, one row per input feature.", "InputSize", step => $"{Unsafe}.Add(ref inputs, {(step == 0 ? "" : $"{step} * InputSize + ")}k)")],
                     (step, accumulator) =>
                     {
@@ -386,7 +399,7 @@ public sealed partial class LstmGenerator
             writer.WriteLine();
         }
 
-        private static void WriteBatch(IndentedTextWriter writer, string typeName, int lanes, int streams)
+        private static void WriteBatch(IndentedTextWriter writer, KernelPlan plan, string typeName, int lanes, int streams)
         {
             string vector = $"{Intrinsics}.{typeName}";
             int parts = KernelPlan.BlockSize / lanes;
@@ -397,7 +410,7 @@ public sealed partial class LstmGenerator
                 /// loaded once for all {{streams}} streams; {{streams * KernelPlan.GateCount * parts}} accumulators, then each stream's activations and cell update.
                 /// </summary>
                 {{AggressiveOptimization}}
-                private static void {{typeName}}Batch{{streams}}(ref float block, nuint unit, {{parameters}})
+                private static void {{typeName}}Batch{{streams}}(ref {{WeightReader.ElementType(plan.WeightType)}} block, nuint unit, {{parameters}})
                 """);
             using (writer.OpenBlock(""))
             {
@@ -406,7 +419,7 @@ public sealed partial class LstmGenerator
                     writer.WriteLine($"ref float hiddenPrevious{stream} = ref state{stream}.HiddenStart(state{stream}._current);");
                 }
                 writer.WriteLine();
-                WriteSharedWeightKernel(writer, vector, lanes, streams,
+                WriteSharedWeightKernel(writer, new WeightReader(plan.WeightType, vector, lanes), vector, lanes, streams,
                     [
                         ("z += W[:, k] * x_k, one row per input feature.", "InputSize", stream => $"{Unsafe}.Add(ref input{stream}, k)"),
                         ("z += U[:, k] * h_k, one row per hidden unit of the previous step.", "HiddenSize", stream => $"{Unsafe}.Add(ref hiddenPrevious{stream}, k)"),
@@ -422,7 +435,7 @@ public sealed partial class LstmGenerator
                             {
                                 writer.WriteLine($"ref float cell = ref state{stream}._cell[0];");
                                 writer.WriteLine($"ref float hiddenNext = ref state{stream}.HiddenStart(state{stream}._current ^ 1);");
-                                WriteCellUpdate(writer,
+                                WriteCellUpdate(writer, plan.Precision,
                                     gate => accumulator(gate, part),
                                     cellPrevious: $"{vector}.LoadUnsafe(ref cell, {offset})",
                                     storeCell: $"{vector}.StoreUnsafe(c, ref cell, {offset});",
@@ -439,30 +452,31 @@ public sealed partial class LstmGenerator
         /// steps or streams, all starting at the block's bias; each column's weight row is loaded once and multiplied by
         /// every group's value; then <paramref name="finish"/>(group, accumulatorName(gate, part)) consumes the sums.
         /// </summary>
-        private static void WriteSharedWeightKernel(IndentedTextWriter writer, string vector, int lanes, int groups,
+        private static void WriteSharedWeightKernel(IndentedTextWriter writer, WeightReader weights, string vector, int lanes, int groups,
             IEnumerable<(string Comment, string Count, Func<int, string> Value)> columns, Action<int, Func<string, int, string>> finish)
         {
             int parts = KernelPlan.BlockSize / lanes;
             string Accumulator(string gate, int group, int part) => AccumulatorName(gate, group, parts, part);
-            // One group: multiply-add straight from memory, as the step tile does. Several: load each weight once.
-            string Weight(string gate, int part) => groups == 1
-                ? $"{vector}.LoadUnsafe(ref block, row + {AccumulatorOffset(gate, part, lanes)})"
-                : $"w{gate}{PartSuffix(parts, part)}";
 
             writer.WriteLine("// z starts at the bias (row 0 of the block).");
+            Func<string, int, string> bias = weights.ReadRow(writer, "block", "", "bias", "");
             ForEachAccumulator(groups, parts, (gate, group, part) =>
-                writer.WriteLine($"var {Accumulator(gate, group, part)} = {vector}.LoadUnsafe(ref block, {AccumulatorOffset(gate, part, lanes)});"));
+                writer.WriteLine($"var {Accumulator(gate, group, part)} = {bias(gate, part)};"));
             writer.WriteLine();
-            writer.WriteLine("nuint row = RowLength;");
+            writer.WriteLine("nuint row = PackedRowLength;");
             foreach ((string comment, string count, Func<int, string> value) in columns)
             {
                 writer.WriteLine($"// {comment}");
-                using (writer.OpenBlock($"for (nuint k = 0; k < {count}; k++, row += RowLength)"))
+                using (writer.OpenBlock($"for (nuint k = 0; k < {count}; k++, row += PackedRowLength)"))
                 {
+                    // One group: multiply-add straight from the row, as the step tile does. Several: read each weight once.
+                    Func<string, int, string> row = weights.ReadRow(writer, "block", "row + ", "w", "");
+                    Func<string, int, string> weight = row;
                     if (groups > 1)
                     {
                         ForEachAccumulator(1, parts, (gate, _, part) =>
-                            writer.WriteLine($"var {Weight(gate, part)} = {vector}.LoadUnsafe(ref block, row + {AccumulatorOffset(gate, part, lanes)});"));
+                            writer.WriteLine($"var w{gate}{PartSuffix(parts, part)} = {row(gate, part)};"));
+                        weight = (gate, part) => $"w{gate}{PartSuffix(parts, part)}";
                     }
                     foreach (int group in Range(groups))
                     {
@@ -470,7 +484,7 @@ public sealed partial class LstmGenerator
                         ForEachAccumulator(1, parts, (gate, _, part) =>
                         {
                             string accumulator = Accumulator(gate, group, part);
-                            writer.WriteLine($"{accumulator} = {vector}.MultiplyAddEstimate({Weight(gate, part)}, value{group}, {accumulator});");
+                            writer.WriteLine($"{accumulator} = {vector}.MultiplyAddEstimate({weight(gate, part)}, value{group}, {accumulator});");
                         });
                     }
                 }
@@ -491,15 +505,19 @@ public sealed partial class LstmGenerator
 
         private static IEnumerable<int> Range(int count) => Enumerable.Range(0, count);
 
-        private static void WriteScalarBlock(IndentedTextWriter writer)
+        /// <summary>A block's index as a name suffix.</summary>
+        private static string Index(int block) => block.ToString(CultureInfo.InvariantCulture);
+
+        private static void WriteScalarBlock(IndentedTextWriter writer, KernelPlan plan)
         {
+            var weights = WeightReader.Scalar(plan.WeightType);
             writer.WriteLines($$"""
                 /// <summary>
                 /// Scalar path for one block, unit by unit, summing in the same order as the vector paths (without fused
                 /// multiply-add). Padded units compute zeros and are never read.
                 /// </summary>
                 {{AggressiveOptimization}}
-                private static void ScalarBlock(ref float block, ref float input, ref float hiddenPrevious, ref float hiddenNext, ref float cell)
+                private static void ScalarBlock(ref {{WeightReader.ElementType(plan.WeightType)}} block, ref float input, ref float hiddenPrevious, ref float hiddenNext, ref float cell)
                 {
                     for (nuint lane = 0; lane < BlockSize; lane++)
                     {
@@ -507,24 +525,26 @@ public sealed partial class LstmGenerator
                 """);
             using (new IndentScope(writer, 2))
             {
+                Func<string, int, string> bias = weights.ReadRow(writer, "block", "lane + ", "bias", "");
                 foreach (var gate in Gates)
                 {
-                    writer.WriteLine($"float z{gate.Name} = {Unsafe}.Add(ref block, lane + {GateIndex(gate.Name) * KernelPlan.BlockSize});");
+                    writer.WriteLine($"float z{gate.Name} = {bias(gate.Name, 0)};");
                 }
-                WriteColumnLoops(writer, "RowLength + lane",
+                WriteColumnLoops(writer, "PackedRowLength + lane",
                     [
                         ("z += W[:, k] * x_k, one row per input feature.", "InputSize", "input"),
                         ("z += U[:, k] * h_k, one row per hidden unit of the previous step.", "HiddenSize", "hiddenPrevious"),
                     ],
                     sourceName => $"float value = {Unsafe}.Add(ref {sourceName}, k);", () =>
                     {
+                        Func<string, int, string> weight = weights.ReadRow(writer, "block", "row + ", "w", "");
                         foreach (var gate in Gates)
                         {
-                            writer.WriteLine($"z{gate.Name} += {Unsafe}.Add(ref block, row + {GateIndex(gate.Name) * KernelPlan.BlockSize}) * value;");
+                            writer.WriteLine($"z{gate.Name} += {weight(gate.Name, 0)} * value;");
                         }
                     });
                 writer.WriteLine();
-                WriteCellUpdate(writer,
+                WriteCellUpdate(writer, plan.Precision,
                     gate => "z" + gate,
                     cellPrevious: $"{Unsafe}.Add(ref cell, lane)",
                     storeCell: $"{Unsafe}.Add(ref cell, lane) = c;",
@@ -546,7 +566,7 @@ public sealed partial class LstmGenerator
             foreach ((string comment, string count, string source) in columns)
             {
                 writer.WriteLine($"// {comment}");
-                using (writer.OpenBlock($"for (nuint k = 0; k < {count}; k++, row += RowLength)"))
+                using (writer.OpenBlock($"for (nuint k = 0; k < {count}; k++, row += PackedRowLength)"))
                 {
                     writer.WriteLine(broadcast(source));
                     accumulate();
@@ -555,16 +575,17 @@ public sealed partial class LstmGenerator
         }
 
         /// <summary>The LSTM cell for one register of units: the same statements on every path (LstmMath has every width).</summary>
-        private static void WriteCellUpdate(IndentedTextWriter writer, Func<string, string> preactivation,
+        private static void WriteCellUpdate(IndentedTextWriter writer, Precision precision, Func<string, string> preactivation,
             string cellPrevious, string storeCell, Func<string, string> storeHidden)
         {
+            string Activation(string name) => $"{LstmMath}.{(precision == Precision.Fast ? "Fast" : "")}{name}";
             foreach (var gate in Gates)
             {
-                writer.WriteLine($"var {gate.Name} = {LstmMath}.{gate.Activation}({preactivation(gate.Name)}); // {gate.Role}");
+                writer.WriteLine($"var {gate.Name} = {Activation(gate.Activation)}({preactivation(gate.Name)}); // {gate.Role}");
             }
             writer.WriteLine($"var c = f * {cellPrevious} + i * g;");
             writer.WriteLine(storeCell);
-            writer.WriteLine(storeHidden($"o * {LstmMath}.Tanh(c)"));
+            writer.WriteLine(storeHidden($"o * {Activation("Tanh")}(c)"));
         }
 
         /// <summary>Calls <paramref name="write"/>(gate, group, part) for every accumulator of <paramref name="groups"/> blocks or steps.</summary>

@@ -51,6 +51,8 @@ public sealed partial class LstmGenerator
             int hiddenSize = (int)arguments[1].Value!;
             CheckSize(syntax, 0, inputSize, MaxInputSize, diagnostics);
             CheckSize(syntax, 1, hiddenSize, MaxHiddenSize, diagnostics);
+            var precision = (Precision)ReadOption(attribute, syntax, nameof(Precision), typeof(Precision), diagnostics);
+            var weightType = (WeightType)ReadOption(attribute, syntax, nameof(WeightType), typeof(WeightType), diagnostics);
 
             if (diagnostics.Count > 0)
             {
@@ -62,7 +64,9 @@ public sealed partial class LstmGenerator
                 Namespace: type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString(),
                 Types: new EquatableArray<TypeDeclarationInfo>(DeclarationChain(declaration)),
                 InputSize: inputSize,
-                HiddenSize: hiddenSize);
+                HiddenSize: hiddenSize,
+                Precision: precision,
+                WeightType: weightType);
             return new ParseResult(spec, default);
         }
 
@@ -174,6 +178,30 @@ public sealed partial class LstmGenerator
                 LocationInfo.From((SyntaxNode?)FindArgument(attribute, parameterIndex) ?? attribute),
                 parameterName, value.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 maximum.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        /// <summary>
+        /// An enum-valued named argument (<c>Precision = Precision.Fast</c>): its value, 0 (the default) when absent, or a
+        /// diagnostic on the argument when the value is not one of the enum's members (a cast such as <c>(Precision)7</c>).
+        /// </summary>
+        private static int ReadOption(AttributeData attribute, AttributeSyntax? syntax, string name, System.Type values, List<DiagnosticInfo> diagnostics)
+        {
+            foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+            {
+                if (argument.Key != name || argument.Value.Value is not int value)
+                {
+                    continue;
+                }
+                if (System.Enum.IsDefined(values, value))
+                {
+                    return value;
+                }
+                AttributeArgumentSyntax? argumentSyntax = syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownOptionValue,
+                    LocationInfo.From((SyntaxNode?)argumentSyntax ?? syntax), name, value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    string.Join(", ", System.Enum.GetNames(values).Select(member => $"{name}.{member}"))));
+            }
+            return 0;
         }
 
         /// <summary>The argument bound to a constructor parameter, by name (<c>hiddenSize: 24</c>) or else by position.</summary>

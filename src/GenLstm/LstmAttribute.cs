@@ -49,4 +49,16 @@ public sealed class LstmAttribute : Attribute
 
     /// <summary>Number of hidden units: the size of h_t and c_t.</summary>
     public int HiddenSize { get; }
+
+    /// <summary>
+    /// The activation approximations: <see cref="GenLstm.Precision.Exact"/> (the default, within 3e-7 of float64) or
+    /// <see cref="GenLstm.Precision.Fast"/> (cheaper, within <see cref="LstmMath.FastTanhMaxAbsError"/>).
+    /// </summary>
+    public Precision Precision { get; set; }
+
+    /// <summary>
+    /// How the weights are stored: <see cref="GenLstm.WeightType.Float32"/> (the default) or
+    /// <see cref="GenLstm.WeightType.BFloat16"/> (half the memory traffic per step, outputs off by about 1e-3).
+    /// </summary>
+    public WeightType WeightType { get; set; }
 }

@@ -36,10 +36,7 @@ public sealed class PackedLstmWeights
     /// <summary>Floats in one row of a block: every gate of its 8 units.</summary>
     public const int RowLength = BlockSize * GateCount;
 
-    private const int AlignmentInFloats = 64 / sizeof(float);
-
-    private readonly float[] _buffer;
-    private readonly int _start;
+    private readonly AlignedBuffer<float> _buffer;
 
     private PackedLstmWeights(int inputSize, int hiddenSize)
     {
@@ -47,11 +44,7 @@ public sealed class PackedLstmWeights
         HiddenSize = hiddenSize;
         PaddedHiddenSize = PadHiddenSize(hiddenSize);
         BlockStride = ComputeBlockStride(inputSize, hiddenSize);
-        Length = PaddedHiddenSize / BlockSize * BlockStride;
-
-        // Pinned, so the 64-byte alignment found here holds for the object's lifetime; zeroed, so padding is zero.
-        _buffer = GC.AllocateArray<float>(Length + AlignmentInFloats, pinned: true);
-        _start = AlignmentOffset(_buffer);
+        _buffer = new AlignedBuffer<float>(PaddedHiddenSize / BlockSize * BlockStride);
     }
 
     /// <summary>The input size I.</summary>
@@ -67,7 +60,7 @@ public sealed class PackedLstmWeights
     public int BlockStride { get; }
 
     /// <summary>Total packed floats.</summary>
-    public int Length { get; }
+    public int Length => _buffer.Length;
 
     /// <summary>The packed data (read-only), starting at a 64-byte aligned address.</summary>
     public ReadOnlySpan<float> Span => MemoryMarshal.CreateReadOnlySpan(ref Start, Length);
@@ -76,7 +69,7 @@ public sealed class PackedLstmWeights
     /// A reference to the first packed float, for kernels that index with <see cref="Unsafe.Add{T}(ref T, nuint)"/>.
     /// Callers must not write through it.
     /// </summary>
-    public ref float Start => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), _start);
+    public ref float Start => ref _buffer.Start;
 
     /// <summary>H rounded up to a multiple of <see cref="BlockSize"/>.</summary>
     public static int PadHiddenSize(int hiddenSize) => (hiddenSize + BlockSize - 1) / BlockSize * BlockSize;
@@ -107,7 +100,7 @@ public sealed class PackedLstmWeights
         RequireTensor(biasHh, gateRows, 1, nameof(biasHh));
 
         var packed = new PackedLstmWeights(inputSize, hiddenSize);
-        Span<float> target = MemoryMarshal.CreateSpan(ref packed.Start, packed.Length);
+        Span<float> target = packed._buffer.Span;
         for (int gate = 0; gate < GateCount; gate++)
         {
             for (int unit = 0; unit < hiddenSize; unit++)
@@ -144,12 +137,5 @@ public sealed class PackedLstmWeights
             throw new ArgumentException(
                 $"Weights must be finite; element {bad} (index {NonFiniteWeights.Position(bad, columns)}) is {values[bad]}.", parameterName);
         }
-    }
-
-    private static unsafe int AlignmentOffset(float[] pinnedBuffer)
-    {
-        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinnedBuffer));
-        nuint misalignment = address % 64;
-        return misalignment == 0 ? 0 : (int)((64 - misalignment) / sizeof(float));
     }
 }

@@ -11,7 +11,7 @@ namespace GenLstm.Generators.Tests;
 /// <summary>The descriptors are documented and released, and the generator's limits are the attribute's.</summary>
 public sealed class DescriptorTests
 {
-    private static readonly string[] ExpectedIds = ["GLSTM001", "GLSTM002", "GLSTM003", "GLSTM004", "GLSTM005", "GLSTM006", "GLSTM007", "GLSTM008", "GLSTM009"];
+    private static readonly string[] ExpectedIds = ["GLSTM001", "GLSTM002", "GLSTM003", "GLSTM004", "GLSTM005", "GLSTM006", "GLSTM007", "GLSTM008", "GLSTM009", "GLSTM010"];
 
     /// <summary>Every descriptor declared on <see cref="DiagnosticDescriptors"/>, by id.</summary>
     private static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> Descriptors = typeof(DiagnosticDescriptors)
@@ -52,6 +52,17 @@ public sealed class DescriptorTests
         Assert.Equal(LstmAttribute.MaxInputSize, LstmGenerator.Parser.MaxInputSize);
         Assert.Equal(LstmAttribute.MaxHiddenSize, LstmGenerator.Parser.MaxHiddenSize);
     }
+
+    [Fact]
+    public void OptionEnumsMirrorTheRuntimeEnums()
+    {
+        Assert.Equal(EnumMembers<Precision>(), EnumMembers<Models.Precision>());
+        Assert.Equal(EnumMembers<WeightType>(), EnumMembers<Models.WeightType>());
+    }
+
+    private static (string Name, int Value)[] EnumMembers<TEnum>()
+        where TEnum : struct, System.Enum
+        => [.. System.Enum.GetValues<TEnum>().Select(value => (value.ToString(), System.Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)))];
 
     private static string UnshippedReleasesPath([CallerFilePath] string thisFile = "")
         => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!,

@@ -114,6 +114,23 @@ public sealed class DiagnosticTests
             "'inputSize' is 0; it must be between 1 and 65536",
             "'hiddenSize' is 2049; it must be between 1 and 2048"),
 
+        ["PrecisionOutOfEnum"] = new("GLSTM010", """
+            [Lstm(1, 40, [|Precision = (Precision)7|])]
+            public sealed partial class Model { }
+            """,
+            "'Precision' is 7, which is not one of its values: Precision.Exact, Precision.Fast"),
+
+        ["WeightTypeOutOfEnumFromConstant"] = new("GLSTM010", """
+            internal static class Options
+            {
+                public const WeightType Half = (WeightType)(-1);
+            }
+
+            [Lstm(1, 40, Precision = Precision.Fast, [|WeightType = Options.Half|])]
+            public sealed partial class Model { }
+            """,
+            "'WeightType' is -1, which is not one of its values: WeightType.Float32, WeightType.BFloat16"),
+
         ["StaticClass"] = new("GLSTM005", """
             [Lstm(5, 24)]
             public static partial class [|StaticModel|] { }
@@ -267,6 +284,10 @@ public sealed class DiagnosticTests
     [Theory]
     [MemberData(nameof(CasesFor), "GLSTM009")]
     public void GLSTM009_NotConstructible(string caseName) => AssertReported(Cases[caseName]);
+
+    [Theory]
+    [MemberData(nameof(CasesFor), "GLSTM010")]
+    public void GLSTM010_UnknownOptionValue(string caseName) => AssertReported(Cases[caseName]);
 
     [Theory]
     [MemberData(nameof(CompilerErrorCaseNames))]

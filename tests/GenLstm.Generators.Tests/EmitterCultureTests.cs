@@ -20,7 +20,9 @@ public sealed class EmitterCultureTests
             Namespace: "Demo",
             Types: new EquatableArray<TypeDeclarationInfo>([new("Outer", "class"), new("Model", "record")]),
             InputSize: 5,
-            HiddenSize: 3);
+            HiddenSize: 3,
+            Precision: Models.Precision.Exact,
+            WeightType: Models.WeightType.Float32);
 
         string invariant = EmitIn(CultureInfo.InvariantCulture, spec);
         string localized = EmitIn(CultureInfo.GetCultureInfo(cultureName), spec);

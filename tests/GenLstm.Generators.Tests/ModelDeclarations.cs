@@ -53,6 +53,27 @@ internal static class ModelDeclarations
                 public sealed partial record NestedModel { }
             }
             """,
+
+        ["Fast_1x40"] = """
+            using GenLstm;
+
+            namespace Demo.Models;
+
+            /// <summary>The cheaper activations.</summary>
+            [Lstm(1, 40, Precision = Precision.Fast)]
+            public sealed partial class FastModel { }
+            """,
+
+        // Three blocks: a full tile and the batch and projection kernels all read bfloat16 pairs.
+        ["BFloat16_5x24"] = """
+            using GenLstm;
+
+            namespace Demo.Models;
+
+            /// <summary>Weights stored as bfloat16.</summary>
+            [Lstm(5, 24, WeightType = WeightType.BFloat16)]
+            public sealed partial class HalfWeights { }
+            """,
     };
 
     /// <summary>Sizes at the edges of the layout and of the attribute's limits, as (inputSize, hiddenSize).</summary>

@@ -20,3 +20,13 @@ public static partial class Outer
     [Lstm(hiddenSize: 17, inputSize: 4)]
     public sealed partial record NestedModel;
 }
+
+// The opt-in variants: weights stored as bfloat16, the fast activations, and both together.
+[Lstm(1, 40, WeightType = WeightType.BFloat16)] public sealed partial class BFloat16Lstm1x40 { }
+[Lstm(5, 24, WeightType = WeightType.BFloat16)] public sealed partial class BFloat16Lstm5x24 { }
+[Lstm(64, 64, WeightType = WeightType.BFloat16)] public sealed partial class BFloat16Lstm64x64 { }
+[Lstm(128, 256, WeightType = WeightType.BFloat16)] public sealed partial class BFloat16Lstm128x256 { }
+[Lstm(1, 40, Precision = Precision.Fast)] public sealed partial class FastLstm1x40 { }
+[Lstm(16, 32, Precision = Precision.Fast)] public sealed partial class FastLstm16x32 { }
+[Lstm(5, 24, Precision = Precision.Fast)] public sealed partial class FastLstm5x24 { }
+[Lstm(37, 61, Precision = Precision.Fast, WeightType = WeightType.BFloat16)] public sealed partial class FastBFloat16Lstm37x61 { }

@@ -70,4 +70,61 @@ public sealed class PackedLstmWeightsTests
             }
         }
     }
+
+    [Fact]
+    public void BFloat16_words_pair_gates_i_f_and_g_o_of_each_unit()
+    {
+        const int inputSize = 2, hiddenSize = 11;
+        // Values with at most 8 significant bits, so bfloat16 holds them exactly and each identifies its source.
+        float Value(int gate, int unit, int column) => (gate + 1 + 4 * unit) * MathF.ScaleB(1, column + 1);
+        float[] weightIh = new float[4 * hiddenSize * inputSize], weightHh = new float[4 * hiddenSize * hiddenSize];
+        float[] biasIh = new float[4 * hiddenSize], biasHh = new float[4 * hiddenSize];
+        for (int gate = 0; gate < 4; gate++)
+        {
+            for (int unit = 0; unit < hiddenSize; unit++)
+            {
+                int row = gate * hiddenSize + unit;
+                for (int k = 0; k < inputSize; k++)
+                {
+                    weightIh[row * inputSize + k] = Value(gate, unit, k);
+                }
+                for (int k = 0; k < hiddenSize; k++)
+                {
+                    weightHh[row * hiddenSize + k] = Value(gate, unit, inputSize + k);
+                }
+                biasIh[row] = Value(gate, unit, -1);
+            }
+        }
+
+        var packed = PackedBFloat16LstmWeights.FromPyTorch(inputSize, hiddenSize, weightIh, weightHh, biasIh, biasHh);
+
+        Assert.Equal((1 + inputSize + hiddenSize) * 16, packed.BlockStride);
+        Assert.Equal(2 * packed.BlockStride, packed.Length);
+        float High(uint word) => BitConverter.UInt32BitsToSingle(word & 0xFFFF0000u);
+        float Low(uint word) => BitConverter.UInt32BitsToSingle(word << 16);
+        for (int unit = 0; unit < 16; unit++)
+        {
+            for (int row = 0; row <= inputSize + hiddenSize; row++)
+            {
+                int word = unit / 8 * packed.BlockStride + row * 16 + unit % 8;
+                float Expected(int gate) => unit < hiddenSize ? Value(gate, unit, row - 1) : 0f;
+                Assert.Equal(Expected(0), High(packed.Span[word]));
+                Assert.Equal(Expected(1), Low(packed.Span[word]));
+                Assert.Equal(Expected(2), High(packed.Span[word + 8]));
+                Assert.Equal(Expected(3), Low(packed.Span[word + 8]));
+            }
+        }
+    }
+
+    [Fact]
+    public void BFloat16_rounding_is_to_nearest_with_ties_to_even_and_refuses_overflow()
+    {
+        Assert.Equal(0x3F80, PackedBFloat16LstmWeights.RoundToBFloat16(1f));
+        Assert.Equal(0x3F80, PackedBFloat16LstmWeights.RoundToBFloat16(1f + MathF.ScaleB(1, -8)));      // tie: to the even 0x3F80
+        Assert.Equal(0x3F82, PackedBFloat16LstmWeights.RoundToBFloat16(1f + 3 * MathF.ScaleB(1, -8)));  // tie: to the even 0x3F82
+        Assert.Equal(0x3F81, PackedBFloat16LstmWeights.RoundToBFloat16(1f + MathF.ScaleB(1, -8) + MathF.ScaleB(1, -20)));
+        Assert.Equal(0xBF80, PackedBFloat16LstmWeights.RoundToBFloat16(-1f));
+        Assert.Throws<ArgumentException>(() => PackedBFloat16LstmWeights.RoundToBFloat16(float.MaxValue));
+        Assert.Throws<ArgumentException>(() => PackedBFloat16LstmWeights.RoundToBFloat16(float.NaN));
+    }
 }

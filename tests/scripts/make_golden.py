@@ -18,10 +18,15 @@ Tensors per file (T = 64 steps, single layer, batch 1, PyTorch gate order i,f,g,
   h0 [H], c0 [H] F32              random initial state: h0 ~ U(-0.9,0.9), c0 ~ N(0,1)*2
   output_from_state_f64 [T,H] F64, h_n_from_state_f64 [H], c_n_from_state_f64 [H] F64
                                   float64 run starting from (h0, c0) (as float64)
+  output_bf16_f64 [T,H] F64       h_t of the bfloat16-weights mode (WeightType.BFloat16): a float64
+                                  torch LSTM, zero state, fed input.double(), whose weight_ih/weight_hh are
+                                  the weights rounded to bfloat16 (round-to-nearest-even) and whose bias_ih
+                                  is (bias_ih + bias_hh, summed in float32) rounded to bfloat16, bias_hh = 0
 
 The float64 outputs are cross-checked against an independent NumPy LSTM
-(written from the equations) to 1e-12, and each file is re-read and compared
-bit-exactly after writing.
+(written from the equations) to 1e-12, the NumPy bfloat16 rounding (bit
+manipulation on the float32 bits) must equal torch's bit for bit, and each
+file is re-read and compared bit-exactly after writing.
 
 Run:  /usr/bin/python3 tests/scripts/make_golden.py   (from anywhere)
 """
@@ -70,6 +75,19 @@ def numpy_lstm(x, w_ih, w_hh, b_ih, b_hh, h0, c0):
     return outs, h, c, pre
 
 
+def bf16_round(a):
+    """Round float32 values to the nearest bfloat16 (ties to even), returned as float32.
+
+    Independent of torch: add 0x7FFF + (bit 16) to the float32 bits, then clear the low 16 bits.
+    Only for finite values (NaN would need a special case).
+    """
+    a = np.ascontiguousarray(a, dtype=np.float32)
+    assert np.all(np.isfinite(a)), "bf16_round: non-finite input"
+    bits = a.view(np.uint32).astype(np.uint64)
+    bits = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000
+    return bits.astype(np.uint32).view(np.float32)
+
+
 def run_torch(lstm, x, h0=None, c0=None):
     """x: [T,I] tensor -> ([T,H], h_n [H], c_n [H]); seq-first layout, batch 1."""
     with torch.no_grad():
@@ -116,6 +134,30 @@ def make_one(I, H, idx):
     assert np_err <= 1e-12, "NumPy reference mismatch %g for %dx%d" % (np_err, I, H)
     assert np.array_equal(hn64, out64[-1]) and np.array_equal(hns64, outs64[-1])
 
+    # bfloat16-weights mode: biases summed in float32, then every packed value rounded to bfloat16.
+    b_sum = torch.from_numpy(b_ih) + torch.from_numpy(b_hh)  # float32 addition
+    bf = {"weight_ih_l0": torch.from_numpy(w_ih).to(torch.bfloat16),
+          "weight_hh_l0": torch.from_numpy(w_hh).to(torch.bfloat16),
+          "bias_ih_l0": b_sum.to(torch.bfloat16)}
+    np_bf = {"weight_ih_l0": bf16_round(w_ih), "weight_hh_l0": bf16_round(w_hh),
+             "bias_ih_l0": bf16_round(b_ih + b_hh)}  # NumPy float32 addition
+    assert np.array_equal(b_sum.numpy().view(np.uint32), (b_ih + b_hh).view(np.uint32)), "bias sum mismatch"
+    for name, t in bf.items():
+        assert np.array_equal(t.float().numpy().view(np.uint32), np_bf[name].view(np.uint32)), \
+            "bfloat16 rounding mismatch (torch vs NumPy) in %s for %dx%d" % (name, I, H)
+    sd_bf = {name: t.double() for name, t in bf.items()}
+    sd_bf["bias_hh_l0"] = torch.zeros(4 * H, dtype=torch.float64)
+    lstm_bf = torch.nn.LSTM(I, H).double()
+    lstm_bf.load_state_dict(sd_bf)
+    lstm_bf.eval()
+    outbf, _, _ = run_torch(lstm_bf, x64)
+    assert outbf.dtype == np.float64
+    refbf, _, _, _ = numpy_lstm(x, np_bf["weight_ih_l0"], np_bf["weight_hh_l0"], np_bf["bias_ih_l0"],
+                                np.zeros(4 * H), zero, zero)
+    bf_err = np.max(np.abs(refbf - outbf))
+    assert bf_err <= 1e-12, "NumPy bfloat16-weights reference mismatch %g for %dx%d" % (bf_err, I, H)
+    np_err = max(np_err, bf_err)
+
     tensors = {
         "weight_ih_l0": w_ih, "weight_hh_l0": w_hh, "bias_ih_l0": b_ih, "bias_hh_l0": b_hh,
         "input": x,
@@ -123,6 +165,7 @@ def make_one(I, H, idx):
         "output_f64": out64, "h_n_f64": hn64, "c_n_f64": cn64,
         "h0": h0, "c0": c0,
         "output_from_state_f64": outs64, "h_n_from_state_f64": hns64, "c_n_from_state_f64": cns64,
+        "output_bf16_f64": outbf,
     }
     meta = {
         "input_size": str(I), "hidden_size": str(H), "steps": str(T),
@@ -144,14 +187,15 @@ def make_one(I, H, idx):
 
     # Stats.
     diff = np.max(np.abs(out32.astype(np.float64) - out64))
+    bf_diff = np.max(np.abs(outbf - out64))
     sig = sigmoid(np.concatenate([pre[:, 0:H], pre[:, H:2 * H], pre[:, 3 * H:4 * H]], axis=1))
     sat_sig = np.mean((sig > 0.99) | (sig < 0.01))
     sat_tanh = np.mean(np.abs(np.tanh(pre[:, 2 * H:3 * H])) > 0.99)
     zmax = np.max(np.abs(pre))
     size = os.path.getsize(path)
-    print("lstm_%dx%d: max|f32-f64| = %.3e   sigmoid-gate (i,f,o) saturation = %5.1f%%   "
+    print("lstm_%dx%d: max|f32-f64| = %.3e   max|bf16w-f64| = %.3e   sigmoid-gate (i,f,o) saturation = %5.1f%%   "
           "|tanh g|>0.99 = %5.1f%%   max|preact| = %5.2f   numpy-vs-torch f64 = %.1e   %d bytes"
-          % (I, H, diff, 100 * sat_sig, 100 * sat_tanh, zmax, np_err, size))
+          % (I, H, diff, bf_diff, 100 * sat_sig, 100 * sat_tanh, zmax, np_err, size))
     return sat_sig
 
 

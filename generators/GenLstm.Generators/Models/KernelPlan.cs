@@ -8,7 +8,10 @@ namespace GenLstm.Generators.Models;
 /// its hardware condition and register tiles), and the chunking of Forward's hoisted input product. Derived from the
 /// spec alone, so it needs no caching of its own.
 /// </summary>
-internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int BlockStride, int ChunkSteps, IReadOnlyList<VectorPath> Paths)
+/// <param name="PackedRowLength">Elements per packed row: 32 floats, or 16 words of two bfloat16 gates.</param>
+/// <param name="BlockStride">Elements per packed block: the bias row, I rows of W and H rows of U.</param>
+internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int PackedRowLength, int BlockStride, int ChunkSteps,
+    Precision Precision, WeightType WeightType, IReadOnlyList<VectorPath> Paths)
 {
     /// <summary>Hidden units per block (the layout of <c>GenLstm.PackedLstmWeights</c>).</summary>
     public const int BlockSize = 8;
@@ -29,11 +32,15 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Bloc
     {
         int blockCount = (spec.HiddenSize + BlockSize - 1) / BlockSize;
         int floatsPerStep = blockCount * RowLength;
+        int packedRowLength = spec.WeightType == WeightType.BFloat16 ? RowLength / 2 : RowLength;
         return new KernelPlan(
             PaddedHiddenSize: blockCount * BlockSize,
             BlockCount: blockCount,
-            BlockStride: (1 + spec.InputSize + spec.HiddenSize) * RowLength,
+            PackedRowLength: packedRowLength,
+            BlockStride: (1 + spec.InputSize + spec.HiddenSize) * packedRowLength,
             ChunkSteps: System.Math.Max(1, System.Math.Min(MaxChunkSteps, ProjectionScratchFloats / floatsPerStep)),
+            Precision: spec.Precision,
+            WeightType: spec.WeightType,
             Paths:
             [
                 // 32 vector registers (AVX-512 hardware; the JIT uses them for Vector256 code too). Measured on Zen 4 for

@@ -11,12 +11,16 @@ namespace GenLstm.Generators.Models;
 /// <param name="Types">The model type's nesting chain, outermost first; the last entry is the model itself.</param>
 /// <param name="InputSize">I, the number of input features.</param>
 /// <param name="HiddenSize">H, the number of hidden units.</param>
+/// <param name="Precision">Which activation approximations the kernels call.</param>
+/// <param name="WeightType">How the packed weights are stored, and so how the kernels load them.</param>
 internal sealed record LstmSpec(
     string HintName,
     string Namespace,
     EquatableArray<TypeDeclarationInfo> Types,
     int InputSize,
-    int HiddenSize)
+    int HiddenSize,
+    Precision Precision,
+    WeightType WeightType)
 {
     /// <summary>The model type's own name.</summary>
     public string TypeName => Types[Types.Count - 1].Name;

@@ -1,0 +1,15 @@
+namespace GenLstm.Generators.Models;
+
+/// <summary>The generator's copy of <c>GenLstm.Precision</c> (same names and values; a test checks them).</summary>
+internal enum Precision
+{
+    Exact = 0,
+    Fast = 1,
+}
+
+/// <summary>The generator's copy of <c>GenLstm.WeightType</c> (same names and values; a test checks them).</summary>
+internal enum WeightType
+{
+    Float32 = 0,
+    BFloat16 = 1,
+}
