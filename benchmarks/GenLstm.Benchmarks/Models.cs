@@ -16,6 +16,16 @@ namespace GenLstm.Benchmarks;
 [Lstm(inputSize: 16, hiddenSize: 16)] public sealed partial class Lstm16x16 { }
 [Lstm(inputSize: 32, hiddenSize: 32)] public sealed partial class Lstm32x32 { }
 
+// VariantBenchmarks' models: the opt-in weight storage and activations at StepBenchmarks' sizes.
+[Lstm(1, 40, WeightType = WeightType.BFloat16)] public sealed partial class BFloat16Lstm1x40 { }
+[Lstm(16, 32, WeightType = WeightType.BFloat16)] public sealed partial class BFloat16Lstm16x32 { }
+[Lstm(64, 64, WeightType = WeightType.BFloat16)] public sealed partial class BFloat16Lstm64x64 { }
+[Lstm(128, 256, WeightType = WeightType.BFloat16)] public sealed partial class BFloat16Lstm128x256 { }
+[Lstm(1, 40, Precision = Precision.Fast)] public sealed partial class FastLstm1x40 { }
+[Lstm(16, 32, Precision = Precision.Fast)] public sealed partial class FastLstm16x32 { }
+[Lstm(64, 64, Precision = Precision.Fast)] public sealed partial class FastLstm64x64 { }
+[Lstm(128, 256, Precision = Precision.Fast)] public sealed partial class FastLstm128x256 { }
+
 /// <summary>
 /// A generated model behind <see cref="ILstm"/>, so one benchmark class measures every size. Each generated type has
 /// its own <c>State</c> and no common interface: the runner binds the model's <c>Step</c> and <c>Forward</c> as
@@ -49,6 +59,26 @@ public abstract class GeneratedRunner : ILstm
         _ => throw new ArgumentOutOfRangeException(nameof(size), size, "no generated model of that size: declare one above"),
     };
 
+    /// <summary>The same for a model declared with <c>WeightType = WeightType.BFloat16</c>.</summary>
+    public static GeneratedRunner BFloat16FromPyTorch(string size, PyTorchLstmTensors w) => size switch
+    {
+        "1x40" => Of(BFloat16Lstm1x40.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh)),
+        "16x32" => Of(BFloat16Lstm16x32.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh)),
+        "64x64" => Of(BFloat16Lstm64x64.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh)),
+        "128x256" => Of(BFloat16Lstm128x256.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh)),
+        _ => throw new ArgumentOutOfRangeException(nameof(size), size, "no bfloat16 model of that size: declare one above"),
+    };
+
+    /// <summary>The same for a model declared with <c>Precision = Precision.Fast</c>.</summary>
+    public static GeneratedRunner FastFromPyTorch(string size, PyTorchLstmTensors w) => size switch
+    {
+        "1x40" => Of(FastLstm1x40.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh)),
+        "16x32" => Of(FastLstm16x32.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh)),
+        "64x64" => Of(FastLstm64x64.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh)),
+        "128x256" => Of(FastLstm128x256.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh)),
+        _ => throw new ArgumentOutOfRangeException(nameof(size), size, "no fast-activation model of that size: declare one above"),
+    };
+
     public abstract void Step(ReadOnlySpan<float> input, Span<float> output);
 
     public abstract void Forward(ReadOnlySpan<float> inputs, Span<float> outputs);
@@ -77,6 +107,15 @@ public abstract class GeneratedRunner : ILstm
     private static GeneratedRunner Of(Lstm8x8 m) => new Bound<Lstm8x8.State>(m.Step, m.Forward, m.StepBatch, Lstm8x8.InputSize, Lstm8x8.OutputSize);
     private static GeneratedRunner Of(Lstm16x16 m) => new Bound<Lstm16x16.State>(m.Step, m.Forward, m.StepBatch, Lstm16x16.InputSize, Lstm16x16.OutputSize);
     private static GeneratedRunner Of(Lstm32x32 m) => new Bound<Lstm32x32.State>(m.Step, m.Forward, m.StepBatch, Lstm32x32.InputSize, Lstm32x32.OutputSize);
+
+    private static GeneratedRunner Of(BFloat16Lstm1x40 m) => new Bound<BFloat16Lstm1x40.State>(m.Step, m.Forward, m.StepBatch, BFloat16Lstm1x40.InputSize, BFloat16Lstm1x40.OutputSize);
+    private static GeneratedRunner Of(BFloat16Lstm16x32 m) => new Bound<BFloat16Lstm16x32.State>(m.Step, m.Forward, m.StepBatch, BFloat16Lstm16x32.InputSize, BFloat16Lstm16x32.OutputSize);
+    private static GeneratedRunner Of(BFloat16Lstm64x64 m) => new Bound<BFloat16Lstm64x64.State>(m.Step, m.Forward, m.StepBatch, BFloat16Lstm64x64.InputSize, BFloat16Lstm64x64.OutputSize);
+    private static GeneratedRunner Of(BFloat16Lstm128x256 m) => new Bound<BFloat16Lstm128x256.State>(m.Step, m.Forward, m.StepBatch, BFloat16Lstm128x256.InputSize, BFloat16Lstm128x256.OutputSize);
+    private static GeneratedRunner Of(FastLstm1x40 m) => new Bound<FastLstm1x40.State>(m.Step, m.Forward, m.StepBatch, FastLstm1x40.InputSize, FastLstm1x40.OutputSize);
+    private static GeneratedRunner Of(FastLstm16x32 m) => new Bound<FastLstm16x32.State>(m.Step, m.Forward, m.StepBatch, FastLstm16x32.InputSize, FastLstm16x32.OutputSize);
+    private static GeneratedRunner Of(FastLstm64x64 m) => new Bound<FastLstm64x64.State>(m.Step, m.Forward, m.StepBatch, FastLstm64x64.InputSize, FastLstm64x64.OutputSize);
+    private static GeneratedRunner Of(FastLstm128x256 m) => new Bound<FastLstm128x256.State>(m.Step, m.Forward, m.StepBatch, FastLstm128x256.InputSize, FastLstm128x256.OutputSize);
 
     private sealed class Bound<TState>(StepFunction<TState> step, ForwardFunction<TState> forward, BatchFunction<TState> stepBatch,
         int inputSize, int outputSize) : GeneratedRunner
