@@ -39,6 +39,10 @@ public abstract class GeneratedRunner : ILstm
 
     public delegate void BatchFunction<TState>(ReadOnlySpan<float> inputs, Span<TState> states, Span<float> outputs);
 
+    public delegate void SplitStepFunction<TState>(ReadOnlySpan<float> input, ref TState state, Span<float> output, LstmWorker worker);
+
+    public delegate void SplitForwardFunction<TState>(ReadOnlySpan<float> inputs, Span<float> outputs, ref TState state, LstmWorker worker);
+
     /// <summary>The most streams <see cref="StepEach"/> and <see cref="StepBatch"/> serve.</summary>
     public const int MaxStreams = 16;
 
@@ -85,6 +89,12 @@ public abstract class GeneratedRunner : ILstm
 
     public abstract void Reset();
 
+    /// <summary><see cref="Step"/> split over two cores with the runner's <see cref="LstmWorker"/> (started on first use).</summary>
+    public abstract void StepOnTwoCores(ReadOnlySpan<float> input, Span<float> output);
+
+    /// <summary><see cref="Forward"/> split over two cores, every step as <see cref="StepOnTwoCores"/>.</summary>
+    public abstract void ForwardOnTwoCores(ReadOnlySpan<float> inputs, Span<float> outputs);
+
     /// <summary>One step of each of <paramref name="streams"/> streams with its own state: one <c>Step</c> call per stream.</summary>
     public abstract void StepEach(ReadOnlySpan<float> inputs, Span<float> outputs, int streams);
 
@@ -99,30 +109,37 @@ public abstract class GeneratedRunner : ILstm
     /// </summary>
     public abstract void TimeSteps(ReadOnlySpan<float> input, Span<float> output, Span<long> ticks);
 
-    private static GeneratedRunner Of(Lstm1x40 m) => new Bound<Lstm1x40.State>(m.Step, m.Forward, m.StepBatch, Lstm1x40.InputSize, Lstm1x40.OutputSize);
-    private static GeneratedRunner Of(Lstm16x32 m) => new Bound<Lstm16x32.State>(m.Step, m.Forward, m.StepBatch, Lstm16x32.InputSize, Lstm16x32.OutputSize);
-    private static GeneratedRunner Of(Lstm64x64 m) => new Bound<Lstm64x64.State>(m.Step, m.Forward, m.StepBatch, Lstm64x64.InputSize, Lstm64x64.OutputSize);
-    private static GeneratedRunner Of(Lstm128x256 m) => new Bound<Lstm128x256.State>(m.Step, m.Forward, m.StepBatch, Lstm128x256.InputSize, Lstm128x256.OutputSize);
-    private static GeneratedRunner Of(Lstm4x4 m) => new Bound<Lstm4x4.State>(m.Step, m.Forward, m.StepBatch, Lstm4x4.InputSize, Lstm4x4.OutputSize);
-    private static GeneratedRunner Of(Lstm8x8 m) => new Bound<Lstm8x8.State>(m.Step, m.Forward, m.StepBatch, Lstm8x8.InputSize, Lstm8x8.OutputSize);
-    private static GeneratedRunner Of(Lstm16x16 m) => new Bound<Lstm16x16.State>(m.Step, m.Forward, m.StepBatch, Lstm16x16.InputSize, Lstm16x16.OutputSize);
-    private static GeneratedRunner Of(Lstm32x32 m) => new Bound<Lstm32x32.State>(m.Step, m.Forward, m.StepBatch, Lstm32x32.InputSize, Lstm32x32.OutputSize);
+    private static GeneratedRunner Of(Lstm1x40 m) => new Bound<Lstm1x40.State>(m.Step, m.Forward, m.StepBatch, m.Step, m.Forward, Lstm1x40.InputSize, Lstm1x40.OutputSize);
+    private static GeneratedRunner Of(Lstm16x32 m) => new Bound<Lstm16x32.State>(m.Step, m.Forward, m.StepBatch, m.Step, m.Forward, Lstm16x32.InputSize, Lstm16x32.OutputSize);
+    private static GeneratedRunner Of(Lstm64x64 m) => new Bound<Lstm64x64.State>(m.Step, m.Forward, m.StepBatch, m.Step, m.Forward, Lstm64x64.InputSize, Lstm64x64.OutputSize);
+    private static GeneratedRunner Of(Lstm128x256 m) => new Bound<Lstm128x256.State>(m.Step, m.Forward, m.StepBatch, m.Step, m.Forward, Lstm128x256.InputSize, Lstm128x256.OutputSize);
+    private static GeneratedRunner Of(Lstm4x4 m) => new Bound<Lstm4x4.State>(m.Step, m.Forward, m.StepBatch, m.Step, m.Forward, Lstm4x4.InputSize, Lstm4x4.OutputSize);
+    private static GeneratedRunner Of(Lstm8x8 m) => new Bound<Lstm8x8.State>(m.Step, m.Forward, m.StepBatch, m.Step, m.Forward, Lstm8x8.InputSize, Lstm8x8.OutputSize);
+    private static GeneratedRunner Of(Lstm16x16 m) => new Bound<Lstm16x16.State>(m.Step, m.Forward, m.StepBatch, m.Step, m.Forward, Lstm16x16.InputSize, Lstm16x16.OutputSize);
+    private static GeneratedRunner Of(Lstm32x32 m) => new Bound<Lstm32x32.State>(m.Step, m.Forward, m.StepBatch, m.Step, m.Forward, Lstm32x32.InputSize, Lstm32x32.OutputSize);
 
-    private static GeneratedRunner Of(BFloat16Lstm1x40 m) => new Bound<BFloat16Lstm1x40.State>(m.Step, m.Forward, m.StepBatch, BFloat16Lstm1x40.InputSize, BFloat16Lstm1x40.OutputSize);
-    private static GeneratedRunner Of(BFloat16Lstm16x32 m) => new Bound<BFloat16Lstm16x32.State>(m.Step, m.Forward, m.StepBatch, BFloat16Lstm16x32.InputSize, BFloat16Lstm16x32.OutputSize);
-    private static GeneratedRunner Of(BFloat16Lstm64x64 m) => new Bound<BFloat16Lstm64x64.State>(m.Step, m.Forward, m.StepBatch, BFloat16Lstm64x64.InputSize, BFloat16Lstm64x64.OutputSize);
-    private static GeneratedRunner Of(BFloat16Lstm128x256 m) => new Bound<BFloat16Lstm128x256.State>(m.Step, m.Forward, m.StepBatch, BFloat16Lstm128x256.InputSize, BFloat16Lstm128x256.OutputSize);
-    private static GeneratedRunner Of(FastLstm1x40 m) => new Bound<FastLstm1x40.State>(m.Step, m.Forward, m.StepBatch, FastLstm1x40.InputSize, FastLstm1x40.OutputSize);
-    private static GeneratedRunner Of(FastLstm16x32 m) => new Bound<FastLstm16x32.State>(m.Step, m.Forward, m.StepBatch, FastLstm16x32.InputSize, FastLstm16x32.OutputSize);
-    private static GeneratedRunner Of(FastLstm64x64 m) => new Bound<FastLstm64x64.State>(m.Step, m.Forward, m.StepBatch, FastLstm64x64.InputSize, FastLstm64x64.OutputSize);
-    private static GeneratedRunner Of(FastLstm128x256 m) => new Bound<FastLstm128x256.State>(m.Step, m.Forward, m.StepBatch, FastLstm128x256.InputSize, FastLstm128x256.OutputSize);
+    private static GeneratedRunner Of(BFloat16Lstm1x40 m) => new Bound<BFloat16Lstm1x40.State>(m.Step, m.Forward, m.StepBatch, m.Step, m.Forward, BFloat16Lstm1x40.InputSize, BFloat16Lstm1x40.OutputSize);
+    private static GeneratedRunner Of(BFloat16Lstm16x32 m) => new Bound<BFloat16Lstm16x32.State>(m.Step, m.Forward, m.StepBatch, m.Step, m.Forward, BFloat16Lstm16x32.InputSize, BFloat16Lstm16x32.OutputSize);
+    private static GeneratedRunner Of(BFloat16Lstm64x64 m) => new Bound<BFloat16Lstm64x64.State>(m.Step, m.Forward, m.StepBatch, m.Step, m.Forward, BFloat16Lstm64x64.InputSize, BFloat16Lstm64x64.OutputSize);
+    private static GeneratedRunner Of(BFloat16Lstm128x256 m) => new Bound<BFloat16Lstm128x256.State>(m.Step, m.Forward, m.StepBatch, m.Step, m.Forward, BFloat16Lstm128x256.InputSize, BFloat16Lstm128x256.OutputSize);
+    private static GeneratedRunner Of(FastLstm1x40 m) => new Bound<FastLstm1x40.State>(m.Step, m.Forward, m.StepBatch, m.Step, m.Forward, FastLstm1x40.InputSize, FastLstm1x40.OutputSize);
+    private static GeneratedRunner Of(FastLstm16x32 m) => new Bound<FastLstm16x32.State>(m.Step, m.Forward, m.StepBatch, m.Step, m.Forward, FastLstm16x32.InputSize, FastLstm16x32.OutputSize);
+    private static GeneratedRunner Of(FastLstm64x64 m) => new Bound<FastLstm64x64.State>(m.Step, m.Forward, m.StepBatch, m.Step, m.Forward, FastLstm64x64.InputSize, FastLstm64x64.OutputSize);
+    private static GeneratedRunner Of(FastLstm128x256 m) => new Bound<FastLstm128x256.State>(m.Step, m.Forward, m.StepBatch, m.Step, m.Forward, FastLstm128x256.InputSize, FastLstm128x256.OutputSize);
 
     private sealed class Bound<TState>(StepFunction<TState> step, ForwardFunction<TState> forward, BatchFunction<TState> stepBatch,
-        int inputSize, int outputSize) : GeneratedRunner
+        SplitStepFunction<TState> splitStep, SplitForwardFunction<TState> splitForward, int inputSize, int outputSize) : GeneratedRunner
         where TState : struct
     {
         private readonly TState[] _streams = new TState[MaxStreams];
         private TState _state;
+        private LstmWorker? _worker;
+
+        public override void StepOnTwoCores(ReadOnlySpan<float> input, Span<float> output)
+            => splitStep(input, ref _state, output, _worker ??= new LstmWorker());
+
+        public override void ForwardOnTwoCores(ReadOnlySpan<float> inputs, Span<float> outputs)
+            => splitForward(inputs, outputs, ref _state, _worker ??= new LstmWorker());
 
         public override void StepEach(ReadOnlySpan<float> inputs, Span<float> outputs, int streams)
         {

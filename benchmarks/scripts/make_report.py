@@ -28,8 +28,10 @@ REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 DEFAULT_RESULTS = os.path.join(REPO, "BenchmarkDotNet.Artifacts", "results")
 DEFAULT_CHART = os.path.join(REPO, "speed.png")  # next to the README, which shows it
 
-# Benchmark method = implementation + mode (LstmBenchmarks in StepBenchmarks.cs).
-IMPLEMENTATIONS = ["Naive", "GenLstm", "TensorPrimitives", "OnnxRuntime"]
+# Benchmark method = implementation + mode (+ a suffix such as Batch4): LstmBenchmarks in StepBenchmarks.cs and
+# VariantBenchmarks.cs.
+IMPLEMENTATIONS = ["Naive", "GenLstm", "TensorPrimitives", "OnnxRuntime",
+                   "GenLstmFast", "GenLstmBFloat16", "GenLstmBFloat16Batch4", "GenLstmTwoCores", "GenLstmBFloat16TwoCores"]
 MODES = [("Step", "Step (one call per time step, streaming)"),
          ("Forward", "Forward T=128 (one call per sequence, reported per step)")]
 LABELS = {
@@ -37,8 +39,14 @@ LABELS = {
     ("GenLstm", "Step"): "GenLstm", ("GenLstm", "Forward"): "GenLstm",
     ("TensorPrimitives", "Step"): "TensorPrimitives", ("TensorPrimitives", "Forward"): "TensorPrimitives",
     ("OnnxRuntime", "Step"): "ONNX Runtime (stream)", ("OnnxRuntime", "Forward"): "ONNX Runtime (seq 128)",
+    ("GenLstmFast", "Step"): "GenLstm Fast",
+    ("GenLstmBFloat16", "Step"): "GenLstm bf16", ("GenLstmBFloat16", "Forward"): "GenLstm bf16",
+    ("GenLstmBFloat16Batch4", "Step"): "GenLstm bf16 StepBatch N=4, per stream-step",
+    ("GenLstmTwoCores", "Step"): "GenLstm 2 cores", ("GenLstmTwoCores", "Forward"): "GenLstm 2 cores",
+    ("GenLstmBFloat16TwoCores", "Step"): "GenLstm bf16 2 cores",
 }
-CLASSES = [("StepBenchmarks", "Main sizes"), ("SquareSweepBenchmarks", "Square sweep")]
+CLASSES = [("StepBenchmarks", "Main sizes"), ("SquareSweepBenchmarks", "Square sweep"),
+           ("VariantBenchmarks", "Opt-in variants: bf16 weights, Fast activations, two cores")]
 
 
 class Run:
@@ -56,12 +64,12 @@ class Run:
         self.job = ""
         self.intrinsics = ""
         for b in data["Benchmarks"]:
-            match = re.fullmatch(r"(\w+?)(Step|Forward)", b["Method"])
+            match = re.fullmatch(r"(\w+?)(Step|Forward)(\w*)", b["Method"])
             size = re.search(r"Size=([0-9x]+)", b["Parameters"] or "")
             if not match or not size or not b.get("Statistics"):
                 continue
             memory = b.get("Memory") or {}
-            self.results[(size.group(1), match.group(1), match.group(2))] = (
+            self.results[(size.group(1), match.group(1) + match.group(3), match.group(2))] = (
                 b["Statistics"]["Median"], memory.get("BytesAllocatedPerOperation"))
             job = re.search(r": ([^\[]*?) \[", b["DisplayInfo"])
             self.job = job.group(1) if job else self.job
@@ -253,6 +261,11 @@ def main():
         with open(args.markdown, "w", encoding="utf-8") as f:
             f.write(text + "\n")
     sweep = runs.get("SquareSweepBenchmarks")
+    if sweep and "StepBenchmarks" in runs:
+        # The sweep's last point, 64 x 64, is measured by StepBenchmarks (with its own naive baseline).
+        for key, value in runs["StepBenchmarks"].results.items():
+            if key[0] == "64x64":
+                sweep.results.setdefault(key, value)
     if sweep and chart(sweep, args.chart):
         print("Chart written: %s" % args.chart, file=sys.stderr)
     elif not sweep:

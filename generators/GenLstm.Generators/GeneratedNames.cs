@@ -13,8 +13,8 @@ internal static class GeneratedNames
     private static readonly string[] ExclusiveMembers =
     [
         "InputSize", "HiddenSize", "OutputSize", "State",
-        "BlockSize", "RowLength", "PackedRowLength", "PaddedHiddenSize", "BlockCount", "BlockStride", "ChunkSteps", "_packedWeights",
-        "CompileKernel", "StepCore", "StepBatchCore", "ForwardCore", "ScalarBlock",
+        "BlockSize", "RowLength", "PackedRowLength", "PaddedHiddenSize", "BlockCount", "BlockStride", "SplitBlock", "ChunkSteps", "_packedWeights",
+        "CompileKernel", "StepCore", "StepBlocks", "StepBatchCore", "ForwardCore", "ScalarBlock",
     ];
 
     /// <summary>The private kernels are named after their vector type: Vector256Tile2, Vector128Project1, ForwardVector256With…</summary>

@@ -31,9 +31,13 @@ public sealed partial class LstmGenerator
             {
                 WriteForwardPath(writer, plan, path);
             }
-            foreach ((string typeName, int lanes, int blocks) in plan.TileMethods)
+            WriteStepBlocks(writer, plan);
+            foreach ((string typeName, int lanes, int blocks) in plan.StepTileMethods)
             {
                 WriteTile(writer, plan, typeName, lanes, blocks, TileSource.Input);
+            }
+            foreach ((string typeName, int lanes, int blocks) in plan.TileMethods)
+            {
                 WriteTile(writer, plan, typeName, lanes, blocks, TileSource.Projection);
             }
             foreach ((string typeName, int lanes, int steps) in plan.ProjectionMethods)

@@ -60,6 +60,13 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Pack
             ]);
     }
 
+    /// <summary>
+    /// Every distinct step-tile size, per vector type: the plan's tiles and, for StepBlocks' arbitrary ranges (the halves
+    /// of <c>GenLstm.LstmWorker</c>), every size up to a full tile.
+    /// </summary>
+    public IEnumerable<(string TypeName, int Lanes, int Blocks)> StepTileMethods
+        => Paths.SelectMany(p => Enumerable.Range(1, p.TileBlocks).Select(blocks => (p.TypeName, p.Lanes, blocks))).Distinct().OrderBy(t => t.TypeName).ThenBy(t => t.blocks);
+
     /// <summary>Every distinct tile size the paths use, per vector type, for emitting each tile method once.</summary>
     public IEnumerable<(string TypeName, int Lanes, int Blocks)> TileMethods
         => Paths.SelectMany(p => p.TileSizes.Select(blocks => (p.TypeName, p.Lanes, blocks))).Distinct().OrderBy(t => t.TypeName).ThenBy(t => t.blocks);

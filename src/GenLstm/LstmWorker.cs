@@ -1,0 +1,186 @@
+using System;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+
+namespace GenLstm;
+
+/// <summary>
+/// A second core for a model's steps: a dedicated thread that computes half of the hidden units of every step while the
+/// calling thread computes the other half. Pass it to the generated <c>Step(input, ref state, output, worker)</c> or
+/// <c>Forward(inputs, outputs, ref state, worker)</c>; the results are bit-identical to the single-threaded calls.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Worth it for models whose weights outgrow one core's cache (from about 64 × 64): each core then streams only half
+/// of the weights, and at 128 × 256 each half fits its core's L2. Below that the handoff between the cores (a few
+/// hundred nanoseconds) costs more than it saves. The README has the measured figures.
+/// </para>
+/// <para>
+/// While steps keep coming, the worker thread spins (it occupies a core, which is the point); after
+/// <see cref="IdleMilliseconds"/> without work it sleeps, and the next step wakes it (that step pays the wake-up).
+/// One worker serves one call at a time: give each thread that steps a model its own worker. Dispose it to stop the
+/// thread.
+/// </para>
+/// </remarks>
+public sealed class LstmWorker : IDisposable
+{
+    /// <summary>How long the worker spins without work before it sleeps.</summary>
+    public const int IdleMilliseconds = 50;
+
+    private readonly Thread _thread;
+    private readonly ManualResetEventSlim _wake = new(false);
+
+    // The work item, written by the caller before it publishes _requested, read by the worker after it sees it.
+    private unsafe delegate*<object, nint, nint, void> _run;
+    private object? _kernel;
+    private nint _input, _state;
+    private Exception? _failure;
+
+    private int _requested, _completed, _parked, _busy;
+    private volatile bool _disposed;
+
+    /// <summary>Starts the worker thread.</summary>
+    public LstmWorker()
+    {
+        _thread = new Thread(Loop) { IsBackground = true, Name = "GenLstm worker" };
+        _thread.Start();
+    }
+
+    /// <summary>
+    /// For generated code: runs <paramref name="kernel"/>'s part 1 of a step on the worker thread and part 0 on this one,
+    /// and returns when both are done. <paramref name="input"/> and <paramref name="state"/>
+    /// are pinned meanwhile.
+    /// </summary>
+    /// <typeparam name="TKernel">The generated model.</typeparam>
+    /// <typeparam name="TState">Its state.</typeparam>
+    /// <param name="kernel">The model.</param>
+    /// <param name="input">x_t.</param>
+    /// <param name="state">The state both parts update, in disjoint halves.</param>
+    /// <exception cref="ObjectDisposedException">The worker was disposed.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is using the worker at the same time.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public unsafe void Run<TKernel, TState>(TKernel kernel, ref float input, ref TState state)
+        where TKernel : class, ILstmSplitKernel<TState>
+        where TState : unmanaged
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Interlocked.Exchange(ref _busy, 1) != 0)
+        {
+            throw new InvalidOperationException("An LstmWorker serves one call at a time; give each thread that steps a model its own worker.");
+        }
+        try
+        {
+            fixed (float* inputPointer = &input)
+            fixed (TState* statePointer = &state)
+            {
+                _run = &RunPart<TKernel, TState>;
+                _kernel = kernel;
+                _input = (nint)inputPointer;
+                _state = (nint)statePointer;
+                int request = _requested + 1;
+                // Full fences on both sides (here and in Loop) so that a worker going to sleep cannot miss the request.
+                Interlocked.Exchange(ref _requested, request);
+                if (Volatile.Read(ref _parked) != 0)
+                {
+                    _wake.Set();
+                }
+
+                kernel.RunPart(ref input, ref state, 0);
+
+                while (Volatile.Read(ref _completed) != request)
+                {
+                    Thread.SpinWait(1);
+                }
+                _kernel = null;
+                if (_failure is { } failure)
+                {
+                    _failure = null;
+                    ExceptionDispatchInfo.Capture(failure).Throw();
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    /// <summary>Stops the worker thread (after the call in progress, if any).</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        _wake.Set();
+        _thread.Join();
+        _wake.Dispose();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void RunPart<TKernel, TState>(object kernel, nint input, nint state)
+        where TKernel : class, ILstmSplitKernel<TState>
+        where TState : unmanaged
+        => ((TKernel)kernel).RunPart(ref *(float*)input, ref *(TState*)state, 1);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void Loop()
+    {
+        int seen = 0;
+        long idleSince = Stopwatch.GetTimestamp();
+        for (int spins = 0; ; spins++)
+        {
+            int request = Volatile.Read(ref _requested);
+            if (request != seen)
+            {
+                seen = request;
+                try
+                {
+                    _run(_kernel!, _input, _state);
+                }
+                catch (Exception exception)
+                {
+                    _failure = exception;
+                }
+                Volatile.Write(ref _completed, seen);
+                idleSince = Stopwatch.GetTimestamp();
+                continue;
+            }
+            if (_disposed)
+            {
+                return;
+            }
+            if ((spins & 1023) == 0 && Stopwatch.GetElapsedTime(idleSince).TotalMilliseconds > IdleMilliseconds)
+            {
+                Interlocked.Exchange(ref _parked, 1);
+                if (Volatile.Read(ref _requested) == seen && !_disposed)
+                {
+                    _wake.Wait();
+                }
+                _wake.Reset();
+                Interlocked.Exchange(ref _parked, 0);
+                idleSince = Stopwatch.GetTimestamp();
+                continue;
+            }
+            Thread.SpinWait(1);
+        }
+    }
+}
+
+/// <summary>For generated code: a model whose step <see cref="LstmWorker"/> can split between two threads.</summary>
+/// <typeparam name="TState">The model's state.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public interface ILstmSplitKernel<TState>
+    where TState : unmanaged
+{
+    /// <summary>Computes part <paramref name="part"/> (0 or 1) of a step: h_t and c_t of a disjoint half of the hidden units.</summary>
+    /// <param name="input">x_t.</param>
+    /// <param name="state">The state; each part writes only its own units, and neither flips the state's halves.</param>
+    /// <param name="part">0 on the calling thread, 1 on the worker.</param>
+    void RunPart(ref float input, ref TState state, int part);
+}
