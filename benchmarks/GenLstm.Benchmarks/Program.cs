@@ -52,9 +52,16 @@ public static class Program
             {
                 benchmarks.Cleanup();
             }
+            if (VariantSizes.Contains(size))
+            {
+                new VariantBenchmarks { Size = size }.Setup(); // cross-checks the bf16 and Fast models, or throws
+            }
         }
         return 0;
     }
+
+    private static readonly object?[] VariantSizes = typeof(VariantBenchmarks).GetProperty(nameof(VariantBenchmarks.Size))!
+        .GetCustomAttribute<ParamsAttribute>()!.Values;
 
     /// <summary>The sizes of every benchmark class, read from their [Params].</summary>
     private static string[] AllSizes() => typeof(Program).Assembly.GetTypes()

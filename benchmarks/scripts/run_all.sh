@@ -1,5 +1,5 @@
 #!/bin/sh
-# Every benchmark, then the first-call measurement, then the report (table + chart): about 15 minutes on 2 cores.
+# Every benchmark, then the first-call measurement, then the report (table + chart): about 28 minutes on 2 cores.
 # Run alone on an otherwise idle machine. Extra arguments go to BenchmarkDotNet, e.g. --anyCategories Step.
 set -e
 cd "$(dirname "$0")/../.."   # BenchmarkDotNet finds the project from the working directory: the repository root
