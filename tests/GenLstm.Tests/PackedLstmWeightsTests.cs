@@ -13,25 +13,7 @@ public sealed class PackedLstmWeightsTests
         const int inputSize = 3, hiddenSize = 11; // two blocks, the second with 5 padded units
         // Encode each source element's identity in its value: gate, unit, column.
         float Value(int gate, int unit, int column) => gate * 10_000 + unit * 100 + column + 1;
-        float[] weightIh = new float[4 * hiddenSize * inputSize], weightHh = new float[4 * hiddenSize * hiddenSize];
-        float[] biasIh = new float[4 * hiddenSize], biasHh = new float[4 * hiddenSize];
-        for (int gate = 0; gate < 4; gate++)
-        {
-            for (int unit = 0; unit < hiddenSize; unit++)
-            {
-                int row = gate * hiddenSize + unit;
-                for (int k = 0; k < inputSize; k++)
-                {
-                    weightIh[row * inputSize + k] = Value(gate, unit, k);
-                }
-                for (int k = 0; k < hiddenSize; k++)
-                {
-                    weightHh[row * hiddenSize + k] = Value(gate, unit, inputSize + k);
-                }
-                biasIh[row] = Value(gate, unit, -1) - 0.25f;
-                biasHh[row] = 0.25f;
-            }
-        }
+        var (weightIh, weightHh, biasIh, biasHh) = IdentifiedTensors(inputSize, hiddenSize, Value, biasHhShare: 0.25f);
 
         var packed = PackedLstmWeights.FromPyTorch(inputSize, hiddenSize, weightIh, weightHh, biasIh, biasHh);
 
@@ -77,24 +59,7 @@ public sealed class PackedLstmWeightsTests
         const int inputSize = 2, hiddenSize = 11;
         // Values with at most 8 significant bits, so bfloat16 holds them exactly and each identifies its source.
         float Value(int gate, int unit, int column) => (gate + 1 + 4 * unit) * MathF.ScaleB(1, column + 1);
-        float[] weightIh = new float[4 * hiddenSize * inputSize], weightHh = new float[4 * hiddenSize * hiddenSize];
-        float[] biasIh = new float[4 * hiddenSize], biasHh = new float[4 * hiddenSize];
-        for (int gate = 0; gate < 4; gate++)
-        {
-            for (int unit = 0; unit < hiddenSize; unit++)
-            {
-                int row = gate * hiddenSize + unit;
-                for (int k = 0; k < inputSize; k++)
-                {
-                    weightIh[row * inputSize + k] = Value(gate, unit, k);
-                }
-                for (int k = 0; k < hiddenSize; k++)
-                {
-                    weightHh[row * hiddenSize + k] = Value(gate, unit, inputSize + k);
-                }
-                biasIh[row] = Value(gate, unit, -1);
-            }
-        }
+        var (weightIh, weightHh, biasIh, biasHh) = IdentifiedTensors(inputSize, hiddenSize, Value, biasHhShare: 0f);
 
         var packed = PackedBFloat16LstmWeights.FromPyTorch(inputSize, hiddenSize, weightIh, weightHh, biasIh, biasHh);
 
@@ -126,5 +91,34 @@ public sealed class PackedLstmWeightsTests
         Assert.Equal(0xBF80, PackedBFloat16LstmWeights.RoundToBFloat16(-1f));
         Assert.Throws<ArgumentException>(() => PackedBFloat16LstmWeights.RoundToBFloat16(float.MaxValue));
         Assert.Throws<ArgumentException>(() => PackedBFloat16LstmWeights.RoundToBFloat16(float.NaN));
+    }
+
+    /// <summary>
+    /// PyTorch's four tensors with every element set to <paramref name="value"/>(gate, unit, column), column −1 being the
+    /// summed bias (split as value − share in bias_ih and share in bias_hh), columns 0 … I−1 W's and I … I+H−1 U's.
+    /// </summary>
+    private static (float[] WeightIh, float[] WeightHh, float[] BiasIh, float[] BiasHh) IdentifiedTensors(
+        int inputSize, int hiddenSize, Func<int, int, int, float> value, float biasHhShare)
+    {
+        float[] weightIh = new float[4 * hiddenSize * inputSize], weightHh = new float[4 * hiddenSize * hiddenSize];
+        float[] biasIh = new float[4 * hiddenSize], biasHh = new float[4 * hiddenSize];
+        for (int gate = 0; gate < 4; gate++)
+        {
+            for (int unit = 0; unit < hiddenSize; unit++)
+            {
+                int row = gate * hiddenSize + unit;
+                for (int k = 0; k < inputSize; k++)
+                {
+                    weightIh[row * inputSize + k] = value(gate, unit, k);
+                }
+                for (int k = 0; k < hiddenSize; k++)
+                {
+                    weightHh[row * hiddenSize + k] = value(gate, unit, inputSize + k);
+                }
+                biasIh[row] = value(gate, unit, -1) - biasHhShare;
+                biasHh[row] = biasHhShare;
+            }
+        }
+        return (weightIh, weightHh, biasIh, biasHh);
     }
 }
