@@ -54,6 +54,17 @@ public sealed class ModelFiles
         return files;
     }
 
+    /// <summary>The sequence every Step and Forward benchmark feeds: T = <see cref="SequenceLength"/> rows of x_t, sin(0.1 i).</summary>
+    public float[] SequenceInputs()
+    {
+        var inputs = new float[SequenceLength * InputSize];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = MathF.Sin(0.1f * i);
+        }
+        return inputs;
+    }
+
     /// <summary>Reads PyTorch's tensors (<c>weight_ih_l0</c> [4H, I], <c>weight_hh_l0</c> [4H, H], both biases [4H]).</summary>
     public PyTorchLstmTensors ReadWeights() => PyTorchLstmTensors.Read(SafeTensorsFile.Open(WeightsPath), InputSize, HiddenSize);
 }

@@ -50,7 +50,7 @@ public abstract class LstmBenchmarks
         int inputSize = files.InputSize, hiddenSize = files.HiddenSize;
         _input = new float[inputSize];
         _output = new float[hiddenSize];
-        _inputs = new float[SequenceLength * inputSize];
+        _inputs = files.SequenceInputs();
         _outputs = new float[SequenceLength * hiddenSize];
 
         _naive = new NaiveLstm(inputSize, hiddenSize, w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh);
@@ -58,10 +58,6 @@ public abstract class LstmBenchmarks
         _tensorPrimitives = new TensorPrimitivesLstm(inputSize, hiddenSize, w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh);
         _onnxRuntime = new OnnxRuntimeLstm(files, _input, _output, _inputs, _outputs);
 
-        for (int i = 0; i < _inputs.Length; i++)
-        {
-            _inputs[i] = MathF.Sin(0.1f * i);
-        }
         Console.WriteLine(CrossCheck.Run(Size, _genLstm,
             [("Naive", _naive), ("TensorPrimitives", _tensorPrimitives), ("OnnxRuntime", _onnxRuntime)],
             _input, _output, _inputs, _outputs));

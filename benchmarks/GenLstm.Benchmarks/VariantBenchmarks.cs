@@ -39,12 +39,8 @@ public class VariantBenchmarks
         int inputSize = files.InputSize, hiddenSize = files.HiddenSize;
         _input = new float[inputSize];
         _output = new float[hiddenSize];
-        _inputs = new float[SequenceLength * inputSize];
+        _inputs = files.SequenceInputs();
         _outputs = new float[SequenceLength * hiddenSize];
-        for (int i = 0; i < _inputs.Length; i++)
-        {
-            _inputs[i] = MathF.Sin(0.1f * i);
-        }
 
         _naive = new NaiveLstm(inputSize, hiddenSize, w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh);
         _bfloat16 = GeneratedRunner.BFloat16FromPyTorch(Size, w);
