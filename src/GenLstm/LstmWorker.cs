@@ -3,6 +3,9 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 using System.Threading;
 
 namespace GenLstm;
@@ -33,13 +36,9 @@ public sealed class LstmWorker : IDisposable
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _wake = new(false);
 
-    // The work item, written by the caller before it publishes _requested, read by the worker after it sees it.
-    private unsafe delegate*<object, nint, nint, void> _run;
-    private object? _kernel;
-    private nint _input, _state;
+    private Handoff _handoff;
     private Exception? _failure;
-
-    private int _requested, _completed, _parked, _busy;
+    private int _parked, _busy;
     private volatile bool _disposed;
 
     /// <summary>Starts the worker thread.</summary>
@@ -77,13 +76,13 @@ public sealed class LstmWorker : IDisposable
             fixed (float* inputPointer = &input)
             fixed (TState* statePointer = &state)
             {
-                _run = &RunPart<TKernel, TState>;
-                _kernel = kernel;
-                _input = (nint)inputPointer;
-                _state = (nint)statePointer;
-                int request = _requested + 1;
+                _handoff.Run = &RunPart<TKernel, TState>;
+                _handoff.Kernel = kernel;
+                _handoff.Input = (nint)inputPointer;
+                _handoff.State = (nint)statePointer;
+                int request = _handoff.Requested + 1;
                 // Full fences on both sides (here and in Loop) so that a worker going to sleep cannot miss the request.
-                Interlocked.Exchange(ref _requested, request);
+                Interlocked.Exchange(ref _handoff.Requested, request);
                 if (Volatile.Read(ref _parked) != 0)
                 {
                     _wake.Set();
@@ -91,11 +90,10 @@ public sealed class LstmWorker : IDisposable
 
                 kernel.RunPart(ref input, ref state, 0);
 
-                while (Volatile.Read(ref _completed) != request)
+                while (Volatile.Read(ref _handoff.Completed) != request)
                 {
-                    Thread.SpinWait(1);
+                    Pause();
                 }
-                _kernel = null;
                 if (_failure is { } failure)
                 {
                     _failure = null;
@@ -122,6 +120,23 @@ public sealed class LstmWorker : IDisposable
         _wake.Dispose();
     }
 
+    /// <summary>
+    /// One pause in a spin loop: the CPU's own spin hint, a few dozen cycles. Not <see cref="Thread.SpinWait"/>, whose
+    /// length the runtime calibrates per process: here that calibration made some processes answer 1 µs late.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Pause()
+    {
+        if (X86Base.IsSupported)
+        {
+            X86Base.Pause();
+        }
+        else if (ArmBase.IsSupported)
+        {
+            ArmBase.Yield();
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RunPart<TKernel, TState>(object kernel, nint input, nint state)
         where TKernel : class, ILstmSplitKernel<TState>
@@ -135,19 +150,19 @@ public sealed class LstmWorker : IDisposable
         long idleSince = Stopwatch.GetTimestamp();
         for (int spins = 0; ; spins++)
         {
-            int request = Volatile.Read(ref _requested);
+            int request = Volatile.Read(ref _handoff.Requested);
             if (request != seen)
             {
                 seen = request;
                 try
                 {
-                    _run(_kernel!, _input, _state);
+                    _handoff.Run(_handoff.Kernel!, _handoff.Input, _handoff.State);
                 }
                 catch (Exception exception)
                 {
                     _failure = exception;
                 }
-                Volatile.Write(ref _completed, seen);
+                Volatile.Write(ref _handoff.Completed, seen);
                 idleSince = Stopwatch.GetTimestamp();
                 continue;
             }
@@ -158,7 +173,7 @@ public sealed class LstmWorker : IDisposable
             if ((spins & 1023) == 0 && Stopwatch.GetElapsedTime(idleSince).TotalMilliseconds > IdleMilliseconds)
             {
                 Interlocked.Exchange(ref _parked, 1);
-                if (Volatile.Read(ref _requested) == seen && !_disposed)
+                if (Volatile.Read(ref _handoff.Requested) == seen && !_disposed)
                 {
                     _wake.Wait();
                 }
@@ -167,8 +182,32 @@ public sealed class LstmWorker : IDisposable
                 idleSince = Stopwatch.GetTimestamp();
                 continue;
             }
-            Thread.SpinWait(1);
+            Pause();
         }
+    }
+
+    /// <summary>
+    /// What the two threads exchange, laid out so that each direction has a cache line of its own: the caller writes
+    /// the request line while the worker only reads it, and the worker writes the completion line while the caller
+    /// only reads it (on one shared line, every write would also evict the other thread's spinning read). The first
+    /// line is padding, so that neither line can hold another field of the worker. The last model stays referenced
+    /// until the next request: clearing it would be one more write to the line the worker spins on.
+    /// </summary>
+    [StructLayout(LayoutKind.Explicit, Size = CompletedOffset + CacheLine)]
+    private unsafe struct Handoff
+    {
+        private const int CacheLine = 64;
+        private const int CompletedOffset = CacheLine + 40 + CacheLine;
+
+        /// <summary>The request's sequence number, published after its work item (the fields below).</summary>
+        [FieldOffset(CacheLine)] public int Requested;
+        [FieldOffset(CacheLine + 8)] public delegate*<object, nint, nint, void> Run;
+        [FieldOffset(CacheLine + 16)] public nint Input;
+        [FieldOffset(CacheLine + 24)] public nint State;
+        [FieldOffset(CacheLine + 32)] public object? Kernel;
+
+        /// <summary>The sequence number of the last request the worker finished.</summary>
+        [FieldOffset(CompletedOffset)] public int Completed;
     }
 }
 
