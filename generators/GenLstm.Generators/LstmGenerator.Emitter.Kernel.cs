@@ -55,7 +55,7 @@ public sealed partial class LstmGenerator
         {
             writer.WriteLines($$"""
                 /// <summary>One step on validated arguments: h_t and c_t from x_t and the state's h_{t-1}, c_{t-1}.</summary>
-                {{AggressiveOptimization}}
+                {{CompiledAtLoad}}
                 private void StepCore(ref float input, ref State state)
                 {
                     ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref _packedWeights.Start;
@@ -89,7 +89,7 @@ public sealed partial class LstmGenerator
                 /// the comments below); the streams left over, and paths without a batch tile, step one stream at a time. Each
                 /// stream's sums run in the same order as <see cref="StepCore"/>'s, so the results are bit-identical to stepping.
                 /// </summary>
-                {{AggressiveOptimization}}
+                {{CompiledAtLoad}}
                 private void StepBatchCore(ref float inputs, ref State states, int streams, ref float outputs)
                 {
                     ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref _packedWeights.Start;
@@ -150,7 +150,7 @@ public sealed partial class LstmGenerator
                 /// run the recurrence, which only adds U h_{t-1}. The sums are the same, in the same order, as <see cref="StepCore"/>'s,
                 /// so the results are bit-identical to stepping.
                 /// </summary>
-                {{AggressiveOptimization}}
+                {{CompiledAtLoad}}
                 private void ForwardCore(ref float inputs, int steps, ref float outputs, ref State state, ref float projected)
                 {
                 """);

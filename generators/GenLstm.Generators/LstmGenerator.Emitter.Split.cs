@@ -65,6 +65,7 @@ public sealed partial class LstmGenerator
                 }
 
                 /// <summary>One half of a step for <see cref="global::GenLstm.LstmWorker"/>: part 0 is blocks 0 … SplitBlock − 1, part 1 the rest.</summary>
+                {{AggressiveOptimization}}
                 void global::GenLstm.ILstmSplitKernel<State>.RunPart(ref float input, ref State state, int part)
                     => StepBlocks(ref input, ref state, (nuint)(part == 0 ? 0 : SplitBlock), (nuint)(part == 0 ? SplitBlock : BlockCount));
 
@@ -82,7 +83,7 @@ public sealed partial class LstmGenerator
                 /// Blocks <paramref name="firstBlock"/> … <paramref name="endBlock"/> − 1 of one step: h_t and c_t of their units, summed exactly as
                 /// <see cref="StepCore"/> sums them. Leaves the state's halves unflipped (the caller flips them once both halves are done).
                 /// </summary>
-                {{AggressiveOptimization}}
+                {{CompiledAtLoad}}
                 private void StepBlocks(ref float input, ref State state, nuint firstBlock, nuint endBlock)
                 {
                     ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref _packedWeights.Start;

@@ -21,6 +21,14 @@ public sealed partial class LstmGenerator
         private const string AggressiveOptimization =
             "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
 
+        /// <summary>
+        /// For the private methods the public entry points call (StepCore, …): also never inlined. The JIT may inline a
+        /// small public method such as Step into the user's loop, compiled before the model loads; its callees must then
+        /// be real methods, which CompileKernel compiles at load, or the first call would compile them (measured: 0.3 ms).
+        /// </summary>
+        private const string CompiledAtLoad =
+            "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization | global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]";
+
         private static readonly string GeneratorVersion = typeof(LstmGenerator).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
         private static readonly string GeneratedCode = $"[global::System.CodeDom.Compiler.GeneratedCode(\"GenLstm.Generators\", \"{GeneratorVersion}\")]";
 
