@@ -6,3 +6,4 @@ cd "$(dirname "$0")/../.."   # BenchmarkDotNet finds the project from the workin
 dotnet run -c Release --project benchmarks/GenLstm.Benchmarks -- --filter '*' "$@"   # job "Short": warm-up 3, 10 iterations
 dotnet run -c Release --no-build --project benchmarks/GenLstm.Benchmarks -- firstcall
 /usr/bin/python3 benchmarks/scripts/make_report.py --markdown BenchmarkDotNet.Artifacts/report.md
+/usr/bin/python3 benchmarks/scripts/check_disassembly.py   # the kernels' machine code: no calls, no spills in loops
