@@ -18,7 +18,7 @@ internal static class GeneratedNames
     ];
 
     /// <summary>The private kernels are named after their vector type: Vector256Tile2, Vector128Project1, ForwardVector256With…</summary>
-    private static readonly string[] TileMethodPrefixes = ["Vector256", "Vector128", "ForwardVector"];
+    private static readonly string[] TileMethodPrefixes = ["Vector512", "Vector256", "Vector128", "ForwardVector"];
 
     /// <summary>Whether the emitter may generate a member of this name.</summary>
     public static bool IsGenerated(string name)

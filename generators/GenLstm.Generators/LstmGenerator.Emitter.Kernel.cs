@@ -40,6 +40,13 @@ public sealed partial class LstmGenerator
             {
                 WriteTile(writer, plan, typeName, lanes, blocks, TileSource.Projection);
             }
+            if (plan.Vector512Step is { } wide)
+            {
+                foreach (int blocks in wide.TileSizes)
+                {
+                    WriteWideTile(writer, plan, blocks);
+                }
+            }
             foreach ((string typeName, int lanes, int steps) in plan.ProjectionMethods)
             {
                 WriteProjection(writer, plan, typeName, lanes, steps);
@@ -73,7 +80,8 @@ public sealed partial class LstmGenerator
                         {
                             writer.WriteLine(TileCall("ScalarBlock", "block", "ref input"));
                         }
-                    });
+                    },
+                    plan.Vector512Step);
                 writer.WriteLine();
                 writer.WriteLine("state._current ^= 1;");
             }
@@ -237,10 +245,11 @@ public sealed partial class LstmGenerator
         }
 
         /// <summary>The if / else-if chain over the paths, widest registers first, then the scalar fallback.</summary>
-        private static void WritePathDispatch(IndentedTextWriter writer, KernelPlan plan, Action<VectorPath> writePath, Action writeScalar)
+        private static void WritePathDispatch(IndentedTextWriter writer, KernelPlan plan, Action<VectorPath> writePath, Action writeScalar,
+            VectorPath? first = null)
         {
             string keyword = "if";
-            foreach (VectorPath path in plan.Paths)
+            foreach (VectorPath path in first is null ? plan.Paths : plan.Paths.Prepend(first))
             {
                 string condition = $"{Intrinsics}.{path.TypeName}.IsHardwareAccelerated" + (path.Condition is null ? "" : $" && {path.Condition}");
                 writer.WriteLine($"// {path.TypeName}, {path.Registers}: {DescribeTiles(path)}.");
@@ -582,15 +591,23 @@ public sealed partial class LstmGenerator
         private static void WriteCellUpdate(IndentedTextWriter writer, Precision precision, Func<string, string> preactivation,
             string cellPrevious, string storeCell, Func<string, string> storeHidden)
         {
-            string Activation(string name) => $"{LstmMath}.{(precision == Precision.Fast ? "Fast" : "")}{name}";
             foreach (var gate in Gates)
             {
-                writer.WriteLine($"var {gate.Name} = {Activation(gate.Activation)}({preactivation(gate.Name)}); // {gate.Role}");
+                writer.WriteLine($"var {gate.Name} = {Activation(precision, gate.Activation)}({preactivation(gate.Name)}); // {gate.Role}");
             }
+            WriteCellAndHidden(writer, precision, cellPrevious, storeCell, storeHidden);
+        }
+
+        /// <summary>c_t and h_t from the activated gates i, f, g, o (locals of those names) and c_{t-1}.</summary>
+        private static void WriteCellAndHidden(IndentedTextWriter writer, Precision precision, string cellPrevious, string storeCell, Func<string, string> storeHidden)
+        {
             writer.WriteLine($"var c = f * {cellPrevious} + i * g;");
             writer.WriteLine(storeCell);
-            writer.WriteLine(storeHidden($"o * {Activation("Tanh")}(c)"));
+            writer.WriteLine(storeHidden($"o * {Activation(precision, "Tanh")}(c)"));
         }
+
+        /// <summary>LstmMath's function of that name, or its fast twin for Precision.Fast.</summary>
+        private static string Activation(Precision precision, string name) => $"{LstmMath}.{(precision == Precision.Fast ? "Fast" : "")}{name}";
 
         /// <summary>Calls <paramref name="write"/>(gate, group, part) for every accumulator of <paramref name="groups"/> blocks or steps.</summary>
         private static void ForEachAccumulator(int groups, int parts, Action<string, int, int> write)

@@ -87,6 +87,11 @@ public sealed class RuntimeTests
         {
             Assert.False(Vector512.IsHardwareAccelerated);
         }
+        else if (Environment.GetEnvironmentVariable("DOTNET_PreferredVectorBitWidth") == "256")
+        {
+            Assert.False(Vector512.IsHardwareAccelerated);
+            Assert.True(Vector256.IsHardwareAccelerated);
+        }
         else
         {
             Assert.True(Vector128.IsHardwareAccelerated, "x64 and ARM64 always have 128-bit SIMD unless it is switched off");

@@ -10,8 +10,12 @@ namespace GenLstm.Generators.Models;
 /// </summary>
 /// <param name="PackedRowLength">Elements per packed row: 32 floats, or 16 words of two bfloat16 gates.</param>
 /// <param name="BlockStride">Elements per packed block: the bias row, I rows of W and H rows of U.</param>
+/// <param name="Vector512Step">
+/// Step's tiles on Vector512 (two gates of a block per register), ahead of <paramref name="Paths"/> in Step's dispatch only;
+/// null where they are not faster.
+/// </param>
 internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int PackedRowLength, int BlockStride, int ChunkSteps,
-    Precision Precision, WeightType WeightType, IReadOnlyList<VectorPath> Paths)
+    Precision Precision, WeightType WeightType, IReadOnlyList<VectorPath> Paths, VectorPath? Vector512Step)
 {
     /// <summary>Hidden units per block (the layout of <c>GenLstm.PackedLstmWeights</c>).</summary>
     public const int BlockSize = 8;
@@ -57,7 +61,13 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Pack
                     condition: "global::System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported", registers: "32 registers (ARM64 NEON)"),
                 VectorPath.Create("Vector128", lanes: 4, blockCount, accumulatorBudget: 8,
                     condition: null, registers: "16 registers (x64 SSE)"),
-            ]);
+            ],
+            // Two gates per register. Measured on Zen 4, Step ns for 1x40 / 16x32 / 64x64 / 128x256 and bf16 64x64 / 128x256:
+            // Vector256 (the path below) 214 / 195 / 1274 / 18576, 836 / 9503; Vector512 budget 8 → 218 / 192 / 1273 / 16901,
+            // 775 / 8663; 12 → 213 / 194 / 1283 / 16910, 782 / 8179; 16 → 214 / 196 / 1332 / 17523, 806 / 8869. Never slower,
+            // 9–14 % faster where the weights stream from L2 or memory (half the instructions per weight row).
+            Vector512Step: VectorPath.Create("Vector512", lanes: 16, blockCount, accumulatorBudget: 12,
+                condition: null, registers: "32 registers (AVX-512)"));
     }
 
     /// <summary>
@@ -99,8 +109,8 @@ internal sealed record VectorPath(string TypeName, int Lanes, string? Condition,
     /// <summary>Vectors per gate of one block: a block is 8 units wide.</summary>
     public int PartsPerBlock => KernelPlan.BlockSize / Lanes;
 
-    /// <summary>Accumulators of one block: four gates of 8 units.</summary>
-    public int AccumulatorsPerBlock => KernelPlan.GateCount * PartsPerBlock;
+    /// <summary>Accumulators of one block: four gates of 8 units (two gates per register for Vector512).</summary>
+    public int AccumulatorsPerBlock => KernelPlan.GateCount * KernelPlan.BlockSize / Lanes;
 
     /// <summary>The tile sizes in use: the full tile and the remainder.</summary>
     public IEnumerable<int> TileSizes => new[] { FullTiles > 0 ? TileBlocks : 0, RemainderBlocks }.Where(blocks => blocks > 0);
@@ -113,7 +123,7 @@ internal sealed record VectorPath(string TypeName, int Lanes, string? Condition,
     public static VectorPath Create(string typeName, int lanes, int blockCount, int accumulatorBudget, string? condition, string registers,
         int? batchStreams = null)
     {
-        int accumulatorsPerBlock = KernelPlan.GateCount * (KernelPlan.BlockSize / lanes);
+        int accumulatorsPerBlock = KernelPlan.GateCount * KernelPlan.BlockSize / lanes;
         int perTile = System.Math.Max(1, accumulatorBudget / accumulatorsPerBlock);
         // As few tiles as the budget allows, as even as possible: 5 blocks in budget 4 → 3 + 2, not 4 + 1.
         int tiles = (blockCount + perTile - 1) / perTile;

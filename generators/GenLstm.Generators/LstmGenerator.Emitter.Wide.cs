@@ -1,0 +1,123 @@
+using System.Globalization;
+using GenLstm.Generators.Helpers;
+using GenLstm.Generators.Models;
+
+namespace GenLstm.Generators;
+
+public sealed partial class LstmGenerator
+{
+    /// <summary>
+    /// Step's Vector512 tiles: each register holds two gates of a block's 8 units, so a block needs two accumulators and
+    /// two multiply-adds per column instead of four. Float32 rows load as [i f] and [g o]; a bfloat16 row (16 words,
+    /// i|f then g|o) widens into [i g] (the high halves) and [f o] (the low halves). The activations run on whole
+    /// registers, sigmoid and tanh side by side, with the same operations per lane as the narrower paths, so the results
+    /// are bit-identical to theirs; the cell update runs on the Vector256 halves.
+    /// </summary>
+    internal static partial class Emitter
+    {
+        private const string Wide = Intrinsics + ".Vector512";
+        private const string Narrow = Intrinsics + ".Vector256";
+
+        private static void WriteWideTile(IndentedTextWriter writer, KernelPlan plan, int blocks)
+        {
+            bool bfloat16 = plan.WeightType == WeightType.BFloat16;
+            string element = WeightReader.ElementType(plan.WeightType);
+            // The two registers of a block, by the gates they hold (lower half first), and where each half goes.
+            (string Low, string High)[] pairs = bfloat16 ? [("i", "g"), ("f", "o")] : [("i", "f"), ("g", "o")];
+            string Accumulator((string Low, string High) pair, int block) => $"z{pair.Low}{pair.High}{block}";
+
+            writer.WriteLines($$"""
+                /// <summary>
+                /// Vector512 tile of {{blocks}} block(s) ({{blocks * KernelPlan.BlockSize}} units): z for gates {{string.Join(", ", System.Linq.Enumerable.Select(pairs, p => $"[{p.Low} {p.High}]"))}} of each block in two
+                /// registers each, {{2 * blocks}} in all, from the bias over the input and hidden columns; then the activations on whole
+                /// registers and the cell update on their halves.
+                /// </summary>
+                {{AggressiveOptimization}}
+                private static void Vector512Tile{{blocks}}(ref {{element}} block, ref float input, ref float hiddenPrevious, ref float hiddenNext, ref float cell)
+                """);
+            using (writer.OpenBlock(""))
+            {
+                for (int block = 0; block < blocks; block++)
+                {
+                    writer.WriteLine(block == 0 ? $"ref {element} block0 = ref block;" : $"ref {element} block{block} = ref {Unsafe}.Add(ref block, {block} * BlockStride);");
+                }
+                writer.WriteLine();
+                writer.WriteLine("// z starts at the bias (row 0 of each block).");
+                for (int block = 0; block < blocks; block++)
+                {
+                    WriteWideRow(writer, bfloat16, $"block{block}", "", $"bias{block}", pair => $"var {Accumulator(pair, block)} = {{0}};", pairs);
+                }
+                WriteColumnLoops(writer, "PackedRowLength",
+                    [
+                        ("z += W[:, k] * x_k, one row per input feature.", "InputSize", "input"),
+                        ("z += U[:, k] * h_k, one row per hidden unit of the previous step.", "HiddenSize", "hiddenPrevious"),
+                    ],
+                    sourceName => $"var value = {Wide}.Create({Unsafe}.Add(ref {sourceName}, k));", () =>
+                    {
+                        for (int block = 0; block < blocks; block++)
+                        {
+                            WriteWideRow(writer, bfloat16, $"block{block}", "row + ", $"w{block}",
+                                pair => $"{Accumulator(pair, block)} = {Wide}.MultiplyAddEstimate({{0}}, value, {Accumulator(pair, block)});", pairs);
+                        }
+                    });
+
+                writer.WriteLine();
+                writer.WriteLine("// Per lane, sigmoid(z) = 0.5 + 0.5 tanh(0.5 z) and tanh(z) = -0 + 1 tanh(1 z): one tanh serves a register of both.");
+                foreach ((string low, string high) in pairs)
+                {
+                    string Factor(string gate) => GateActivation(gate) == "Sigmoid" ? "0.5f" : "1f";
+                    string Offset(string gate) => GateActivation(gate) == "Sigmoid" ? "0.5f" : "-0f";
+                    string pairName = (low + high).ToUpperInvariant();
+                    writer.WriteLine($"var scale{pairName} = {Wide}.Create({Narrow}.Create({Factor(low)}), {Narrow}.Create({Factor(high)}));");
+                    writer.WriteLine($"var offset{pairName} = {Wide}.Create({Narrow}.Create({Offset(low)}), {Narrow}.Create({Offset(high)}));");
+                }
+                for (int block = 0; block < blocks; block++)
+                {
+                    int unit = block * KernelPlan.BlockSize;
+                    writer.WriteLine();
+                    writer.WriteLine($"// Units {unit}..{unit + KernelPlan.BlockSize - 1} of the tile: activations, then the cell and hidden updates.");
+                    using (writer.OpenBlock(""))
+                    {
+                        foreach ((string low, string high) pair in pairs)
+                        {
+                            string pairName = (pair.low + pair.high).ToUpperInvariant();
+                            string gates = "gates" + pairName;
+                            writer.WriteLine($"var {gates} = {Wide}.MultiplyAddEstimate({Activation(plan.Precision, "Tanh")}({Accumulator(pair, block)} * scale{pairName}), scale{pairName}, offset{pairName});");
+                            writer.WriteLine($"var {pair.low} = {Wide}.GetLower({gates}); // {GateRole(pair.low)}");
+                            writer.WriteLine($"var {pair.high} = {Wide}.GetUpper({gates}); // {GateRole(pair.high)}");
+                        }
+                        WriteCellAndHidden(writer, plan.Precision,
+                            cellPrevious: $"{Narrow}.LoadUnsafe(ref cell, {unit})",
+                            storeCell: $"{Narrow}.StoreUnsafe(c, ref cell, {unit});",
+                            storeHidden: hidden => $"{Narrow}.StoreUnsafe({hidden}, ref hiddenNext, {unit});");
+                    }
+                }
+            }
+            writer.WriteLine();
+        }
+
+        /// <summary>
+        /// Reads one packed row of a block as the two registers of <paramref name="pairs"/> and writes
+        /// <paramref name="statement"/> for each, with {0} standing for the register's weights.
+        /// </summary>
+        private static void WriteWideRow(IndentedTextWriter writer, bool bfloat16, string block, string offsetPrefix, string name,
+            System.Func<(string Low, string High), string> statement, (string Low, string High)[] pairs)
+        {
+            if (bfloat16)
+            {
+                // 16 words: i|f for units 0..7, then g|o; the high halves are [i g], the low halves [f o].
+                writer.WriteLine($"var {name} = {Wide}.LoadUnsafe(ref {block}, {offsetPrefix}0);");
+                writer.WriteLine(string.Format(CultureInfo.InvariantCulture, statement(pairs[0]), $"{Wide}.AsSingle({name} & {Wide}.Create(0xFFFF0000u))"));
+                writer.WriteLine(string.Format(CultureInfo.InvariantCulture, statement(pairs[1]), $"{Wide}.AsSingle({Wide}.ShiftLeft({name}, 16))"));
+                return;
+            }
+            // 32 floats: [i f] then [g o].
+            writer.WriteLine(string.Format(CultureInfo.InvariantCulture, statement(pairs[0]), $"{Wide}.LoadUnsafe(ref {block}, {offsetPrefix}0)"));
+            writer.WriteLine(string.Format(CultureInfo.InvariantCulture, statement(pairs[1]), $"{Wide}.LoadUnsafe(ref {block}, {offsetPrefix}16)"));
+        }
+
+        private static string GateActivation(string gate) => System.Array.Find(Gates, g => g.Name == gate).Activation;
+
+        private static string GateRole(string gate) => System.Array.Find(Gates, g => g.Name == gate).Role;
+    }
+}
