@@ -101,14 +101,6 @@ public abstract class GeneratedRunner : ILstm
     /// <summary>The same with one <c>StepBatch</c> call.</summary>
     public abstract void StepBatch(ReadOnlySpan<float> inputs, Span<float> outputs, int streams);
 
-    /// <summary>
-    /// Calls the model's <c>Step</c> once per element of <paramref name="ticks"/>, storing each call's duration in
-    /// <see cref="Stopwatch"/> ticks (plus the cost of one timestamp). This method is compiled fully optimized before
-    /// it runs, and calls the generated method directly through its delegate, so the first timed call measures only
-    /// the generated code (and its compilation).
-    /// </summary>
-    public abstract void TimeSteps(ReadOnlySpan<float> input, Span<float> output, Span<long> ticks);
-
     private static GeneratedRunner Of(Lstm1x40 m) => new Bound<Lstm1x40.State>(m.Step, m.Forward, m.StepBatch, m.Step, m.Forward, Lstm1x40.InputSize, Lstm1x40.OutputSize);
     private static GeneratedRunner Of(Lstm16x32 m) => new Bound<Lstm16x32.State>(m.Step, m.Forward, m.StepBatch, m.Step, m.Forward, Lstm16x32.InputSize, Lstm16x32.OutputSize);
     private static GeneratedRunner Of(Lstm64x64 m) => new Bound<Lstm64x64.State>(m.Step, m.Forward, m.StepBatch, m.Step, m.Forward, Lstm64x64.InputSize, Lstm64x64.OutputSize);
@@ -157,18 +149,5 @@ public abstract class GeneratedRunner : ILstm
         public override void Forward(ReadOnlySpan<float> inputs, Span<float> outputs) => forward(inputs, outputs, ref _state);
 
         public override void Reset() => _state = default;
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public override void TimeSteps(ReadOnlySpan<float> input, Span<float> output, Span<long> ticks)
-        {
-            long previous = Stopwatch.GetTimestamp();
-            for (int i = 0; i < ticks.Length; i++)
-            {
-                step(input, ref _state, output);
-                long now = Stopwatch.GetTimestamp();
-                ticks[i] = now - previous;
-                previous = now;
-            }
-        }
     }
 }

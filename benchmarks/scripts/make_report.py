@@ -178,14 +178,17 @@ def first_call_table(path):
     lines = ["### First calls after loading (`firstcall`)", "",
              "GenLstm `Step` in a fresh process, default tiered compilation; medians of %d processes per size." % data["Runs"],
              "",
-             "| I × H | FromPyTorch (ms) | 1st Step (µs) | 10th Step (µs) | 100th Step (µs) | median of steps 1–100k (ns) | steady state (ns) |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| I × H | FromPyTorch (ms) | 1st Step (µs) | 10th Step (µs) | 100th Step (µs) | median of steps 1–100k (ns) | steady state (ns) | 1st / steady | warmed-up Step after a 10 ms sleep (ns) |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in data["Rows"]:
-        lines.append("| %s | %.2f | %.1f | %.2f | %.2f | %s | %s |" % (
+        lines.append("| %s | %.2f | %.1f | %.2f | %.2f | %s | %s | %.1f× | %s (%.1f×) |" % (
             r["Size"].replace("x", " × "), r["LoadMs"], r["Step1Ns"] / 1000, r["Step10Ns"] / 1000, r["Step100Ns"] / 1000,
-            fmt_ns(r["First100kMedianNs"]), fmt_ns(r["SteadyMedianNs"])))
+            fmt_ns(r["First100kMedianNs"]), fmt_ns(r["SteadyMedianNs"]), r["Step1Ns"] / r["SteadyMedianNs"],
+            fmt_ns(r["AfterSleepNs"]), r["AfterSleepNs"] / r["SteadyMedianNs"]))
     timer = sorted(r["TimerNs"] for r in data["Rows"])
-    lines += ["", "Each timed step includes one `Stopwatch.GetTimestamp` (median %s ns here)." % fmt_ns(timer[len(timer) // 2]),
+    lines += ["", "The last column is the same fully warmed-up `Step` timed right after its thread sleeps 10 ms (median of 20): "
+              "what a first call after a pause pays on this machine, with code and weights already compiled and cached once.",
+              "Each timed step includes one `Stopwatch.GetTimestamp` (median %s ns here)." % fmt_ns(timer[len(timer) // 2]),
               "Machine: %s. Run %s." % ("; ".join(data["Machine"]), data["Date"]), ""]
     return lines
 
