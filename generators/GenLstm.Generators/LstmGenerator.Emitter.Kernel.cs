@@ -27,6 +27,10 @@ public sealed partial class LstmGenerator
             WriteStepCore(writer, plan);
             WriteStepBatchCore(writer, plan);
             WriteForwardCore(writer, plan);
+            if (plan.Vector512Path is { } widePath)
+            {
+                WriteForwardPath(writer, plan, widePath);
+            }
             foreach (VectorPath path in plan.Paths)
             {
                 WriteForwardPath(writer, plan, path);
@@ -40,11 +44,14 @@ public sealed partial class LstmGenerator
             {
                 WriteTile(writer, plan, typeName, lanes, blocks, TileSource.Projection);
             }
-            if (plan.Vector512Step is { } wide)
+            if (plan.Vector512Path is { } wide)
             {
-                foreach (int blocks in wide.TileSizes)
+                foreach (TileSource source in new[] { TileSource.Input, TileSource.Projection })
                 {
-                    WriteWideTile(writer, plan, blocks);
+                    foreach (int blocks in wide.TileSizes)
+                    {
+                        WriteWideTile(writer, plan, blocks, source);
+                    }
                 }
             }
             foreach ((string typeName, int lanes, int steps) in plan.ProjectionMethods)
@@ -81,7 +88,7 @@ public sealed partial class LstmGenerator
                             writer.WriteLine(TileCall("ScalarBlock", "block", "ref input"));
                         }
                     },
-                    plan.Vector512Step);
+                    plan.Vector512Path);
                 writer.WriteLine();
                 writer.WriteLine("state._current ^= 1;");
             }
@@ -173,7 +180,8 @@ public sealed partial class LstmGenerator
                             writer.WriteLine($"StepCore(ref {Unsafe}.Add(ref inputs, t * InputSize), ref state);");
                             writer.WriteLine(CopyHiddenToOutputs("t"));
                         }
-                    });
+                    },
+                    plan.Vector512Path);
             }
             writer.WriteLine("}");
             writer.WriteLine();
@@ -182,9 +190,10 @@ public sealed partial class LstmGenerator
         private static void WriteForwardPath(IndentedTextWriter writer, KernelPlan plan, VectorPath path)
         {
             string element = WeightReader.ElementType(plan.WeightType);
-            int steps = path.WeightReuse;
+            VectorPath projection = plan.ProjectionPathFor(path);
+            int steps = projection.WeightReuse;
             string Project(int count) =>
-                $"{path.TypeName}Project{count}(ref blockWeights, ref {Unsafe}.Add(ref chunkInputs, step * InputSize), "
+                $"{projection.TypeName}Project{count}(ref blockWeights, ref {Unsafe}.Add(ref chunkInputs, step * InputSize), "
                 + $"ref {Unsafe}.Add(ref projected, ((nuint)step * BlockCount + block) * RowLength));";
 
             writer.WriteLines($$"""
@@ -252,7 +261,7 @@ public sealed partial class LstmGenerator
             foreach (VectorPath path in first is null ? plan.Paths : plan.Paths.Prepend(first))
             {
                 string condition = $"{Intrinsics}.{path.TypeName}.IsHardwareAccelerated" + (path.Condition is null ? "" : $" && {path.Condition}");
-                writer.WriteLine($"// {path.TypeName}, {path.Registers}: {DescribeTiles(path)}.");
+                writer.WriteLine($"// {path.TypeName}, {path.Registers}: {DescribeTiles(plan, path)}.");
                 using (writer.OpenBlock($"{keyword} ({condition})"))
                 {
                     writePath(path);
@@ -304,10 +313,13 @@ public sealed partial class LstmGenerator
         private static string CopyHiddenToOutputs(string row, string state = "state")
             => $"{state}.Hidden().CopyTo({MemoryMarshal}.CreateSpan(ref {Unsafe}.Add(ref outputs, ({row}) * OutputSize), OutputSize));";
 
-        private static string DescribeTiles(VectorPath path)
+        private static string DescribeTiles(KernelPlan plan, VectorPath path)
             => $"{path.FullTiles} tile(s) of {path.TileBlocks} block(s)"
                 + (path.RemainderBlocks > 0 ? $" + 1 of {path.RemainderBlocks}" : "")
-                + $", {path.TileBlocks * path.AccumulatorsPerBlock} accumulators; input product {path.WeightReuse} step(s) and StepBatch {path.BatchStreams} stream(s) at a time";
+                + $", {path.TileBlocks * path.AccumulatorsPerBlock} accumulators; "
+                + (path == plan.Vector512Path
+                    ? $"input product on {plan.ProjectionPathFor(path).TypeName}, {plan.ProjectionPathFor(path).WeightReuse} step(s) at a time"
+                    : $"input product {path.WeightReuse} step(s) and StepBatch {path.BatchStreams} stream(s) at a time");
 
         private static void WriteTile(IndentedTextWriter writer, KernelPlan plan, string typeName, int lanes, int blocks, TileSource source)
         {

@@ -7,8 +7,8 @@ namespace GenLstm.Generators;
 public sealed partial class LstmGenerator
 {
     /// <summary>
-    /// Step's Vector512 tiles: each register holds two gates of a block's 8 units, so a block needs two accumulators and
-    /// two multiply-adds per column instead of four. Float32 rows load as [i f] and [g o]; a bfloat16 row (16 words,
+    /// The Vector512 tiles of Step and of Forward's recurrence: each register holds two gates of a block's 8 units, so a
+    /// block needs two accumulators and two multiply-adds per column instead of four. Float32 rows load as [i f] and [g o]; a bfloat16 row (16 words,
     /// i|f then g|o) widens into [i g] (the high halves) and [f o] (the low halves). The activations run on whole
     /// registers, sigmoid and tanh side by side, with the same operations per lane as the narrower paths, so the results
     /// are bit-identical to theirs; the cell update runs on the Vector256 halves.
@@ -18,8 +18,9 @@ public sealed partial class LstmGenerator
         private const string Wide = Intrinsics + ".Vector512";
         private const string Narrow = Intrinsics + ".Vector256";
 
-        private static void WriteWideTile(IndentedTextWriter writer, KernelPlan plan, int blocks)
+        private static void WriteWideTile(IndentedTextWriter writer, KernelPlan plan, int blocks, TileSource source)
         {
+            bool fromInput = source == TileSource.Input;
             bool bfloat16 = plan.WeightType == WeightType.BFloat16;
             string element = WeightReader.ElementType(plan.WeightType);
             // The two registers of a block, by the gates they hold (lower half first), and where each half goes.
@@ -29,11 +30,11 @@ public sealed partial class LstmGenerator
             writer.WriteLines($$"""
                 /// <summary>
                 /// Vector512 tile of {{blocks}} block(s) ({{blocks * KernelPlan.BlockSize}} units): z for gates {{string.Join(", ", System.Linq.Enumerable.Select(pairs, p => $"[{p.Low} {p.High}]"))}} of each block in two
-                /// registers each, {{2 * blocks}} in all, from the bias over the input and hidden columns; then the activations on whole
+                /// registers each, {{2 * blocks}} in all, {{(fromInput ? "from the bias over the input and hidden columns" : "from the projected b + W x over the hidden columns")}}; then the activations on whole
                 /// registers and the cell update on their halves.
                 /// </summary>
                 {{AggressiveOptimization}}
-                private static void Vector512Tile{{blocks}}(ref {{element}} block, ref float input, ref float hiddenPrevious, ref float hiddenNext, ref float cell)
+                private static void {{TileMethodName("Vector512", blocks, source)}}(ref {{element}} block, ref float {{(fromInput ? "input" : "projected")}}, ref float hiddenPrevious, ref float hiddenNext, ref float cell)
                 """);
             using (writer.OpenBlock(""))
             {
@@ -42,16 +43,26 @@ public sealed partial class LstmGenerator
                     writer.WriteLine(block == 0 ? $"ref {element} block0 = ref block;" : $"ref {element} block{block} = ref {Unsafe}.Add(ref block, {block} * BlockStride);");
                 }
                 writer.WriteLine();
-                writer.WriteLine("// z starts at the bias (row 0 of each block).");
+                writer.WriteLine(fromInput ? "// z starts at the bias (row 0 of each block)." : "// z starts at b + W x_t, projected for this step (gates i, f, g, o, 8 floats each).");
                 for (int block = 0; block < blocks; block++)
                 {
-                    WriteWideRow(writer, bfloat16, $"block{block}", "", $"bias{block}", pair => $"var {Accumulator(pair, block)} = {{0}};", pairs);
+                    if (fromInput)
+                    {
+                        WriteWideRow(writer, bfloat16, $"block{block}", "", $"bias{block}", pair => $"var {Accumulator(pair, block)} = {{0}};", pairs);
+                        continue;
+                    }
+                    foreach ((string Low, string High) pair in pairs)
+                    {
+                        writer.WriteLine($"var {Accumulator(pair, block)} = {ProjectedPair(block, pair)};");
+                    }
                 }
-                WriteColumnLoops(writer, "PackedRowLength",
-                    [
-                        ("z += W[:, k] * x_k, one row per input feature.", "InputSize", "input"),
-                        ("z += U[:, k] * h_k, one row per hidden unit of the previous step.", "HiddenSize", "hiddenPrevious"),
-                    ],
+                var columns = new System.Collections.Generic.List<(string, string, string)>();
+                if (fromInput)
+                {
+                    columns.Add(("z += W[:, k] * x_k, one row per input feature.", "InputSize", "input"));
+                }
+                columns.Add(("z += U[:, k] * h_k, one row per hidden unit of the previous step.", "HiddenSize", "hiddenPrevious"));
+                WriteColumnLoops(writer, fromInput ? "PackedRowLength" : "(1 + InputSize) * PackedRowLength", columns,
                     sourceName => $"var value = {Wide}.Create({Unsafe}.Add(ref {sourceName}, k));", () =>
                     {
                         for (int block = 0; block < blocks; block++)
@@ -114,6 +125,15 @@ public sealed partial class LstmGenerator
             // 32 floats: [i f] then [g o].
             writer.WriteLine(string.Format(CultureInfo.InvariantCulture, statement(pairs[0]), $"{Wide}.LoadUnsafe(ref {block}, {offsetPrefix}0)"));
             writer.WriteLine(string.Format(CultureInfo.InvariantCulture, statement(pairs[1]), $"{Wide}.LoadUnsafe(ref {block}, {offsetPrefix}16)"));
+        }
+
+        /// <summary>The projected z of two gates of a block as one register: one load where they are adjacent, two halves otherwise.</summary>
+        private static string ProjectedPair(int block, (string Low, string High) pair)
+        {
+            string Offset(string gate) => $"{block} * RowLength + {AccumulatorOffset(gate, 0, KernelPlan.BlockSize)}";
+            return GateIndex(pair.High) == GateIndex(pair.Low) + 1
+                ? $"{Wide}.LoadUnsafe(ref projected, {Offset(pair.Low)})"
+                : $"{Wide}.Create({Narrow}.LoadUnsafe(ref projected, {Offset(pair.Low)}), {Narrow}.LoadUnsafe(ref projected, {Offset(pair.High)}))";
         }
 
         private static string GateActivation(string gate) => System.Array.Find(Gates, g => g.Name == gate).Activation;

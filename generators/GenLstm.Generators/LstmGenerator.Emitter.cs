@@ -86,8 +86,8 @@ public sealed partial class LstmGenerator
             string rowLayout = plan.WeightType == WeightType.BFloat16
                 ? "a row holds 16 words, each two bfloat16 gates of one unit: i|f for the 8 units, then g|o."
                 : "a row holds gates i, f, g, o for the block's 8 units, 8 floats each.";
-            string wideStep = plan.Vector512Step is { } wide
-                ? $"//              Vector512 (Step only; the others take the next path), {wide.Registers}: {wide.FullTiles} tile(s) of {wide.TileBlocks} block(s)"
+            string wideStep = plan.Vector512Path is { } wide
+                ? $"//              Vector512 (Step and Forward's recurrence; the others take the next path), {wide.Registers}: {wide.FullTiles} tile(s) of {wide.TileBlocks} block(s)"
                     + (wide.RemainderBlocks > 0 ? $" + 1 of {wide.RemainderBlocks}" : "") + ", two gates per register.\n"
                 : "";
             string activations = plan.Precision == Precision.Fast
@@ -117,7 +117,7 @@ public sealed partial class LstmGenerator
                 //            cell update run in registers and h_t, c_t are stored. Forward hoists the input product: b + W x_t for a
                 //            chunk of up to {{plan.ChunkSteps}} steps first (each weight row loaded once for several steps), then per step only U h.
                 //            The path is chosen by checks the JIT folds to constants, so the other paths vanish:
-                {{wideStep}}{{string.Join("\n", plan.Paths.Select(path => $"//              {path.TypeName}, {path.Registers}: {DescribeTiles(path)}."))}}
+                {{wideStep}}{{string.Join("\n", plan.Paths.Select(path => $"//              {path.TypeName}, {path.Registers}: {DescribeTiles(plan, path)}."))}}
                 //              scalar: one unit at a time (no SIMD hardware).
                 //            The activations are {{activations}}.
 

@@ -10,12 +10,12 @@ namespace GenLstm.Generators.Models;
 /// </summary>
 /// <param name="PackedRowLength">Elements per packed row: 32 floats, or 16 words of two bfloat16 gates.</param>
 /// <param name="BlockStride">Elements per packed block: the bias row, I rows of W and H rows of U.</param>
-/// <param name="Vector512Step">
-/// Step's tiles on Vector512 (two gates of a block per register), ahead of <paramref name="Paths"/> in Step's dispatch only;
-/// null where they are not faster.
+/// <param name="Vector512Path">
+/// Tiles on Vector512 (two gates of a block per register), ahead of <paramref name="Paths"/> in the dispatch of Step and of
+/// Forward (whose input product stays on the first Vector256 path); StepBatch and split steps take the paths below.
 /// </param>
 internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int PackedRowLength, int BlockStride, int ChunkSteps,
-    Precision Precision, WeightType WeightType, IReadOnlyList<VectorPath> Paths, VectorPath? Vector512Step)
+    Precision Precision, WeightType WeightType, IReadOnlyList<VectorPath> Paths, VectorPath? Vector512Path)
 {
     /// <summary>Hidden units per block (the layout of <c>GenLstm.PackedLstmWeights</c>).</summary>
     public const int BlockSize = 8;
@@ -65,10 +65,20 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Pack
             // Two gates per register. Measured on Zen 4, Step ns for 1x40 / 16x32 / 64x64 / 128x256 and bf16 64x64 / 128x256:
             // Vector256 (the path below) 214 / 195 / 1274 / 18576, 836 / 9503; Vector512 budget 8 → 218 / 192 / 1273 / 16901,
             // 775 / 8663; 12 → 213 / 194 / 1283 / 16910, 782 / 8179; 16 → 214 / 196 / 1332 / 17523, 806 / 8869. Never slower,
-            // 9–14 % faster where the weights stream from L2 or memory (half the instructions per weight row).
-            Vector512Step: VectorPath.Create("Vector512", lanes: 16, blockCount, accumulatorBudget: 12,
+            // 9–14 % faster where the weights stream from L2 or memory (half the instructions per weight row). Forward's
+            // recurrence, ns per step: Vector256 1x40 / 16x32 / 64x64 / 128x256 ≈ 232 / 202 / 1004 / 15413, Vector512 232 / 202 /
+            // 1019 / 14414. Its input product stays on Vector256: 6 steps per weight load instead of 3 made 64x64 and 128x256
+            // slower (1068, 16614).
+            Vector512Path: VectorPath.Create("Vector512", lanes: 16, blockCount, accumulatorBudget: 12,
                 condition: null, registers: "32 registers (AVX-512)"));
     }
+
+    /// <summary>
+    /// The path whose projection methods compute Forward's input product for <paramref name="path"/>: its own, or for
+    /// Vector512 the first Vector256 path (the same 32 registers), since that small matrix product already runs at full
+    /// width there.
+    /// </summary>
+    public VectorPath ProjectionPathFor(VectorPath path) => path == Vector512Path ? Paths[0] : path;
 
     /// <summary>
     /// Every distinct step-tile size, per vector type: the plan's tiles and, for StepBlocks' arbitrary ranges (the halves
