@@ -275,28 +275,55 @@ public sealed partial class LstmGenerator
             }
         }
 
-        /// <summary>The tile calls of one step: full tiles in a loop, then the smaller remainder tile.</summary>
+        /// <summary>
+        /// The tile calls of one step: full tiles in a loop, then the smaller remainder tile. With several tiles, steps
+        /// alternate the order (by <c>state._current</c>, which flips every step): first to last, then last to first, so the
+        /// tiles whose weights were read last, still in the caches, are read first. The tiles are independent, so the
+        /// results do not depend on the order. Measured on Zen 4 (ns per step, one order → alternating): Forward 64x64
+        /// 1019 → 934 (U is 64 KiB: half of it now comes from L1), 128x256 14414 → 13687; Step 128x256 16900 → 16192
+        /// (1.5 MiB: more of it from L2); the other sizes have one tile.
+        /// </summary>
         private static void WriteStepTiles(IndentedTextWriter writer, VectorPath path, TileSource source)
         {
             string TileName(int blocks) => TileMethodName(path.TypeName, blocks, source);
             string Source(string block) => source == TileSource.Input ? "ref input" : $"ref {Unsafe}.Add(ref projectedStep, {block} * RowLength)";
 
             int fullTileBlocks = path.FullTiles * path.TileBlocks;
-            if (path.FullTiles == 1)
+            string remainderBlock = fullTileBlocks.ToString(CultureInfo.InvariantCulture);
+            void WriteRemainder()
             {
-                writer.WriteLine(TileCall(TileName(path.TileBlocks), "0", Source("0")));
+                if (path.RemainderBlocks > 0)
+                {
+                    writer.WriteLine(TileCall(TileName(path.RemainderBlocks), remainderBlock, Source(remainderBlock)));
+                }
             }
-            else if (path.FullTiles > 1)
+
+            if (path.FullTiles + (path.RemainderBlocks > 0 ? 1 : 0) == 1)
+            {
+                if (path.FullTiles == 1)
+                {
+                    writer.WriteLine(TileCall(TileName(path.TileBlocks), "0", Source("0")));
+                }
+                WriteRemainder();
+                return;
+            }
+            writer.WriteLine("// Even steps run the tiles first to last, odd steps last to first: each step starts on the weights the last one read last.");
+            using (writer.OpenBlock("if (state._current == 0)"))
             {
                 using (writer.OpenBlock($"for (nuint block = 0; block < {fullTileBlocks}; block += {path.TileBlocks})"))
                 {
                     writer.WriteLine(TileCall(TileName(path.TileBlocks), "block", Source("block")));
                 }
+                WriteRemainder();
             }
-            if (path.RemainderBlocks > 0)
+            using (writer.OpenBlock("else"))
             {
-                string block = fullTileBlocks.ToString(CultureInfo.InvariantCulture);
-                writer.WriteLine(TileCall(TileName(path.RemainderBlocks), block, Source(block)));
+                WriteRemainder();
+                using (writer.OpenBlock($"for (nuint block = {fullTileBlocks}; block > 0;)"))
+                {
+                    writer.WriteLine($"block -= {path.TileBlocks};");
+                    writer.WriteLine(TileCall(TileName(path.TileBlocks), "block", Source("block")));
+                }
             }
         }
 
