@@ -83,8 +83,8 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Pack
     /// The Vector512 accumulator budget. Steps alternate their tile order, so a step starts on the tile the previous one
     /// read last; where the float32 weights overflow L1 but fit L2, tiles of 2 blocks (about L1's size at 64x64) let
     /// that tile come from L1. Measured on Zen 4, ns per step, budget 12 → 4: Step 64x64 1284 → 1155, Forward 64x64
-    /// 931 → 882; but 16x32 (in L1) 194 → 200, 128x256 (beyond L2) Forward 13718 → 14123, and bf16 64x64 788 → 851
-    /// (its widening favours more blocks per broadcast): those keep 12.
+    /// 931 → 882 (tiles of 1 block: 1208 and 956; of 3: 1217 and 936); but 16x32 (in L1) 194 → 200, 128x256 (beyond
+    /// L2) Forward 13718 → 14123, and bf16 64x64 788 → 851 (its widening favours more blocks per broadcast): those keep 12.
     /// </summary>
     private static int Vector512Budget(WeightType weightType, int packedElements)
     {
