@@ -383,13 +383,7 @@ public sealed partial class LstmGenerator
                     ForEachAccumulator(1, parts, (gate, _, part) => writer.WriteLine($"var {Accumulator(gate, block, part)} = {start(gate, part)};"));
                 }
 
-                var columns = new List<(string, string, string)>();
-                if (fromInput)
-                {
-                    columns.Add(("z += W[:, k] * x_k, one row per input feature.", "InputSize", "input"));
-                }
-                columns.Add(("z += U[:, k] * h_k, one row per hidden unit of the previous step.", "HiddenSize", "hiddenPrevious"));
-                WriteColumnLoops(writer, fromInput ? "PackedRowLength" : "(1 + InputSize) * PackedRowLength", columns,
+                WriteTileColumnLoops(writer, source,
                     sourceName => $"var value = {vector}.Create({Unsafe}.Add(ref {sourceName}, k));", () =>
                     {
                         for (int block = 0; block < blocks; block++)
@@ -604,6 +598,24 @@ public sealed partial class LstmGenerator
             }
             writer.WriteLine("    }");
             writer.WriteLine("}");
+        }
+
+        /// <summary>
+        /// A step tile's column loops: the input columns (Step only; Forward's tiles start at the projected b + W x and
+        /// skip those rows) and the hidden columns.
+        /// </summary>
+        private static void WriteTileColumnLoops(IndentedTextWriter writer, TileSource source, Func<string, string> broadcast, Action accumulate)
+        {
+            var hidden = ("z += U[:, k] * h_k, one row per hidden unit of the previous step.", "HiddenSize", "hiddenPrevious");
+            if (source == TileSource.Input)
+            {
+                WriteColumnLoops(writer, "PackedRowLength", [("z += W[:, k] * x_k, one row per input feature.", "InputSize", "input"), hidden],
+                    broadcast, accumulate);
+            }
+            else
+            {
+                WriteColumnLoops(writer, "(1 + InputSize) * PackedRowLength", [hidden], broadcast, accumulate);
+            }
         }
 
         /// <summary>

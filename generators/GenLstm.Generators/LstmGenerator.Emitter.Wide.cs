@@ -56,13 +56,7 @@ public sealed partial class LstmGenerator
                         writer.WriteLine($"var {Accumulator(pair, block)} = {ProjectedPair(block, pair)};");
                     }
                 }
-                var columns = new System.Collections.Generic.List<(string, string, string)>();
-                if (fromInput)
-                {
-                    columns.Add(("z += W[:, k] * x_k, one row per input feature.", "InputSize", "input"));
-                }
-                columns.Add(("z += U[:, k] * h_k, one row per hidden unit of the previous step.", "HiddenSize", "hiddenPrevious"));
-                WriteColumnLoops(writer, fromInput ? "PackedRowLength" : "(1 + InputSize) * PackedRowLength", columns,
+                WriteTileColumnLoops(writer, source,
                     sourceName => $"var value = {Wide}.Create({Unsafe}.Add(ref {sourceName}, k));", () =>
                     {
                         for (int block = 0; block < blocks; block++)
