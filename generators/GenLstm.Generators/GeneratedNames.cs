@@ -12,18 +12,21 @@ internal static class GeneratedNames
     /// <summary>Every other generated member: constants, fields, the State type, private methods.</summary>
     private static readonly string[] ExclusiveMembers =
     [
-        "InputSize", "HiddenSize", "OutputSize", "State",
+        "InputSize", "HiddenSize", "OutputSize", "Layers", "Directions", "State",
         "BlockSize", "RowLength", "PackedRowLength", "PaddedHiddenSize", "BlockCount", "BlockStride", "SplitBlock", "ChunkSteps", "_packedWeights",
         "CompileKernel", "StepCore", "StepBlocks", "StepBatchCore", "ForwardCore", "ScalarBlock",
     ];
 
-    /// <summary>The private kernels are named after their vector type: Vector256Tile2, Vector128Project1, ForwardVector256With…</summary>
-    private static readonly string[] TileMethodPrefixes = ["Vector512", "Vector256", "Vector128", "ForwardVector"];
+    /// <summary>
+    /// Families of generated names: the private kernels, named after their vector type (Vector256Tile2, Vector128Project1,
+    /// ForwardVector256With…), and a stacked model's layer kernel types (LayerKernel5x24) and fields (_layer0, _layer1Reverse).
+    /// </summary>
+    private static readonly string[] GeneratedPrefixes = ["Vector512", "Vector256", "Vector128", "ForwardVector", "LayerKernel", "_layer"];
 
     /// <summary>Whether the emitter may generate a member of this name.</summary>
     public static bool IsGenerated(string name)
         => OverloadableMethods.Contains(name) || ExclusiveMembers.Contains(name)
-            || TileMethodPrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
+            || GeneratedPrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
 
     /// <summary>Whether a user member of this name and kind clashes with a generated one (an overload does not).</summary>
     public static bool Clashes(string name, bool isMethod)

@@ -22,9 +22,12 @@ public sealed partial class LstmGenerator
             Projection,
         }
 
-        private static void WriteKernel(IndentedTextWriter writer, KernelPlan plan)
+        /// <param name="writer">Where the members go.</param>
+        /// <param name="plan">The kernel's layout.</param>
+        /// <param name="coreAccess">StepCore's accessibility: internal where a stacked model calls it.</param>
+        private static void WriteKernel(IndentedTextWriter writer, KernelPlan plan, string coreAccess)
         {
-            WriteStepCore(writer, plan);
+            WriteStepCore(writer, plan, coreAccess);
             WriteStepBatchCore(writer, plan);
             WriteForwardCore(writer, plan);
             if (plan.Vector512Path is { } widePath)
@@ -65,12 +68,12 @@ public sealed partial class LstmGenerator
             WriteScalarBlock(writer, plan);
         }
 
-        private static void WriteStepCore(IndentedTextWriter writer, KernelPlan plan)
+        private static void WriteStepCore(IndentedTextWriter writer, KernelPlan plan, string access)
         {
             writer.WriteLines($$"""
                 /// <summary>One step on validated arguments: h_t and c_t from x_t and the state's h_{t-1}, c_{t-1}.</summary>
                 {{CompiledAtLoad}}
-                private void StepCore(ref float input, ref State state)
+                {{access}} void StepCore(ref float input, ref State state)
                 {
                     ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref _packedWeights.Start;
                     ref float hiddenPrevious = ref state.HiddenStart(state._current);

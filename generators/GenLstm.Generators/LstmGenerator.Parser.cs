@@ -21,6 +21,9 @@ public sealed partial class LstmGenerator
         /// <summary>Must equal <c>GenLstm.LstmAttribute.MaxHiddenSize</c> (a test checks it).</summary>
         public const int MaxHiddenSize = 2048;
 
+        /// <summary>Must equal <c>GenLstm.LstmAttribute.MaxLayers</c> (a test checks it).</summary>
+        public const int MaxLayers = 16;
+
         private static readonly string[] ConstructorParameterNames = ["inputSize", "hiddenSize"];
 
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -53,6 +56,8 @@ public sealed partial class LstmGenerator
             CheckSize(syntax, 1, hiddenSize, MaxHiddenSize, diagnostics);
             var precision = (Precision)ReadOption(attribute, syntax, nameof(Precision), typeof(Precision), diagnostics);
             var weightType = (WeightType)ReadOption(attribute, syntax, nameof(WeightType), typeof(WeightType), diagnostics);
+            var direction = (LstmDirection)ReadOption(attribute, syntax, "Direction", typeof(LstmDirection), diagnostics);
+            int layers = ReadLayers(attribute, syntax, diagnostics);
 
             if (diagnostics.Count > 0)
             {
@@ -66,7 +71,9 @@ public sealed partial class LstmGenerator
                 InputSize: inputSize,
                 HiddenSize: hiddenSize,
                 Precision: precision,
-                WeightType: weightType);
+                WeightType: weightType,
+                Layers: layers,
+                Direction: direction);
             return new ParseResult(spec, default);
         }
 
@@ -180,6 +187,30 @@ public sealed partial class LstmGenerator
                 maximum.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
+        /// <summary>The named argument <c>Layers</c>: 1 when absent, or a diagnostic on the argument when out of range.</summary>
+        private static int ReadLayers(AttributeData attribute, AttributeSyntax? syntax, List<DiagnosticInfo> diagnostics)
+        {
+            const string name = "Layers";
+            foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+            {
+                if (argument.Key != name || argument.Value.Value is not int value)
+                {
+                    continue;
+                }
+                if (value >= 1 && value <= MaxLayers)
+                {
+                    return value;
+                }
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SizeOutOfRange,
+                    LocationInfo.From((SyntaxNode?)NamedArgument(syntax, name) ?? syntax), name,
+                    value.ToString(System.Globalization.CultureInfo.InvariantCulture), MaxLayers.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+            return 1;
+        }
+
+        private static AttributeArgumentSyntax? NamedArgument(AttributeSyntax? syntax, string name)
+            => syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);
+
         /// <summary>
         /// An enum-valued named argument (<c>Precision = Precision.Fast</c>): its value, 0 (the default) when absent, or a
         /// diagnostic on the argument when the value is not one of the enum's members (a cast such as <c>(Precision)7</c>).
@@ -196,10 +227,9 @@ public sealed partial class LstmGenerator
                 {
                     return value;
                 }
-                AttributeArgumentSyntax? argumentSyntax = syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownOptionValue,
-                    LocationInfo.From((SyntaxNode?)argumentSyntax ?? syntax), name, value.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    string.Join(", ", System.Enum.GetNames(values).Select(member => $"{name}.{member}"))));
+                    LocationInfo.From((SyntaxNode?)NamedArgument(syntax, name) ?? syntax), name, value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    string.Join(", ", System.Enum.GetNames(values).Select(member => $"{values.Name}.{member}"))));
             }
             return 0;
         }

@@ -37,6 +37,29 @@ public static class LstmArguments
         return steps;
     }
 
+    /// <summary>
+    /// Checks that (<paramref name="layer"/>, <paramref name="direction"/>) names one of a model's layers and directions
+    /// and returns its index in PyTorch's <c>h_n</c> order: layer × directions + direction.
+    /// </summary>
+    /// <param name="layer">The layer, 0 for the one that reads the input.</param>
+    /// <param name="direction">0 for forward, 1 for the reverse half of a bidirectional layer.</param>
+    /// <param name="layers">The model's number of layers.</param>
+    /// <param name="directions">The model's directions per layer (1 or 2).</param>
+    /// <exception cref="ArgumentOutOfRangeException">The layer or direction does not exist; the message gives the valid range.</exception>
+    public static int LayerIndex(int layer, int direction, int layers, int directions)
+    {
+        if ((uint)layer >= (uint)layers)
+        {
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"The model has {layers} layer(s): 0 to {layers - 1}.");
+        }
+        if ((uint)direction >= (uint)directions)
+        {
+            throw new ArgumentOutOfRangeException(nameof(direction), direction,
+                directions == 1 ? "The model has one direction: 0." : "The model is bidirectional: 0 (forward) or 1 (reverse).");
+        }
+        return layer * directions + direction;
+    }
+
     private static void ThrowLength(int actual, int expected, string parameterName)
         => throw new ArgumentException($"Expected length {expected}, got {actual}.", parameterName);
 }

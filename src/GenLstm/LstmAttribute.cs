@@ -12,7 +12,7 @@ namespace GenLstm;
 /// (<c>Load</c> for safetensors files, <c>FromPyTorch</c> for tensors in PyTorch's layout).
 /// </para>
 /// <para>
-/// Semantics are those of PyTorch's <c>torch.nn.LSTM</c> with one layer: gates i, f, g, o;
+/// Semantics are those of PyTorch's <c>torch.nn.LSTM</c> (one layer unless <see cref="Layers"/> says more): gates i, f, g, o;
 /// i = σ(W_i x + U_i h + b_i), f = σ(…), g = tanh(…), o = σ(…); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
 /// </para>
 /// </remarks>
@@ -35,6 +35,9 @@ public sealed class LstmAttribute : Attribute
     /// <summary>The largest supported <see cref="HiddenSize"/> (the state struct holds three vectors of this size).</summary>
     public const int MaxHiddenSize = 2048;
 
+    /// <summary>The largest supported <see cref="Layers"/>.</summary>
+    public const int MaxLayers = 16;
+
     /// <summary>Declares an LSTM with the given sizes.</summary>
     /// <param name="inputSize">Number of features of the input vector x_t, from 1 to <see cref="MaxInputSize"/>.</param>
     /// <param name="hiddenSize">Number of hidden units (the size of h_t and c_t), from 1 to <see cref="MaxHiddenSize"/>.</param>
@@ -49,6 +52,19 @@ public sealed class LstmAttribute : Attribute
 
     /// <summary>Number of hidden units: the size of h_t and c_t.</summary>
     public int HiddenSize { get; }
+
+    /// <summary>
+    /// Number of stacked layers, from 1 (the default) to <see cref="MaxLayers"/>: layer k &gt; 0 reads the output of layer k − 1,
+    /// as PyTorch's <c>num_layers</c>. Every layer has <see cref="HiddenSize"/> units.
+    /// </summary>
+    public int Layers { get; set; } = 1;
+
+    /// <summary>
+    /// Which way the layers read the sequence: <see cref="LstmDirection.Forward"/> (the default),
+    /// <see cref="LstmDirection.Reverse"/> or <see cref="LstmDirection.Bidirectional"/> (PyTorch's <c>bidirectional=True</c>).
+    /// The last two need the whole sequence, so their models have <c>Forward</c> but no <c>Step</c> or <c>StepBatch</c>.
+    /// </summary>
+    public LstmDirection Direction { get; set; }
 
     /// <summary>
     /// The activation approximations: <see cref="GenLstm.Precision.Exact"/> (the default, within 3e-7 of float64) or

@@ -6,9 +6,9 @@ using System.Text.RegularExpressions;
 namespace GenLstm;
 
 /// <summary>
-/// The four tensors of a one-layer <c>torch.nn.LSTM</c>, found in a safetensors file by their state-dict names
-/// (<c>weight_ih_l0</c>, <c>weight_hh_l0</c>, <c>bias_ih_l0</c>, <c>bias_hh_l0</c>) and checked against the
-/// declared sizes. Generated <c>Load</c> methods use it; it is public so other loaders can reuse the checks.
+/// The four tensors of one layer (and direction) of a <c>torch.nn.LSTM</c>, found in a safetensors file by their
+/// state-dict names (<c>weight_ih_l0</c>, <c>weight_hh_l0</c>, <c>bias_ih_l0</c>, <c>bias_hh_l0</c>; <c>_l1</c>, <c>_reverse</c>
+/// for further layers and directions) and checked against the declared sizes. Generated <c>Load</c> methods use it; it is public so other loaders can reuse the checks.
 /// </summary>
 /// <remarks>
 /// The names may carry a module prefix, as in a larger model's state dict (<c>lstm.weight_ih_l0</c>,
@@ -18,6 +18,21 @@ namespace GenLstm;
 /// </remarks>
 public sealed partial class PyTorchLstmTensors
 {
+    /// <summary>
+    /// Wraps one layer's tensors held in memory (row-major, PyTorch's gate order i, f, g, o), for the generated
+    /// <c>FromPyTorch(params PyTorchLstmTensors[])</c> of stacked models. Shapes are checked when the model is created.
+    /// </summary>
+    /// <param name="weightIh"><c>weight_ih_l{k}</c>, [4H, I].</param>
+    /// <param name="weightHh"><c>weight_hh_l{k}</c>, [4H, H].</param>
+    /// <param name="biasIh"><c>bias_ih_l{k}</c>, [4H].</param>
+    /// <param name="biasHh"><c>bias_hh_l{k}</c>, [4H].</param>
+    /// <exception cref="ArgumentNullException">A tensor is null.</exception>
+    public PyTorchLstmTensors(float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh)
+        : this("", weightIh ?? throw new ArgumentNullException(nameof(weightIh)), weightHh ?? throw new ArgumentNullException(nameof(weightHh)),
+            biasIh ?? throw new ArgumentNullException(nameof(biasIh)), biasHh ?? throw new ArgumentNullException(nameof(biasHh)))
+    {
+    }
+
     private PyTorchLstmTensors(string prefix, float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh)
     {
         Prefix = prefix;
@@ -30,16 +45,16 @@ public sealed partial class PyTorchLstmTensors
     /// <summary>The module prefix the tensors were found under ("" for none).</summary>
     public string Prefix { get; }
 
-    /// <summary><c>weight_ih_l0</c>, [4H, I] row-major.</summary>
+    /// <summary><c>weight_ih_l{k}</c>, [4H, I] row-major (I of this layer: the model's for layer 0, H or 2H above).</summary>
     public float[] WeightIh { get; }
 
-    /// <summary><c>weight_hh_l0</c>, [4H, H] row-major.</summary>
+    /// <summary><c>weight_hh_l{k}</c>, [4H, H] row-major.</summary>
     public float[] WeightHh { get; }
 
-    /// <summary><c>bias_ih_l0</c>, [4H].</summary>
+    /// <summary><c>bias_ih_l{k}</c>, [4H].</summary>
     public float[] BiasIh { get; }
 
-    /// <summary><c>bias_hh_l0</c>, [4H].</summary>
+    /// <summary><c>bias_hh_l{k}</c>, [4H].</summary>
     public float[] BiasHh { get; }
 
     /// <summary>Finds and reads the tensors of a one-layer LSTM with the given sizes.</summary>
@@ -51,28 +66,63 @@ public sealed partial class PyTorchLstmTensors
     /// lacks; or several prefixes hold LSTM tensors.
     /// </exception>
     public static PyTorchLstmTensors Read(SafeTensorsFile file, int inputSize, int hiddenSize)
+        => ReadLayers(file, inputSize, hiddenSize, layers: 1, LstmDirection.Forward)[0];
+
+    /// <summary>
+    /// Finds and reads the tensors of every layer and direction of a stacked LSTM, in PyTorch's order (layer by layer,
+    /// forward before reverse, as <c>h_n</c> is indexed): <c>weight_ih_l{k}</c>, <c>weight_hh_l{k}</c>, <c>bias_ih_l{k}</c>,
+    /// <c>bias_hh_l{k}</c>, and the same with <c>_reverse</c> for the reverse half of a bidirectional layer.
+    /// </summary>
+    /// <remarks>
+    /// Layer 0 reads I inputs; layer k &gt; 0 reads the H outputs of the layer below, 2H when bidirectional.
+    /// A <see cref="LstmDirection.Reverse"/> model stores its one direction under the plain names (no <c>_reverse</c>).
+    /// </remarks>
+    /// <param name="file">The opened file.</param>
+    /// <param name="inputSize">The declared input size I.</param>
+    /// <param name="hiddenSize">The declared hidden size H.</param>
+    /// <param name="layers">The declared number of layers.</param>
+    /// <param name="direction">The declared direction.</param>
+    /// <exception cref="WeightFormatException">
+    /// A tensor is missing, misshaped, of a non-float dtype, or belongs to a layer or direction the declaration
+    /// lacks (say <c>weight_ih_l2</c> for two layers); or several prefixes hold LSTM tensors.
+    /// </exception>
+    public static PyTorchLstmTensors[] ReadLayers(SafeTensorsFile file, int inputSize, int hiddenSize, int layers, LstmDirection direction)
     {
         ArgumentNullException.ThrowIfNull(file);
+        ArgumentOutOfRangeException.ThrowIfLessThan(layers, 1);
+        bool bidirectional = direction == LstmDirection.Bidirectional;
         string prefix = FindPrefix(file);
 
         foreach (SafeTensorInfo tensor in file.Tensors)
         {
             Match match = LstmTensorName().Match(tensor.Name);
             if (match.Success && match.Groups["prefix"].Value == prefix
-                && (match.Groups["layer"].Value != "0" || match.Groups["reverse"].Success || match.Groups["kind"].Value == "weight_hr"))
+                && (int.Parse(match.Groups["layer"].Value, System.Globalization.CultureInfo.InvariantCulture) >= layers
+                    || (match.Groups["reverse"].Success && !bidirectional) || match.Groups["kind"].Value == "weight_hr"))
             {
                 throw new WeightFormatException(file.SourceName, tensor.Name,
-                    "the file holds an LSTM layer, direction or projection that the declaration [Lstm(inputSize, hiddenSize)] does not have "
-                    + "(one layer, forward, no projection). Declare the model the file was trained as.");
+                    $"the file holds an LSTM layer, direction or projection that the declaration (Layers = {layers}, Direction = {direction}, "
+                    + "no projection) does not have. Declare the model the file was trained as.");
             }
         }
 
+        int directions = bidirectional ? 2 : 1;
         int gateRows = PackedLstmWeights.GateCount * hiddenSize;
-        return new PyTorchLstmTensors(prefix,
-            ReadFinite(file, prefix + "weight_ih_l0", gateRows, inputSize),
-            ReadFinite(file, prefix + "weight_hh_l0", gateRows, hiddenSize),
-            ReadFinite(file, prefix + "bias_ih_l0", gateRows),
-            ReadFinite(file, prefix + "bias_hh_l0", gateRows));
+        var result = new PyTorchLstmTensors[layers * directions];
+        for (int layer = 0; layer < layers; layer++)
+        {
+            int layerInputSize = layer == 0 ? inputSize : directions * hiddenSize;
+            for (int d = 0; d < directions; d++)
+            {
+                string suffix = $"_l{layer}" + (d == 1 ? "_reverse" : "");
+                result[layer * directions + d] = new PyTorchLstmTensors(prefix,
+                    ReadFinite(file, prefix + "weight_ih" + suffix, gateRows, layerInputSize),
+                    ReadFinite(file, prefix + "weight_hh" + suffix, gateRows, hiddenSize),
+                    ReadFinite(file, prefix + "bias_ih" + suffix, gateRows),
+                    ReadFinite(file, prefix + "bias_hh" + suffix, gateRows));
+            }
+        }
+        return result;
     }
 
     private static float[] ReadFinite(SafeTensorsFile file, string name, params ReadOnlySpan<long> shape)

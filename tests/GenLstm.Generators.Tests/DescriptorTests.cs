@@ -51,6 +51,7 @@ public sealed class DescriptorTests
     {
         Assert.Equal(LstmAttribute.MaxInputSize, LstmGenerator.Parser.MaxInputSize);
         Assert.Equal(LstmAttribute.MaxHiddenSize, LstmGenerator.Parser.MaxHiddenSize);
+        Assert.Equal(LstmAttribute.MaxLayers, LstmGenerator.Parser.MaxLayers);
     }
 
     [Fact]
@@ -58,6 +59,7 @@ public sealed class DescriptorTests
     {
         Assert.Equal(EnumMembers<Precision>(), EnumMembers<Models.Precision>());
         Assert.Equal(EnumMembers<WeightType>(), EnumMembers<Models.WeightType>());
+        Assert.Equal(EnumMembers<LstmDirection>(), EnumMembers<Models.LstmDirection>());
     }
 
     private static (string Name, int Value)[] EnumMembers<TEnum>()

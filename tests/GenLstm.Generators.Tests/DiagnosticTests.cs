@@ -114,6 +114,24 @@ public sealed class DiagnosticTests
             "'inputSize' is 0; it must be between 1 and 65536",
             "'hiddenSize' is 2049; it must be between 1 and 2048"),
 
+        ["NoLayers"] = new("GLSTM004", """
+            [Lstm(5, 24, [|Layers = 0|])]
+            public sealed partial class Model { }
+            """,
+            "'Layers' is 0; it must be between 1 and 16"),
+
+        ["TooManyLayersWithDirection"] = new("GLSTM004", """
+            [Lstm(5, 24, Direction = LstmDirection.Bidirectional, [|Layers = 17|])]
+            public sealed partial class Model { }
+            """,
+            "'Layers' is 17; it must be between 1 and 16"),
+
+        ["DirectionOutOfEnum"] = new("GLSTM010", """
+            [Lstm(5, 24, Layers = 2, [|Direction = (LstmDirection)3|])]
+            public sealed partial class Model { }
+            """,
+            "'Direction' is 3, which is not one of its values: LstmDirection.Forward, LstmDirection.Reverse, LstmDirection.Bidirectional"),
+
         ["PrecisionOutOfEnum"] = new("GLSTM010", """
             [Lstm(1, 40, [|Precision = (Precision)7|])]
             public sealed partial class Model { }

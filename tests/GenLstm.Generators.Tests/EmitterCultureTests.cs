@@ -22,7 +22,9 @@ public sealed class EmitterCultureTests
             InputSize: 5,
             HiddenSize: 3,
             Precision: Models.Precision.Exact,
-            WeightType: Models.WeightType.Float32);
+            WeightType: Models.WeightType.Float32,
+            Layers: 1,
+            Direction: Models.LstmDirection.Forward);
 
         string invariant = EmitIn(CultureInfo.InvariantCulture, spec);
         string localized = EmitIn(CultureInfo.GetCultureInfo(cultureName), spec);

@@ -74,6 +74,51 @@ internal static class ModelDeclarations
             [Lstm(5, 24, WeightType = WeightType.BFloat16)]
             public sealed partial class HalfWeights { }
             """,
+
+        // Two bidirectional layers: two nested kernels (5 and 2H = 18 inputs), four instances, a scratch-buffered Forward.
+        ["Bidirectional2_5x9"] = """
+            using GenLstm;
+
+            namespace Demo.Models;
+
+            /// <summary>A stacked bidirectional tagger.</summary>
+            [Lstm(5, 9, Layers = 2, Direction = LstmDirection.Bidirectional)]
+            public sealed partial class Tagger { }
+            """,
+    };
+
+    /// <summary>Stacks and directions that must compile besides the snapshotted one.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Stacks = new Dictionary<string, string>
+    {
+        ["Stacked3_4x8"] = """
+            using GenLstm;
+
+            namespace Demo.Stacks;
+
+            /// <summary>Three forward layers; layers 1 and 2 share one kernel type (8 inputs), layer 0 has its own.</summary>
+            [Lstm(4, 8, Layers = 3, Precision = Precision.Fast)]
+            public sealed partial class Deep { }
+            """,
+
+        ["Reverse_8x8"] = """
+            using GenLstm;
+
+            namespace Demo.Stacks;
+
+            /// <summary>Two reverse layers with I = H: one kernel type for both.</summary>
+            [Lstm(8, 8, Layers = 2, Direction = LstmDirection.Reverse, WeightType = WeightType.BFloat16)]
+            public sealed partial class Backwards { }
+            """,
+
+        ["MaxLayersBidirectional"] = """
+            using GenLstm;
+
+            namespace Demo.Stacks;
+
+            /// <summary>The most layers, both directions.</summary>
+            [Lstm(3, 5, Layers = LstmAttribute.MaxLayers, Direction = LstmDirection.Bidirectional)]
+            public sealed partial class Tall { }
+            """,
     };
 
     /// <summary>Sizes at the edges of the layout and of the attribute's limits, as (inputSize, hiddenSize).</summary>
@@ -129,6 +174,7 @@ internal static class ModelDeclarations
     public static readonly IReadOnlyDictionary<string, string> All = Snapshotted
         .Concat(ExtraSizes.Select(size => KeyValuePair.Create($"Sized_{size.InputSize}x{size.HiddenSize}", Sized(size.InputSize, size.HiddenSize))))
         .Concat(UnusualNames)
+        .Concat(Stacks)
         .ToDictionary();
 
     public static TheoryData<string> SnapshottedNames => [.. Snapshotted.Keys];

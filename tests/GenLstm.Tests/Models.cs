@@ -30,3 +30,12 @@ public static partial class Outer
 [Lstm(16, 32, Precision = Precision.Fast)] public sealed partial class FastLstm16x32 { }
 [Lstm(5, 24, Precision = Precision.Fast)] public sealed partial class FastLstm5x24 { }
 [Lstm(37, 61, Precision = Precision.Fast, WeightType = WeightType.BFloat16)] public sealed partial class FastBFloat16Lstm37x61 { }
+
+// Stacks and directions (PyTorch's num_layers and bidirectional; Reverse is a forward LSTM run from the last step).
+[Lstm(3, 20, Layers = 2)] public sealed partial class Stacked2Lstm3x20 { }
+[Lstm(5, 24, Layers = 3)] public sealed partial class Stacked3Lstm5x24 { }
+[Lstm(4, 17, Direction = LstmDirection.Bidirectional)] public sealed partial class BidirectionalLstm4x17 { }
+[Lstm(5, 24, Layers = 2, Direction = LstmDirection.Bidirectional)] public sealed partial class Bidirectional2Lstm5x24 { }
+[Lstm(16, 32, Layers = 3, Direction = LstmDirection.Bidirectional)] public sealed partial class Bidirectional3Lstm16x32 { }
+[Lstm(3, 20, Layers = 2, Direction = LstmDirection.Reverse)] public sealed partial class Reverse2Lstm3x20 { }
+[Lstm(20, 20, Layers = 2, WeightType = WeightType.BFloat16)] public sealed partial class Stacked2BFloat16Lstm20x20 { }

@@ -13,6 +13,8 @@ namespace GenLstm.Generators.Models;
 /// <param name="HiddenSize">H, the number of hidden units.</param>
 /// <param name="Precision">Which activation approximations the kernels call.</param>
 /// <param name="WeightType">How the packed weights are stored, and so how the kernels load them.</param>
+/// <param name="Layers">Stacked layers (1 for a single LSTM).</param>
+/// <param name="Direction">Which way the layers read the sequence.</param>
 internal sealed record LstmSpec(
     string HintName,
     string Namespace,
@@ -20,8 +22,19 @@ internal sealed record LstmSpec(
     int InputSize,
     int HiddenSize,
     Precision Precision,
-    WeightType WeightType)
+    WeightType WeightType,
+    int Layers,
+    LstmDirection Direction)
 {
+    /// <summary>Directions per layer: 2 when bidirectional.</summary>
+    public int Directions => Direction == LstmDirection.Bidirectional ? 2 : 1;
+
+    /// <summary>Whether this is one forward layer, emitted as a single kernel; anything else is a stack of layer kernels.</summary>
+    public bool IsSingleLayer => Layers == 1 && Direction == LstmDirection.Forward;
+
+    /// <summary>The length of the model's output at each step: H per direction.</summary>
+    public int OutputSize => HiddenSize * Directions;
+
     /// <summary>The model type's own name.</summary>
     public string TypeName => Types[Types.Count - 1].Name;
 }

@@ -13,3 +13,11 @@ internal enum WeightType
     Float32 = 0,
     BFloat16 = 1,
 }
+
+/// <summary>The generator's copy of <c>GenLstm.LstmDirection</c> (same names and values; a test checks them).</summary>
+internal enum LstmDirection
+{
+    Forward = 0,
+    Reverse = 1,
+    Bidirectional = 2,
+}
