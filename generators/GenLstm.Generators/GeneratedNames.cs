@@ -12,7 +12,7 @@ internal static class GeneratedNames
     /// <summary>Every other generated member: constants, fields, the State type, private methods.</summary>
     private static readonly string[] ExclusiveMembers =
     [
-        "InputSize", "HiddenSize", "OutputSize", "Layers", "Directions", "State",
+        "InputSize", "HiddenSize", "OutputSize", "StackOutputSize", "Layers", "Directions", "State", "_output", "ForwardLayers",
         "BlockSize", "RowLength", "PackedRowLength", "PaddedHiddenSize", "BlockCount", "BlockStride", "SplitBlock", "ChunkSteps", "_packedWeights",
         "CompileKernel", "StepCore", "StepBlocks", "StepBatchCore", "ForwardCore", "ScalarBlock",
     ];

@@ -24,6 +24,12 @@ public sealed partial class LstmGenerator
         /// <summary>Must equal <c>GenLstm.LstmAttribute.MaxLayers</c> (a test checks it).</summary>
         public const int MaxLayers = 16;
 
+        /// <summary>Must equal <c>GenLstm.LstmOutputAttribute.MaxSize</c> (a test checks it).</summary>
+        public const int MaxOutputSize = 65536;
+
+        /// <summary>The attribute that adds a dense output head.</summary>
+        public const string LstmOutputAttributeName = "GenLstm.LstmOutputAttribute";
+
         private static readonly string[] ConstructorParameterNames = ["inputSize", "hiddenSize"];
 
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -58,6 +64,7 @@ public sealed partial class LstmGenerator
             var weightType = (WeightType)ReadOption(attribute, syntax, nameof(WeightType), typeof(WeightType), diagnostics);
             var direction = (LstmDirection)ReadOption(attribute, syntax, "Direction", typeof(LstmDirection), diagnostics);
             int layers = ReadLayers(attribute, syntax, diagnostics);
+            OutputHead? head = ReadHead(type, cancellationToken, diagnostics);
 
             if (diagnostics.Count > 0)
             {
@@ -73,7 +80,8 @@ public sealed partial class LstmGenerator
                 Precision: precision,
                 WeightType: weightType,
                 Layers: layers,
-                Direction: direction);
+                Direction: direction,
+                Head: head);
             return new ParseResult(spec, default);
         }
 
@@ -185,6 +193,39 @@ public sealed partial class LstmGenerator
                 LocationInfo.From((SyntaxNode?)FindArgument(attribute, parameterIndex) ?? attribute),
                 parameterName, value.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 maximum.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        /// <summary>
+        /// The type's <c>[LstmOutput(size, activation)]</c>, or null. Ill-typed arguments are compiler errors already, and
+        /// leave the head out (the compilation fails anyway).
+        /// </summary>
+        private static OutputHead? ReadHead(INamedTypeSymbol type, CancellationToken cancellationToken, List<DiagnosticInfo> diagnostics)
+        {
+            AttributeData? attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == LstmOutputAttributeName);
+            if (attribute is null || attribute.ConstructorArguments.Length != 2
+                || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error || a.Value is not int))
+            {
+                return null;
+            }
+
+            var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+            int size = (int)attribute.ConstructorArguments[0].Value!;
+            int activation = (int)attribute.ConstructorArguments[1].Value!;
+            AttributeArgumentSyntax? Argument(int index, string name)
+                => syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameColon?.Name.Identifier.ValueText == name)
+                    ?? (syntax?.ArgumentList is { } list && index < list.Arguments.Count && list.Arguments[index].NameColon is null ? list.Arguments[index] : null);
+            if (size < 1 || size > MaxOutputSize)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SizeOutOfRange, LocationInfo.From((SyntaxNode?)Argument(0, "size") ?? syntax),
+                    "size", size.ToString(System.Globalization.CultureInfo.InvariantCulture), MaxOutputSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+            if (!System.Enum.IsDefined(typeof(Activation), activation))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownOptionValue, LocationInfo.From((SyntaxNode?)Argument(1, "activation") ?? syntax),
+                    "activation", activation.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    string.Join(", ", System.Enum.GetNames(typeof(Activation)).Select(member => $"Activation.{member}"))));
+            }
+            return new OutputHead(size, (Activation)activation);
         }
 
         /// <summary>The named argument <c>Layers</c>: 1 when absent, or a diagnostic on the argument when out of range.</summary>

@@ -21,4 +21,18 @@ internal static class NonFiniteWeights
     /// <summary>A row-major element's position: <c>[i]</c> in a vector, <c>[row, column]</c> in a matrix.</summary>
     public static string Position(int index, long columns)
         => columns <= 1 ? $"[{index}]" : $"[{index / columns}, {index % columns}]";
+
+    /// <summary>Reads a float32 tensor of the given shape and rejects it, naming the file, tensor and element, unless every value is finite.</summary>
+    /// <exception cref="WeightFormatException">The tensor is missing, misshaped, or holds a NaN or infinity.</exception>
+    public static float[] ReadFloat32(SafeTensorsFile file, string name, params ReadOnlySpan<long> shape)
+    {
+        float[] values = file.ReadFloat32(name, shape);
+        int bad = IndexOf(values);
+        if (bad >= 0)
+        {
+            throw new WeightFormatException(file.SourceName, name,
+                $"weights must be finite; element {Position(bad, shape.Length > 1 ? shape[1] : 1)} is {values[bad]}.");
+        }
+        return values;
+    }
 }

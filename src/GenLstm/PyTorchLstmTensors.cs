@@ -116,25 +116,13 @@ public sealed partial class PyTorchLstmTensors
             {
                 string suffix = $"_l{layer}" + (d == 1 ? "_reverse" : "");
                 result[layer * directions + d] = new PyTorchLstmTensors(prefix,
-                    ReadFinite(file, prefix + "weight_ih" + suffix, gateRows, layerInputSize),
-                    ReadFinite(file, prefix + "weight_hh" + suffix, gateRows, hiddenSize),
-                    ReadFinite(file, prefix + "bias_ih" + suffix, gateRows),
-                    ReadFinite(file, prefix + "bias_hh" + suffix, gateRows));
+                    NonFiniteWeights.ReadFloat32(file, prefix + "weight_ih" + suffix, gateRows, layerInputSize),
+                    NonFiniteWeights.ReadFloat32(file, prefix + "weight_hh" + suffix, gateRows, hiddenSize),
+                    NonFiniteWeights.ReadFloat32(file, prefix + "bias_ih" + suffix, gateRows),
+                    NonFiniteWeights.ReadFloat32(file, prefix + "bias_hh" + suffix, gateRows));
             }
         }
         return result;
-    }
-
-    private static float[] ReadFinite(SafeTensorsFile file, string name, params ReadOnlySpan<long> shape)
-    {
-        float[] values = file.ReadFloat32(name, shape);
-        int bad = NonFiniteWeights.IndexOf(values);
-        if (bad >= 0)
-        {
-            string index = NonFiniteWeights.Position(bad, shape.Length > 1 ? shape[1] : 1);
-            throw new WeightFormatException(file.SourceName, name, $"weights must be finite; element {index} is {values[bad]}.");
-        }
-        return values;
     }
 
     private static string FindPrefix(SafeTensorsFile file)

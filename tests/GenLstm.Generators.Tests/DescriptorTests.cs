@@ -52,6 +52,8 @@ public sealed class DescriptorTests
         Assert.Equal(LstmAttribute.MaxInputSize, LstmGenerator.Parser.MaxInputSize);
         Assert.Equal(LstmAttribute.MaxHiddenSize, LstmGenerator.Parser.MaxHiddenSize);
         Assert.Equal(LstmAttribute.MaxLayers, LstmGenerator.Parser.MaxLayers);
+        Assert.Equal(LstmOutputAttribute.MaxSize, LstmGenerator.Parser.MaxOutputSize);
+        Assert.Equal(LstmGenerator.Parser.LstmOutputAttributeName, typeof(LstmOutputAttribute).FullName);
     }
 
     [Fact]
@@ -60,6 +62,7 @@ public sealed class DescriptorTests
         Assert.Equal(EnumMembers<Precision>(), EnumMembers<Models.Precision>());
         Assert.Equal(EnumMembers<WeightType>(), EnumMembers<Models.WeightType>());
         Assert.Equal(EnumMembers<LstmDirection>(), EnumMembers<Models.LstmDirection>());
+        Assert.Equal(EnumMembers<Activation>(), EnumMembers<Models.Activation>());
     }
 
     private static (string Name, int Value)[] EnumMembers<TEnum>()

@@ -126,6 +126,20 @@ public sealed class DiagnosticTests
             """,
             "'Layers' is 17; it must be between 1 and 16"),
 
+        ["HeadSizeZero"] = new("GLSTM004", """
+            [Lstm(5, 24)]
+            [LstmOutput([|0|])]
+            public sealed partial class Model { }
+            """,
+            "'size' is 0; it must be between 1 and 65536"),
+
+        ["HeadActivationOutOfEnum"] = new("GLSTM010", """
+            [Lstm(5, 24)]
+            [LstmOutput(3, [|activation: (Activation)42|])]
+            public sealed partial class Model { }
+            """,
+            "'activation' is 42, which is not one of its values: Activation.None, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.Softmax"),
+
         ["DirectionOutOfEnum"] = new("GLSTM010", """
             [Lstm(5, 24, Layers = 2, [|Direction = (LstmDirection)3|])]
             public sealed partial class Model { }

@@ -110,6 +110,28 @@ internal static class ModelDeclarations
             public sealed partial class Backwards { }
             """,
 
+        ["HeadSoftmax_3x8"] = """
+            using GenLstm;
+
+            namespace Demo.Stacks;
+
+            /// <summary>One layer with a softmax head: a stack of one, so that the head has its own buffer.</summary>
+            [Lstm(3, 8)]
+            [LstmOutput(size: 4, Activation.Softmax)]
+            public sealed partial class Classifier { }
+            """,
+
+        ["HeadOnBidirectional"] = """
+            using GenLstm;
+
+            namespace Demo.Stacks;
+
+            /// <summary>A head on two bidirectional layers reads 2H.</summary>
+            [LstmOutput(activation: Activation.Tanh, size: 2)]
+            [Lstm(3, 5, Layers = 2, Direction = LstmDirection.Bidirectional)]
+            public sealed partial class Tagger { }
+            """,
+
         ["MaxLayersBidirectional"] = """
             using GenLstm;
 

@@ -39,3 +39,10 @@ public static partial class Outer
 [Lstm(16, 32, Layers = 3, Direction = LstmDirection.Bidirectional)] public sealed partial class Bidirectional3Lstm16x32 { }
 [Lstm(3, 20, Layers = 2, Direction = LstmDirection.Reverse)] public sealed partial class Reverse2Lstm3x20 { }
 [Lstm(20, 20, Layers = 2, WeightType = WeightType.BFloat16)] public sealed partial class Stacked2BFloat16Lstm20x20 { }
+
+// Dense output heads ([LstmOutput]): nn.Linear after the LSTM, with each activation a head can have.
+[Lstm(5, 24)][LstmOutput(3)] public sealed partial class HeadLstm5x24 { }
+[Lstm(3, 20, Layers = 2)][LstmOutput(4, Activation.Softmax)] public sealed partial class HeadSoftmaxStacked2Lstm3x20 { }
+[Lstm(4, 17, Direction = LstmDirection.Bidirectional)][LstmOutput(5, Activation.Tanh)] public sealed partial class HeadTanhBidirectionalLstm4x17 { }
+[Lstm(1, 8)][LstmOutput(2, Activation.Sigmoid)] public sealed partial class HeadSigmoidLstm1x8 { }
+[Lstm(2, 9)][LstmOutput(6, Activation.Relu)] public sealed partial class HeadReluLstm2x9 { }

@@ -26,15 +26,21 @@ internal sealed class StackHarness
         ["bidirectional2_5x24"] = file => Of(Bidirectional2Lstm5x24.FromSafeTensors(file)),
         ["bidirectional3_16x32"] = file => Of(Bidirectional3Lstm16x32.FromSafeTensors(file)),
         ["reverse2_3x20"] = file => Of(Reverse2Lstm3x20.FromSafeTensors(file)),
+        ["head_5x24_none"] = file => Of(HeadLstm5x24.FromSafeTensors(file)),
+        ["head2_3x20_softmax"] = file => Of(HeadSoftmaxStacked2Lstm3x20.FromSafeTensors(file)),
+        ["headbi_4x17_tanh"] = file => Of(HeadTanhBidirectionalLstm4x17.FromSafeTensors(file)),
+        ["head_1x8_sigmoid"] = file => Of(HeadSigmoidLstm1x8.FromSafeTensors(file)),
+        ["head_2x9_relu"] = file => Of(HeadReluLstm2x9.FromSafeTensors(file)),
     };
 
     private readonly Func<float[], float[]?, float[]?, Result> _forward;
     private readonly Func<float[], float[], float[], bool, Result>? _steps;
 
-    private StackHarness(int inputSize, int hiddenSize, int layers, LstmDirection direction,
+    private StackHarness(int inputSize, int hiddenSize, int outputSize, int layers, LstmDirection direction,
         Func<float[], float[]?, float[]?, Result> forward, Func<float[], float[], float[], bool, Result>? steps)
     {
         InputSize = inputSize;
+        OutputSize = outputSize;
         HiddenSize = hiddenSize;
         Layers = layers;
         Direction = direction;
@@ -47,6 +53,7 @@ internal sealed class StackHarness
 
     public int InputSize { get; }
     public int HiddenSize { get; }
+    public int OutputSize { get; }
     public int Layers { get; }
     public LstmDirection Direction { get; }
 
@@ -62,13 +69,12 @@ internal sealed class StackHarness
     public Result Steps(float[] inputs, float[] h0, float[] c0, bool batch)
         => (_steps ?? throw new InvalidOperationException("a reverse or bidirectional model has no Step"))(inputs, h0, c0, batch);
 
-    private static StackHarness Create<TState>(int inputSize, int hiddenSize, int layers, LstmDirection direction,
+    private static StackHarness Create<TState>(int inputSize, int hiddenSize, int outputSize, int layers, LstmDirection direction,
         SequenceFunction<TState> forward, StepFunction<TState>? step, BatchFunction<TState>? stepBatch,
         LayerVector<TState> hidden, LayerVector<TState> cell)
         where TState : struct
     {
         int directions = direction == LstmDirection.Bidirectional ? 2 : 1;
-        int outputSize = hiddenSize * directions;
 
         TState Start(float[]? h0, float[]? c0)
         {
@@ -120,19 +126,29 @@ internal sealed class StackHarness
             return Finish(outputs, ref states[0]);
         }
 
-        return new StackHarness(inputSize, hiddenSize, layers, direction, Forward, step is null ? null : Steps);
+        return new StackHarness(inputSize, hiddenSize, outputSize, layers, direction, Forward, step is null ? null : Steps);
     }
 
-    private static StackHarness Of(Stacked2Lstm3x20 m) => Create<Stacked2Lstm3x20.State>(Stacked2Lstm3x20.InputSize, Stacked2Lstm3x20.HiddenSize, Stacked2Lstm3x20.Layers, LstmDirection.Forward,
+    private static StackHarness Of(Stacked2Lstm3x20 m) => Create<Stacked2Lstm3x20.State>(Stacked2Lstm3x20.InputSize, Stacked2Lstm3x20.HiddenSize, Stacked2Lstm3x20.OutputSize, Stacked2Lstm3x20.Layers, LstmDirection.Forward,
         m.Forward, m.Step, m.StepBatch, (ref Stacked2Lstm3x20.State s, int l, int d) => s.Hidden(l, d), (ref Stacked2Lstm3x20.State s, int l, int d) => s.Cell(l, d));
-    private static StackHarness Of(Stacked3Lstm5x24 m) => Create<Stacked3Lstm5x24.State>(Stacked3Lstm5x24.InputSize, Stacked3Lstm5x24.HiddenSize, Stacked3Lstm5x24.Layers, LstmDirection.Forward,
+    private static StackHarness Of(Stacked3Lstm5x24 m) => Create<Stacked3Lstm5x24.State>(Stacked3Lstm5x24.InputSize, Stacked3Lstm5x24.HiddenSize, Stacked3Lstm5x24.OutputSize, Stacked3Lstm5x24.Layers, LstmDirection.Forward,
         m.Forward, m.Step, m.StepBatch, (ref Stacked3Lstm5x24.State s, int l, int d) => s.Hidden(l, d), (ref Stacked3Lstm5x24.State s, int l, int d) => s.Cell(l, d));
-    private static StackHarness Of(BidirectionalLstm4x17 m) => Create<BidirectionalLstm4x17.State>(BidirectionalLstm4x17.InputSize, BidirectionalLstm4x17.HiddenSize, BidirectionalLstm4x17.Layers, LstmDirection.Bidirectional,
+    private static StackHarness Of(BidirectionalLstm4x17 m) => Create<BidirectionalLstm4x17.State>(BidirectionalLstm4x17.InputSize, BidirectionalLstm4x17.HiddenSize, BidirectionalLstm4x17.OutputSize, BidirectionalLstm4x17.Layers, LstmDirection.Bidirectional,
         m.Forward, null, null, (ref BidirectionalLstm4x17.State s, int l, int d) => s.Hidden(l, d), (ref BidirectionalLstm4x17.State s, int l, int d) => s.Cell(l, d));
-    private static StackHarness Of(Bidirectional2Lstm5x24 m) => Create<Bidirectional2Lstm5x24.State>(Bidirectional2Lstm5x24.InputSize, Bidirectional2Lstm5x24.HiddenSize, Bidirectional2Lstm5x24.Layers, LstmDirection.Bidirectional,
+    private static StackHarness Of(Bidirectional2Lstm5x24 m) => Create<Bidirectional2Lstm5x24.State>(Bidirectional2Lstm5x24.InputSize, Bidirectional2Lstm5x24.HiddenSize, Bidirectional2Lstm5x24.OutputSize, Bidirectional2Lstm5x24.Layers, LstmDirection.Bidirectional,
         m.Forward, null, null, (ref Bidirectional2Lstm5x24.State s, int l, int d) => s.Hidden(l, d), (ref Bidirectional2Lstm5x24.State s, int l, int d) => s.Cell(l, d));
-    private static StackHarness Of(Bidirectional3Lstm16x32 m) => Create<Bidirectional3Lstm16x32.State>(Bidirectional3Lstm16x32.InputSize, Bidirectional3Lstm16x32.HiddenSize, Bidirectional3Lstm16x32.Layers, LstmDirection.Bidirectional,
+    private static StackHarness Of(Bidirectional3Lstm16x32 m) => Create<Bidirectional3Lstm16x32.State>(Bidirectional3Lstm16x32.InputSize, Bidirectional3Lstm16x32.HiddenSize, Bidirectional3Lstm16x32.OutputSize, Bidirectional3Lstm16x32.Layers, LstmDirection.Bidirectional,
         m.Forward, null, null, (ref Bidirectional3Lstm16x32.State s, int l, int d) => s.Hidden(l, d), (ref Bidirectional3Lstm16x32.State s, int l, int d) => s.Cell(l, d));
-    private static StackHarness Of(Reverse2Lstm3x20 m) => Create<Reverse2Lstm3x20.State>(Reverse2Lstm3x20.InputSize, Reverse2Lstm3x20.HiddenSize, Reverse2Lstm3x20.Layers, LstmDirection.Reverse,
+    private static StackHarness Of(Reverse2Lstm3x20 m) => Create<Reverse2Lstm3x20.State>(Reverse2Lstm3x20.InputSize, Reverse2Lstm3x20.HiddenSize, Reverse2Lstm3x20.OutputSize, Reverse2Lstm3x20.Layers, LstmDirection.Reverse,
         m.Forward, null, null, (ref Reverse2Lstm3x20.State s, int l, int d) => s.Hidden(l, d), (ref Reverse2Lstm3x20.State s, int l, int d) => s.Cell(l, d));
+    private static StackHarness Of(HeadLstm5x24 m) => Create<HeadLstm5x24.State>(HeadLstm5x24.InputSize, HeadLstm5x24.HiddenSize, HeadLstm5x24.OutputSize, HeadLstm5x24.Layers, LstmDirection.Forward,
+        m.Forward, m.Step, m.StepBatch, (ref HeadLstm5x24.State s, int l, int d) => s.Hidden(l, d), (ref HeadLstm5x24.State s, int l, int d) => s.Cell(l, d));
+    private static StackHarness Of(HeadSoftmaxStacked2Lstm3x20 m) => Create<HeadSoftmaxStacked2Lstm3x20.State>(HeadSoftmaxStacked2Lstm3x20.InputSize, HeadSoftmaxStacked2Lstm3x20.HiddenSize, HeadSoftmaxStacked2Lstm3x20.OutputSize, HeadSoftmaxStacked2Lstm3x20.Layers, LstmDirection.Forward,
+        m.Forward, m.Step, m.StepBatch, (ref HeadSoftmaxStacked2Lstm3x20.State s, int l, int d) => s.Hidden(l, d), (ref HeadSoftmaxStacked2Lstm3x20.State s, int l, int d) => s.Cell(l, d));
+    private static StackHarness Of(HeadTanhBidirectionalLstm4x17 m) => Create<HeadTanhBidirectionalLstm4x17.State>(HeadTanhBidirectionalLstm4x17.InputSize, HeadTanhBidirectionalLstm4x17.HiddenSize, HeadTanhBidirectionalLstm4x17.OutputSize, HeadTanhBidirectionalLstm4x17.Layers, LstmDirection.Bidirectional,
+        m.Forward, null, null, (ref HeadTanhBidirectionalLstm4x17.State s, int l, int d) => s.Hidden(l, d), (ref HeadTanhBidirectionalLstm4x17.State s, int l, int d) => s.Cell(l, d));
+    private static StackHarness Of(HeadSigmoidLstm1x8 m) => Create<HeadSigmoidLstm1x8.State>(HeadSigmoidLstm1x8.InputSize, HeadSigmoidLstm1x8.HiddenSize, HeadSigmoidLstm1x8.OutputSize, HeadSigmoidLstm1x8.Layers, LstmDirection.Forward,
+        m.Forward, m.Step, m.StepBatch, (ref HeadSigmoidLstm1x8.State s, int l, int d) => s.Hidden(l, d), (ref HeadSigmoidLstm1x8.State s, int l, int d) => s.Cell(l, d));
+    private static StackHarness Of(HeadReluLstm2x9 m) => Create<HeadReluLstm2x9.State>(HeadReluLstm2x9.InputSize, HeadReluLstm2x9.HiddenSize, HeadReluLstm2x9.OutputSize, HeadReluLstm2x9.Layers, LstmDirection.Forward,
+        m.Forward, m.Step, m.StepBatch, (ref HeadReluLstm2x9.State s, int l, int d) => s.Hidden(l, d), (ref HeadReluLstm2x9.State s, int l, int d) => s.Cell(l, d));
 }

@@ -83,6 +83,10 @@ public sealed class StackTests(ITestOutputHelper log)
     [Theory]
     [InlineData("stacked2_3x20")]
     [InlineData("stacked3_5x24")]
+    [InlineData("head_5x24_none")]
+    [InlineData("head2_3x20_softmax")]
+    [InlineData("head_1x8_sigmoid")]
+    [InlineData("head_2x9_relu")]
     public void Step_and_StepBatch_give_bit_for_bit_the_numbers_of_Forward(string name)
     {
         SafeTensorsFile file = StackHarness.Golden(name);
@@ -178,6 +182,51 @@ public sealed class StackTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void The_head_is_found_by_shape_or_the_load_fails_naming_what_it_looked_for()
+    {
+        SafeTensorsFile file = StackHarness.Golden("head_5x24_none");
+
+        byte[] withoutHead = Copy(file, name => !name.StartsWith("fc.", StringComparison.Ordinal));
+        var missing = Assert.Throws<WeightFormatException>(() => HeadLstm5x24.FromSafeTensors(SafeTensorsFile.Parse(withoutHead, "nohead.safetensors")));
+        Assert.Equal("output.weight", missing.TensorName);
+        Assert.Contains("[3, 24]", missing.Message);
+
+        byte[] twoHeads = Copy(file, _ => true, extra: w => w.Add("other.weight", new float[3 * 24], 3, 24));
+        var ambiguous = Assert.Throws<WeightFormatException>(() => HeadLstm5x24.FromSafeTensors(SafeTensorsFile.Parse(twoHeads, "two.safetensors")));
+        Assert.Contains("'fc.weight'", ambiguous.Message);
+        Assert.Contains("'other.weight'", ambiguous.Message);
+
+        // The canonical name wins over any other tensor of the shape; a head without bias has a zero bias.
+        byte[] canonical = Copy(SafeTensorsFile.Parse(twoHeads, "two.safetensors"), name => name != "fc.bias",
+            rename: name => name == "other.weight" ? "output.weight" : name);
+        var model = HeadLstm5x24.FromSafeTensors(SafeTensorsFile.Parse(canonical, "canonical.safetensors"));
+        var state = new HeadLstm5x24.State();
+        var output = new float[3];
+        model.Step(new float[5], ref state, output);
+        Assert.Equal(new float[3], output);
+    }
+
+    [Fact]
+    public void FromPyTorch_rejects_a_head_that_differs_from_the_declaration()
+    {
+        SafeTensorsFile file = StackHarness.Golden("head2_3x20_softmax");
+        PyTorchLstmTensors[] layers = PyTorchLstmTensors.ReadLayers(file, 3, 20, 2, LstmDirection.Forward);
+        float[] weight = file.ReadFloat32("output.weight"), bias = file.ReadFloat32("output.bias");
+
+        var error = Assert.Throws<ArgumentException>(() => HeadSoftmaxStacked2Lstm3x20.FromPyTorch(
+            DenseLayer.FromPyTorch(20, 4, Activation.Sigmoid, weight, bias), layers));
+        Assert.Equal("output", error.ParamName);
+        Assert.Contains("Activation.Softmax", error.Message);
+
+        var model = HeadSoftmaxStacked2Lstm3x20.FromPyTorch(DenseLayer.FromPyTorch(20, 4, Activation.Softmax, weight, bias), layers);
+        var state = new HeadSoftmaxStacked2Lstm3x20.State();
+        var output = new float[4];
+        model.Step([0.5f, -1, 2], ref state, output);
+        Assert.Equal(1.0, output.Sum(), 6);
+        Assert.Throws<ArgumentException>(() => DenseLayer.FromPyTorch(20, 4, Activation.None, weight.AsSpan(1), bias));
+    }
+
+    [Fact]
     public void State_rejects_a_layer_or_direction_the_model_does_not_have()
     {
         var stacked = new Stacked2Lstm3x20.State();
@@ -205,10 +254,13 @@ public sealed class StackTests(ITestOutputHelper log)
     }
 
     [Fact]
-    public void Stacked_Step_and_bidirectional_Forward_allocate_nothing_in_steady_state()
+    public void Stacked_headed_and_bidirectional_models_allocate_nothing_in_steady_state()
     {
         var stacked = Stacked3Lstm5x24.FromSafeTensors(StackHarness.Golden("stacked3_5x24"));
         var bidirectional = Bidirectional3Lstm16x32.FromSafeTensors(StackHarness.Golden("bidirectional3_16x32"));
+        var headed = HeadSoftmaxStacked2Lstm3x20.FromSafeTensors(StackHarness.Golden("head2_3x20_softmax"));
+        var headedState = new HeadSoftmaxStacked2Lstm3x20.State();
+        float[] headInputs = new float[40 * 3], headOutputs = new float[40 * 4];
         var stackedState = new Stacked3Lstm5x24.State();
         var biState = new Bidirectional3Lstm16x32.State();
         float[] input = new float[5], output = new float[24];
@@ -220,6 +272,8 @@ public sealed class StackTests(ITestOutputHelper log)
                 stacked.Step(input, ref stackedState, output);
             }
             bidirectional.Forward(sequence, outputs, ref biState);
+            headed.Forward(headInputs, headOutputs, ref headedState);
+            headed.Step(headInputs.AsSpan(0, 3), ref headedState, headOutputs.AsSpan(0, 4));
         }
         Run();
 
@@ -272,7 +326,64 @@ public sealed class StackTests(ITestOutputHelper log)
             x = next;
             inputSize = directions * h;
         }
-        return (x, [.. hidden], [.. cell]);
+        return (Head(file, x, directions * h, model.OutputSize), [.. hidden], [.. cell]);
+    }
+
+    /// <summary>
+    /// The dense head of the golden file, if it has one, in float64: the one 2-D "*.weight" of shape [size, stack output]
+    /// and its bias; the activation is the file's metadata "head" (written by the script as "module(size, activation)").
+    /// </summary>
+    private static double[] Head(SafeTensorsFile file, double[] x, int inputSize, int size)
+    {
+        string head = file.Metadata["head"];
+        if (head == "none")
+        {
+            return x;
+        }
+        string module = head[..head.IndexOf('(')];
+        string activation = head[(head.LastIndexOf(' ') + 1)..^1];
+        double[] weight = file.ReadFloat64(module + ".weight"), bias = file.ReadFloat64(module + ".bias");
+        int steps = x.Length / inputSize;
+        var y = new double[steps * size];
+        for (int t = 0; t < steps; t++)
+        {
+            for (int o = 0; o < size; o++)
+            {
+                double sum = bias[o];
+                for (int k = 0; k < inputSize; k++)
+                {
+                    sum += weight[o * inputSize + k] * (double)(float)x[t * inputSize + k];
+                }
+                y[t * size + o] = activation switch
+                {
+                    "none" => sum,
+                    "sigmoid" => ReferenceLstm.Sigmoid(sum),
+                    "tanh" => Math.Tanh(sum),
+                    "relu" => Math.Max(sum, 0),
+                    "softmax" => sum,
+                    _ => throw new InvalidOperationException(activation),
+                };
+            }
+            if (activation == "softmax")
+            {
+                Span<double> row = y.AsSpan(t * size, size);
+                double max = double.NegativeInfinity, total = 0;
+                foreach (double v in row)
+                {
+                    max = Math.Max(max, v);
+                }
+                foreach (ref double v in row)
+                {
+                    v = Math.Exp(v - max);
+                    total += v;
+                }
+                foreach (ref double v in row)
+                {
+                    v /= total;
+                }
+            }
+        }
+        return y;
     }
 
     /// <summary>A forward stack of float32 PyTorch tensors run by <see cref="ReferenceLstm"/>, from the zero state.</summary>

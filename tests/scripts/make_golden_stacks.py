@@ -15,6 +15,8 @@ Tensors per file (T = 48 steps, batch 1, PyTorch gate order i,f,g,o, D = 2 if bi
   h_n_f64, c_n_f64 [L*D, H] F64        its final state, PyTorch's order (layer by layer, forward then reverse)
   h0, c0 [L*D, H] F32                  a random initial state: h0 ~ U(-0.9, 0.9), c0 ~ N(0, 1) * 2
   output_from_state_f64 [T, D*H], h_n_from_state_f64, c_n_from_state_f64 [L*D, H] F64   the float64 run from (h0, c0)
+With a dense head (nn.Linear(D*H, size) and an activation after the LSTM), {module}.weight [size, D*H] and
+{module}.bias [size] are in the state dict too, and every output_* is the head's output [T, size].
 
 A "reverse" model (GenLstm's Direction = Reverse; PyTorch has no such flag) is a forward torch LSTM run on
 the time-reversed input, its outputs reversed back: output t is the state after reading x_{T-1} ... x_t.
@@ -34,15 +36,35 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_golden import numpy_lstm  # noqa: E402
 from safetensors_io import read_safetensors, write_safetensors  # noqa: E402
 
-# name, I, H, layers, direction ("forward" | "reverse" | "bidirectional"), module prefix of the state dict
+# name, I, H, layers, direction ("forward" | "reverse" | "bidirectional"), module prefix of the state dict,
+# and an optional dense head (size, activation, module name): GenLstm's [LstmOutput(size, activation)], nn.Linear here.
 MODELS = [
-    ("stacked2_3x20", 3, 20, 2, "forward", ""),
-    ("stacked3_5x24", 5, 24, 3, "forward", "lstm."),
-    ("bidirectional_4x17", 4, 17, 1, "bidirectional", ""),
-    ("bidirectional2_5x24", 5, 24, 2, "bidirectional", "rnn."),
-    ("bidirectional3_16x32", 16, 32, 3, "bidirectional", ""),
-    ("reverse2_3x20", 3, 20, 2, "reverse", ""),
+    ("stacked2_3x20", 3, 20, 2, "forward", "", None),
+    ("stacked3_5x24", 5, 24, 3, "forward", "lstm.", None),
+    ("bidirectional_4x17", 4, 17, 1, "bidirectional", "", None),
+    ("bidirectional2_5x24", 5, 24, 2, "bidirectional", "rnn.", None),
+    ("bidirectional3_16x32", 16, 32, 3, "bidirectional", "", None),
+    ("reverse2_3x20", 3, 20, 2, "reverse", "", None),
+    ("head_5x24_none", 5, 24, 1, "forward", "lstm.", (3, "none", "fc")),
+    ("head2_3x20_softmax", 3, 20, 2, "forward", "lstm.", (4, "softmax", "output")),
+    ("headbi_4x17_tanh", 4, 17, 1, "bidirectional", "rnn.", (5, "tanh", "head")),
+    ("head_1x8_sigmoid", 1, 8, 1, "forward", "", (2, "sigmoid", "dense")),
+    ("head_2x9_relu", 2, 9, 1, "forward", "", (6, "relu", "lin")),
 ]
+ACTIVATIONS = {
+    "none": lambda y: y,
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "relu": torch.relu,
+    "softmax": lambda y: torch.softmax(y, dim=-1),
+}
+NUMPY_ACTIVATIONS = {
+    "none": lambda y: y,
+    "sigmoid": lambda y: 1.0 / (1.0 + np.exp(-y)),
+    "tanh": np.tanh,
+    "relu": lambda y: np.maximum(y, 0.0),
+    "softmax": lambda y: np.exp(y - y.max(axis=-1, keepdims=True)) / np.exp(y - y.max(axis=-1, keepdims=True)).sum(axis=-1, keepdims=True),
+}
 T = 48
 BASE_SEED = 20261129
 OUT_DIR = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -86,7 +108,7 @@ def numpy_stack(x, sd, H, layers, directions, reverse, h0, c0):
     return x, np.array(hn), np.array(cn)
 
 
-def make_one(idx, name, I, H, layers, direction, prefix):
+def make_one(idx, name, I, H, layers, direction, prefix, head):
     rng = np.random.default_rng(BASE_SEED + 1000 * idx)
     D = 2 if direction == "bidirectional" else 1
     reverse = direction == "reverse"
@@ -99,6 +121,11 @@ def make_one(idx, name, I, H, layers, direction, prefix):
             sd["weight_hh" + sfx] = rng.uniform(-2.5 / np.sqrt(H), 2.5 / np.sqrt(H), size=(4 * H, H)).astype(np.float32)
             sd["bias_ih" + sfx] = rng.uniform(-1.0, 1.0, size=(4 * H,)).astype(np.float32)
             sd["bias_hh" + sfx] = rng.uniform(-1.0, 1.0, size=(4 * H,)).astype(np.float32)
+    if head is not None:
+        size, _, module = head
+        k = 1.0 / np.sqrt(D * H)
+        head_w = rng.uniform(-3 * k, 3 * k, size=(size, D * H)).astype(np.float32)
+        head_b = rng.uniform(-0.5, 0.5, size=(size,)).astype(np.float32)
     x = (rng.standard_normal((T, I)) * 1.5).astype(np.float32)
     h0 = rng.uniform(-0.9, 0.9, size=(layers * D, H)).astype(np.float32)
     c0 = (rng.standard_normal((layers * D, H)) * 2.0).astype(np.float32)
@@ -106,25 +133,52 @@ def make_one(idx, name, I, H, layers, direction, prefix):
     lstm = torch.nn.LSTM(I, H, num_layers=layers, bidirectional=D == 2)
     lstm.load_state_dict({n: torch.from_numpy(v) for n, v in sd.items()})
     lstm.eval()
+    if head is None:
+        def torch_head(y):
+            return y.numpy()
+
+        def numpy_head(y):
+            return y
+    else:
+        linear = torch.nn.Linear(D * H, head[0])
+        linear.load_state_dict({"weight": torch.from_numpy(head_w), "bias": torch.from_numpy(head_b)})
+        linear.eval()
+
+        def torch_head(y):
+            with torch.no_grad():
+                lin = linear.double() if y.dtype == torch.float64 else linear.float()
+                return ACTIVATIONS[head[1]](lin(y)).numpy()
+
+        def numpy_head(y):
+            return NUMPY_ACTIVATIONS[head[1]](y @ head_w.astype(np.float64).T + head_b.astype(np.float64))
+
     out32, _, _ = run_torch(lstm, torch.from_numpy(x), reverse)
     lstm64 = lstm.double()
     x64 = torch.from_numpy(x.astype(np.float64))
     out64, hn64, cn64 = run_torch(lstm64, x64, reverse)
     outs64, hns64, cns64 = run_torch(lstm64, x64, reverse, torch.from_numpy(h0.astype(np.float64)),
                                      torch.from_numpy(c0.astype(np.float64)))
+    out32 = torch_head(torch.from_numpy(out32))
+    out64 = torch_head(torch.from_numpy(out64))
+    outs64 = torch_head(torch.from_numpy(outs64))
 
     zero = np.zeros((layers * D, H))
     checks = [numpy_stack(x, sd, H, layers, D, reverse, zero, zero), numpy_stack(x, sd, H, layers, D, reverse, h0, c0)]
+    checks = [(numpy_head(y), h, c) for y, h, c in checks]
     err = max(np.max(np.abs(a - b)) for a, b in zip(checks[0] + checks[1], (out64, hn64, cn64, outs64, hns64, cns64)))
     assert err <= 1e-12, "NumPy reference mismatch %g for %s" % (err, name)
 
     tensors = {prefix + n: v for n, v in sd.items()}
+    if head is not None:
+        tensors[head[2] + ".weight"] = head_w
+        tensors[head[2] + ".bias"] = head_b
     tensors.update({
         "input": x, "output_f32": out32, "output_f64": out64, "h_n_f64": hn64, "c_n_f64": cn64,
         "h0": h0, "c0": c0,
         "output_from_state_f64": outs64, "h_n_from_state_f64": hns64, "c_n_from_state_f64": cns64,
     })
     meta = {
+        "head": "none" if head is None else "%s(%d, %s)" % (head[2], head[0], head[1]),
         "input_size": str(I), "hidden_size": str(H), "layers": str(layers), "direction": direction, "steps": str(T),
         "torch_version": torch.__version__, "generator": "tests/scripts/make_golden_stacks.py", "gate_order": "i,f,g,o",
     }

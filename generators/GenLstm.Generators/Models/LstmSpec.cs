@@ -15,6 +15,7 @@ namespace GenLstm.Generators.Models;
 /// <param name="WeightType">How the packed weights are stored, and so how the kernels load them.</param>
 /// <param name="Layers">Stacked layers (1 for a single LSTM).</param>
 /// <param name="Direction">Which way the layers read the sequence.</param>
+/// <param name="Head">The dense output head of <c>[LstmOutput]</c>, or null.</param>
 internal sealed record LstmSpec(
     string HintName,
     string Namespace,
@@ -24,17 +25,29 @@ internal sealed record LstmSpec(
     Precision Precision,
     WeightType WeightType,
     int Layers,
-    LstmDirection Direction)
+    LstmDirection Direction,
+    OutputHead? Head = null)
 {
     /// <summary>Directions per layer: 2 when bidirectional.</summary>
     public int Directions => Direction == LstmDirection.Bidirectional ? 2 : 1;
 
-    /// <summary>Whether this is one forward layer, emitted as a single kernel; anything else is a stack of layer kernels.</summary>
-    public bool IsSingleLayer => Layers == 1 && Direction == LstmDirection.Forward;
+    /// <summary>
+    /// Whether this is one forward layer without a head, emitted as a single kernel; anything else is a stack of layer
+    /// kernels (with its head).
+    /// </summary>
+    public bool IsSingleLayer => Layers == 1 && Direction == LstmDirection.Forward && Head is null;
 
-    /// <summary>The length of the model's output at each step: H per direction.</summary>
-    public int OutputSize => HiddenSize * Directions;
+    /// <summary>The length of the last layer's output at each step: H per direction.</summary>
+    public int StackOutputSize => HiddenSize * Directions;
+
+    /// <summary>The length of the model's output at each step: the head's size, or the last layer's output.</summary>
+    public int OutputSize => Head?.Size ?? StackOutputSize;
 
     /// <summary>The model type's own name.</summary>
     public string TypeName => Types[Types.Count - 1].Name;
 }
+
+/// <summary>A dense layer on the last layer's output: y_t = activation(W h_t + b).</summary>
+/// <param name="Size">The number of outputs.</param>
+/// <param name="Activation">Its activation.</param>
+internal sealed record OutputHead(int Size, Activation Activation);

@@ -21,3 +21,13 @@ internal enum LstmDirection
     Reverse = 1,
     Bidirectional = 2,
 }
+
+/// <summary>The generator's copy of <c>GenLstm.Activation</c> (same names and values; a test checks them).</summary>
+internal enum Activation
+{
+    None = 0,
+    Sigmoid = 1,
+    Tanh = 2,
+    Relu = 3,
+    Softmax = 4,
+}

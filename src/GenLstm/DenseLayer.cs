@@ -1,0 +1,177 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace GenLstm;
+
+/// <summary>
+/// The dense output head of a model declared with <see cref="LstmOutputAttribute"/>: y = activation(W x + b), with W
+/// [<see cref="Size"/>, <see cref="InputSize"/>] row-major as PyTorch's <c>nn.Linear</c> stores it. Immutable; one layer
+/// serves any number of threads.
+/// </summary>
+public sealed class DenseLayer
+{
+    private readonly float[] _weight;
+    private readonly float[] _bias;
+
+    private DenseLayer(int inputSize, int size, Activation activation, float[] weight, float[] bias)
+    {
+        InputSize = inputSize;
+        Size = size;
+        Activation = activation;
+        _weight = weight;
+        _bias = bias;
+    }
+
+    /// <summary>The length of the layer's input.</summary>
+    public int InputSize { get; }
+
+    /// <summary>The number of outputs.</summary>
+    public int Size { get; }
+
+    /// <summary>The activation applied to W x + b.</summary>
+    public Activation Activation { get; }
+
+    /// <summary>Creates the layer from <c>nn.Linear</c>'s tensors. The spans are copied.</summary>
+    /// <param name="inputSize">The length of the input (the LSTM's output size).</param>
+    /// <param name="size">The number of outputs.</param>
+    /// <param name="activation">The activation applied to W x + b.</param>
+    /// <param name="weight">W, [size, inputSize] row-major.</param>
+    /// <param name="bias">b, [size]; empty for a layer without bias.</param>
+    /// <exception cref="ArgumentException">A span has the wrong length or holds a NaN or infinity.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive or the activation is not one a head can have.</exception>
+    public static DenseLayer FromPyTorch(int inputSize, int size, Activation activation, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        if (!Enum.IsDefined(activation))
+        {
+            throw new ArgumentOutOfRangeException(nameof(activation), activation, "Not an activation a dense layer has.");
+        }
+        LstmArguments.RequireLength(weight.Length, size * inputSize, nameof(weight));
+        if (!bias.IsEmpty)
+        {
+            LstmArguments.RequireLength(bias.Length, size, nameof(bias));
+        }
+        RequireFinite(weight, inputSize, nameof(weight));
+        RequireFinite(bias, 1, nameof(bias));
+        return new DenseLayer(inputSize, size, activation, weight.ToArray(), bias.IsEmpty ? new float[size] : bias.ToArray());
+    }
+
+    /// <summary>
+    /// Finds the head's tensors in a safetensors file: <c>output.weight</c> [size, inputSize] and <c>output.bias</c> [size],
+    /// or else the one <c>&lt;module&gt;.weight</c> of that shape with its <c>&lt;module&gt;.bias</c>. A missing bias is zero.
+    /// </summary>
+    /// <param name="file">The file.</param>
+    /// <param name="inputSize">The length of the input (the LSTM's output size).</param>
+    /// <param name="size">The number of outputs.</param>
+    /// <param name="activation">The activation applied to W x + b.</param>
+    /// <exception cref="WeightFormatException">No tensor or several have the shape, or a tensor is misshaped or not finite.</exception>
+    public static DenseLayer Read(SafeTensorsFile file, int inputSize, int size, Activation activation)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        const string canonical = "output.weight";
+        List<SafeTensorInfo> candidates = [.. file.Tensors.Where(t => (t.Name == "weight" || t.Name.EndsWith(".weight", StringComparison.Ordinal))
+            && t.Shape.Count == 2 && t.Shape[0] == size && t.Shape[1] == inputSize)];
+        SafeTensorInfo? chosen = candidates.FirstOrDefault(t => t.Name == canonical) ?? (candidates.Count == 1 ? candidates[0] : null);
+        if (chosen is null)
+        {
+            string problem = candidates.Count == 0
+                ? $"the output head [LstmOutput({size})] needs a weight of shape [{size}, {inputSize}] ('{canonical}', or one '<module>.weight' as nn.Linear({inputSize}, {size}) writes); "
+                    + $"2-D tensors present: {string.Join(", ", file.Tensors.Where(t => t.Shape.Count == 2).Take(12).Select(t => $"'{t.Name}' {t.ShapeText}"))}."
+                : $"several tensors could be the output head's weight ({string.Join(", ", candidates.Select(t => $"'{t.Name}'"))}); name it '{canonical}'.";
+            throw new WeightFormatException(file.SourceName, canonical, problem);
+        }
+
+        string biasName = chosen.Name[..^"weight".Length] + "bias";
+        float[] weight = NonFiniteWeights.ReadFloat32(file, chosen.Name, size, inputSize);
+        float[] bias = file.Tensors.Any(t => t.Name == biasName) ? NonFiniteWeights.ReadFloat32(file, biasName, size) : new float[size];
+        return new DenseLayer(inputSize, size, activation, weight, bias);
+    }
+
+    /// <summary>Computes y = activation(W x + b). Allocates nothing.</summary>
+    /// <param name="input">x, length <see cref="InputSize"/>.</param>
+    /// <param name="output">Receives y, length <see cref="Size"/>.</param>
+    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Apply(ReadOnlySpan<float> input, Span<float> output)
+    {
+        LstmArguments.RequireLength(input.Length, InputSize, nameof(input));
+        LstmArguments.RequireLength(output.Length, Size, nameof(output));
+        ReadOnlySpan<float> weight = _weight;
+        for (int row = 0; row < Size; row++)
+        {
+            output[row] = _bias[row] + Dot(weight.Slice(row * InputSize, InputSize), input);
+        }
+        switch (Activation)
+        {
+            case Activation.Sigmoid:
+                foreach (ref float y in output)
+                {
+                    y = LstmMath.Sigmoid(y);
+                }
+                break;
+            case Activation.Tanh:
+                foreach (ref float y in output)
+                {
+                    y = LstmMath.Tanh(y);
+                }
+                break;
+            case Activation.Relu:
+                foreach (ref float y in output)
+                {
+                    y = MathF.Max(y, 0);
+                }
+                break;
+            case Activation.Softmax:
+                Softmax(output);
+                break;
+        }
+    }
+
+    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var sum = Vector<float>.Zero;
+        int k = 0;
+        for (; k <= a.Length - Vector<float>.Count; k += Vector<float>.Count)
+        {
+            sum += new Vector<float>(a.Slice(k)) * new Vector<float>(b.Slice(k));
+        }
+        float total = Vector.Sum(sum);
+        for (; k < a.Length; k++)
+        {
+            total += a[k] * b[k];
+        }
+        return total;
+    }
+
+    private static void Softmax(Span<float> values)
+    {
+        float max = float.NegativeInfinity;
+        foreach (float v in values)
+        {
+            max = MathF.Max(max, v);
+        }
+        float sum = 0;
+        foreach (ref float v in values)
+        {
+            v = MathF.Exp(v - max);
+            sum += v;
+        }
+        foreach (ref float v in values)
+        {
+            v /= sum;
+        }
+    }
+
+    private static void RequireFinite(ReadOnlySpan<float> values, int columns, string parameterName)
+    {
+        int bad = NonFiniteWeights.IndexOf(values);
+        if (bad >= 0)
+        {
+            throw new ArgumentException($"Weights must be finite; element {NonFiniteWeights.Position(bad, columns)} is {values[bad]}.", parameterName);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using System;
+
+namespace GenLstm;
+
+/// <summary>
+/// Adds a dense output head to an <see cref="LstmAttribute"/> model: y_t = activation(W h_t + b), computed on the last
+/// layer's output at every step (PyTorch's <c>nn.Linear</c> after the LSTM, the original tutorial's "output unit").
+/// The model's <c>OutputSize</c> becomes <paramref name="size"/>.
+/// </summary>
+/// <remarks>
+/// The weights are W = <c>output.weight</c> [size, H] (2H when bidirectional) and b = <c>output.bias</c> [size]. <c>Load</c>
+/// also accepts any one <c>&lt;module&gt;.weight</c> of that shape with its <c>&lt;module&gt;.bias</c> (as <c>nn.Linear</c>
+/// inside a larger module writes them: <c>fc.weight</c>, <c>head.weight</c>); a missing bias is zero.
+/// </remarks>
+/// <param name="size">The number of outputs, from 1 to <see cref="MaxSize"/>.</param>
+/// <param name="activation">
+/// <see cref="Activation.None"/> (the default), <see cref="Activation.Sigmoid"/>, <see cref="Activation.Tanh"/>,
+/// <see cref="Activation.Relu"/> or <see cref="Activation.Softmax"/>.
+/// </param>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class LstmOutputAttribute(int size, Activation activation = Activation.None) : Attribute
+{
+    /// <summary>The largest supported <see cref="Size"/>.</summary>
+    public const int MaxSize = 65536;
+
+    /// <summary>The number of outputs.</summary>
+    public int Size { get; } = size;
+
+    /// <summary>The activation applied to W h_t + b.</summary>
+    public Activation Activation { get; } = activation;
+}
