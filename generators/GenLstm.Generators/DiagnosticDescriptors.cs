@@ -71,6 +71,12 @@ internal static class DiagnosticDescriptors
         "Unknown LSTM option value",
         "'{0}' is {1}, which is not one of its values: {2}");
 
+    /// <summary>GLSTM011: an int option such as Layers or ProjectionSize is outside its range.</summary>
+    public static readonly DiagnosticDescriptor ValueOutOfRange = Create(
+        "GLSTM011",
+        "LSTM option out of range",
+        "'{0}' is {1}; it must be between {2} and {3}");
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat)
         => new(id, title, messageFormat, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
             helpLinkUri: HelpLinkBase + id + ".md");

@@ -12,7 +12,7 @@ internal static class GeneratedNames
     /// <summary>Every other generated member: constants, fields, the State type, private methods.</summary>
     private static readonly string[] ExclusiveMembers =
     [
-        "InputSize", "HiddenSize", "OutputSize", "StackOutputSize", "Layers", "Directions", "State", "_output", "ForwardLayers",
+        "InputSize", "HiddenSize", "OutputSize", "StackOutputSize", "ProjectionSize", "RecurrentSize", "Layers", "Directions", "State", "_output", "ForwardLayers",
         "BlockSize", "RowLength", "PackedRowLength", "PaddedHiddenSize", "BlockCount", "BlockStride", "SplitBlock", "ChunkSteps", "_packedWeights",
         "CompileKernel", "StepCore", "StepBlocks", "StepBatchCore", "ForwardCore", "ScalarBlock",
     ];
@@ -21,7 +21,7 @@ internal static class GeneratedNames
     /// Families of generated names: the private kernels, named after their vector type (Vector256Tile2, Vector128Project1,
     /// ForwardVector256With…), and a stacked model's layer kernel types (LayerKernel5x24) and fields (_layer0, _layer1Reverse).
     /// </summary>
-    private static readonly string[] GeneratedPrefixes = ["Vector512", "Vector256", "Vector128", "ForwardVector", "LayerKernel", "_layer"];
+    private static readonly string[] GeneratedPrefixes = ["Vector512", "Vector256", "Vector128", "ForwardVector", "LayerKernel", "_layer", "_projection"];
 
     /// <summary>Whether the emitter may generate a member of this name.</summary>
     public static bool IsGenerated(string name)

@@ -471,7 +471,7 @@ public sealed partial class LstmGenerator
                 WriteSharedWeightKernel(writer, new WeightReader(plan.WeightType, vector, lanes), vector, lanes, streams,
                     [
                         ("z += W[:, k] * x_k, one row per input feature.", "InputSize", stream => $"{Unsafe}.Add(ref input{stream}, k)"),
-                        ("z += U[:, k] * h_k, one row per hidden unit of the previous step.", "HiddenSize", stream => $"{Unsafe}.Add(ref hiddenPrevious{stream}, k)"),
+                        ("z += U[:, k] * h_k, one row per value of the previous step's h (its projection, if any).", "RecurrentSize", stream => $"{Unsafe}.Add(ref hiddenPrevious{stream}, k)"),
                     ],
                     (stream, accumulator) =>
                     {
@@ -582,7 +582,7 @@ public sealed partial class LstmGenerator
                 WriteColumnLoops(writer, "PackedRowLength + lane",
                     [
                         ("z += W[:, k] * x_k, one row per input feature.", "InputSize", "input"),
-                        ("z += U[:, k] * h_k, one row per hidden unit of the previous step.", "HiddenSize", "hiddenPrevious"),
+                        ("z += U[:, k] * h_k, one row per value of the previous step's h (its projection, if any).", "RecurrentSize", "hiddenPrevious"),
                     ],
                     sourceName => $"float value = {Unsafe}.Add(ref {sourceName}, k);", () =>
                     {
@@ -609,7 +609,7 @@ public sealed partial class LstmGenerator
         /// </summary>
         private static void WriteTileColumnLoops(IndentedTextWriter writer, TileSource source, Func<string, string> broadcast, Action accumulate)
         {
-            var hidden = ("z += U[:, k] * h_k, one row per hidden unit of the previous step.", "HiddenSize", "hiddenPrevious");
+            var hidden = ("z += U[:, k] * h_k, one row per value of the previous step's h (its projection, if any).", "RecurrentSize", "hiddenPrevious");
             if (source == TileSource.Input)
             {
                 WriteColumnLoops(writer, "PackedRowLength", [("z += W[:, k] * x_k, one row per input feature.", "InputSize", "input"), hidden],

@@ -22,6 +22,9 @@ public sealed partial class LstmGenerator
             public string Field => $"_layer{Layer}" + (Reverse ? "Reverse" : "");
 
             public string Description => $"layer {Layer}" + (Reverse ? ", reverse" : "");
+
+            /// <summary>The field of the layer's projection W_hr (models with ProjectionSize).</summary>
+            public string ProjectionField => $"_projection{Layer}" + (Reverse ? "Reverse" : "");
         }
 
         private static List<StackLayer> StackLayers(LstmSpec spec)
@@ -66,9 +69,15 @@ public sealed partial class LstmGenerator
                 //            Each layer and direction is one instance of a nested single-layer kernel (below), with its own weights:
                 {{string.Join("\n", layers.Select(l => $"//              {l.Field,-16} {l.Kernel.TypeName}, weights {PyTorchSuffix(spec, l)}"))}}
                 """);
-            writer.WriteLine(spec.Direction == LstmDirection.Forward
+            if (spec.ProjectionSize > 0)
+            {
+                writer.WriteLine($"//   project  each layer's h_t = W_hr (o * tanh(c_t)): P = {spec.ProjectionSize} values (weight_hr_l{{k}}, GenLstm.DenseLayer), its output and next recurrent input.");
+            }
+            writer.WriteLine(!IsSwept(spec)
                 ? "//   calls    Step runs the layers in turn on one x_t; Forward runs each layer over the whole sequence, in place."
-                : "//   calls    Forward only (the sequence is needed whole): each layer and direction sweeps the sequence step by step.");
+                : spec.Direction == LstmDirection.Forward
+                    ? "//   calls    Step runs the layers in turn on one x_t; Forward sweeps each layer over the sequence step by step (projected layers), in place."
+                    : "//   calls    Forward only (the sequence is needed whole): each layer and direction sweeps the sequence step by step.");
             if (spec.Head is { } head)
             {
                 writer.WriteLine($"//   head     y_t = {head.Activation.ToString().ToLowerInvariant()}(W h_t + b), W [{head.Size}, {spec.StackOutputSize}] (GenLstm.DenseLayer), applied to the last layer's output.");
@@ -86,16 +95,16 @@ public sealed partial class LstmGenerator
                     WriteStackStep(writer, spec, layers);
                 }
                 WriteStackForward(writer, spec);
-                if (spec.Direction == LstmDirection.Forward)
-                {
-                    WriteForwardLayers(writer, layers);
-                }
-                else
+                if (IsSwept(spec))
                 {
                     WriteSweptForwardLayers(writer, spec, layers);
                 }
+                else
+                {
+                    WriteForwardLayers(writer, layers);
+                }
 
-                KernelRole role = spec.Direction == LstmDirection.Forward ? KernelRole.StackLayer : KernelRole.SweptStackLayer;
+                KernelRole role = IsSwept(spec) ? KernelRole.SweptStackLayer : KernelRole.StackLayer;
                 foreach (LstmSpec kernel in layers.Select(l => l.Kernel).Distinct())
                 {
                     WriteKernelType(writer, kernel, role);
@@ -104,9 +113,20 @@ public sealed partial class LstmGenerator
             }
         }
 
+        /// <summary>
+        /// Whether Forward runs each layer step by step (Sweep) rather than through the layer's own Forward: the reverse and
+        /// bidirectional directions, and projected layers, whose projection must run between steps.
+        /// </summary>
+        private static bool IsSwept(LstmSpec spec) => spec.Direction != LstmDirection.Forward || spec.ProjectionSize > 0;
+
+        /// <summary>A layer state's output: its h, the first P values when projected.</summary>
+        private static string LayerOutput(LstmSpec spec, string state, StackLayer layer)
+            => $"{state}.{layer.Field}.Hidden()" + (spec.ProjectionSize > 0 ? ".Slice(0, ProjectionSize)" : "");
+
         private static string Describe(LstmSpec spec)
             => $"A {spec.Layers}-layer {(spec.Direction == LstmDirection.Forward ? "" : spec.Direction.ToString().ToLowerInvariant() + " ")}LSTM, "
                 + $"I = {spec.InputSize} → H = {spec.HiddenSize}{(spec.Directions == 2 ? " per direction" : "")}"
+                + (spec.ProjectionSize > 0 ? $" projected to P = {spec.ProjectionSize}" : "")
                 + (spec.Head is { } head ? $", with a dense head of {head.Size} output(s) ({head.Activation})" : "") + ", with PyTorch's semantics";
 
         /// <summary>The state-dict suffix of a layer's tensors: _l{k}, and _reverse for the reverse half of a bidirectional layer.</summary>
@@ -125,7 +145,7 @@ public sealed partial class LstmGenerator
                 /// <summary>Length of one output vector: {(spec.Head is null ? "the last layer's output, <see cref=\"StackOutputSize\"/>" : "the head's y_t")}.</summary>
                 public const int OutputSize = {spec.OutputSize};
 
-                /// <summary>Length of the last layer's output at each step: its h_t{(spec.Directions == 2 ? ", forward then reverse (2H)" : "")}.</summary>
+                /// <summary>Length of the last layer's output at each step: its h_t{(spec.ProjectionSize > 0 ? " (projected)" : "")}{(spec.Directions == 2 ? ", forward then reverse" : "")}.</summary>
                 public const int StackOutputSize = {spec.StackOutputSize};
 
                 /// <summary>Number of stacked layers.</summary>
@@ -135,6 +155,14 @@ public sealed partial class LstmGenerator
                 public const int Directions = {spec.Directions};
 
                 """);
+            if (spec.ProjectionSize > 0)
+            {
+                writer.WriteLines($"""
+                    /// <summary>P: the length of every layer's projected h_t (PyTorch's proj_size); c_t keeps <see cref="HiddenSize"/> values.</summary>
+                    public const int ProjectionSize = {spec.ProjectionSize};
+
+                    """);
+            }
         }
 
         private static void WriteStackConstruction(IndentedTextWriter writer, LstmSpec spec, List<StackLayer> layers)
@@ -145,6 +173,15 @@ public sealed partial class LstmGenerator
                 writer.WriteLine($"private readonly {layer.Kernel.TypeName} {layer.Field};");
                 writer.WriteLine();
             }
+            if (spec.ProjectionSize > 0)
+            {
+                foreach (StackLayer layer in layers)
+                {
+                    writer.WriteLine($"/// <summary>The projection W_hr of {layer.Description}. Never written after construction.</summary>");
+                    writer.WriteLine($"private readonly {DenseLayer} {layer.ProjectionField};");
+                    writer.WriteLine();
+                }
+            }
             if (spec.Head is not null)
             {
                 writer.WriteLine("/// <summary>The dense output head. Never written after construction.</summary>");
@@ -152,12 +189,20 @@ public sealed partial class LstmGenerator
                 writer.WriteLine();
             }
             string parameters = string.Join(", ", layers.Select(l => $"{l.Kernel.TypeName} {l.Field.Substring(1)}")
+                .Concat(spec.ProjectionSize > 0 ? layers.Select(l => $"{DenseLayer} {l.ProjectionField.Substring(1)}") : [])
                 .Concat(spec.Head is null ? [] : [$"{DenseLayer} output"]));
             using (writer.OpenBlock($"private {spec.TypeName}({parameters})"))
             {
                 foreach (StackLayer layer in layers)
                 {
                     writer.WriteLine($"{layer.Field} = {layer.Field.Substring(1)};");
+                }
+                if (spec.ProjectionSize > 0)
+                {
+                    foreach (StackLayer layer in layers)
+                    {
+                        writer.WriteLine($"{layer.ProjectionField} = {layer.ProjectionField.Substring(1)};");
+                    }
                 }
                 if (spec.Head is not null)
                 {
@@ -220,9 +265,9 @@ public sealed partial class LstmGenerator
                 {
                     StackLayer last = layers[layers.Count - 1];
                     writer.WriteLines($$"""
-                        /// <summary>h of the last layer (length <see cref="HiddenSize"/>), the model's output; see <see cref="Hidden(int, int)"/> for the others.</summary>
+                        /// <summary>h of the last layer (length <see cref="{{(spec.ProjectionSize > 0 ? "ProjectionSize" : "HiddenSize")}}"/>), the stack's output; see <see cref="Hidden(int, int)"/> for the others.</summary>
                         [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
-                        public {{Span}} Hidden() => {{last.Field}}.Hidden();
+                        public {{Span}} Hidden() => {{LayerOutput(spec, "this", last).Substring("this.".Length)}};
 
                         /// <summary>c of the last layer (length <see cref="HiddenSize"/>); see <see cref="Cell(int, int)"/> for the others.</summary>
                         [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
@@ -238,7 +283,7 @@ public sealed partial class LstmGenerator
                     }
                     writer.WriteLines($$"""
                         /// <summary>
-                        /// {{symbol}} of one layer and direction (length <see cref="HiddenSize"/>): read it, or write it to set an initial state such as
+                        /// {{symbol}} of one layer and direction (length <see cref="{{(member == "Hidden" && spec.ProjectionSize > 0 ? "ProjectionSize" : "HiddenSize")}}"/>): read it, or write it to set an initial state such as
                         /// PyTorch's {{initial}}[layer × Directions + direction].
                         /// </summary>
                         /// <param name="layer">The layer, 0 (reads the input) to <see cref="Layers"/> - 1.</param>
@@ -254,7 +299,8 @@ public sealed partial class LstmGenerator
                     {
                         for (int index = 0; index < layers.Count; index++)
                         {
-                            writer.WriteLine($"case {index}: return {layers[index].Field}.{member}();");
+                            string value = member == "Hidden" ? LayerOutput(spec, "this", layers[index]).Substring("this.".Length) : $"{layers[index].Field}.Cell()";
+                            writer.WriteLine($"case {index}: return {value};");
                         }
                         writer.WriteLine("default: throw new global::System.Diagnostics.UnreachableException();");
                     }
@@ -312,15 +358,22 @@ public sealed partial class LstmGenerator
             writer.WriteLine($"    return new {type}(");
             using (new IndentScope(writer, 2))
             {
+                var arguments = new List<string>();
                 for (int index = 0; index < layers.Count; index++)
                 {
-                    string kernel = layers[index].Kernel.TypeName;
-                    writer.WriteLine($"{kernel}.FromPyTorch(layers[{index}].WeightIh, layers[{index}].WeightHh, layers[{index}].BiasIh, layers[{index}].BiasHh)"
-                        + (index == layers.Count - 1 && spec.Head is null ? ");" : ","));
+                    arguments.Add($"{layers[index].Kernel.TypeName}.FromPyTorch(layers[{index}].WeightIh, layers[{index}].WeightHh, layers[{index}].BiasIh, layers[{index}].BiasHh)");
+                }
+                if (spec.ProjectionSize > 0)
+                {
+                    arguments.AddRange(Enumerable.Range(0, layers.Count).Select(index => $"layers[{index}].Projection(HiddenSize, ProjectionSize)"));
                 }
                 if (spec.Head is not null)
                 {
-                    writer.WriteLine("output);");
+                    arguments.Add("output");
+                }
+                for (int index = 0; index < arguments.Count; index++)
+                {
+                    writer.WriteLine(arguments[index] + (index == arguments.Count - 1 ? ");" : ","));
                 }
             }
             writer.WriteLines($$"""
@@ -344,7 +397,7 @@ public sealed partial class LstmGenerator
                 /// <param name="file">The file.</param>
                 /// <exception cref="global::GenLstm.WeightFormatException">A tensor is missing, misshaped, not finite, or belongs to a layer or direction this model lacks.</exception>
                 public static {{type}} FromSafeTensors(global::GenLstm.SafeTensorsFile file)
-                    => FromPyTorch({{(spec.Head is { } read ? $"{DenseLayer}.Read(file, StackOutputSize, OutputSize, global::GenLstm.Activation.{read.Activation}), " : "")}}global::GenLstm.PyTorchLstmTensors.ReadLayers(file, InputSize, HiddenSize, Layers, global::GenLstm.LstmDirection.{{spec.Direction}}));
+                    => FromPyTorch({{(spec.Head is { } read ? $"{DenseLayer}.Read(file, StackOutputSize, OutputSize, global::GenLstm.Activation.{read.Activation}), " : "")}}global::GenLstm.PyTorchLstmTensors.ReadLayers(file, InputSize, HiddenSize, Layers, global::GenLstm.LstmDirection.{{spec.Direction}}{{(spec.ProjectionSize > 0 ? ", ProjectionSize" : "")}}));
 
                 """);
         }
@@ -354,8 +407,8 @@ public sealed partial class LstmGenerator
             StackLayer last = layers[layers.Count - 1];
             string what = spec.Head is null ? "the last layer's h_t" : "the head's y_t";
             string Emit(string state, string output) => spec.Head is null
-                ? $"{state}.{last.Field}.Hidden().CopyTo({output});"
-                : $"_output.Apply({state}.{last.Field}.Hidden(), {output});";
+                ? $"{LayerOutput(spec, state, last)}.CopyTo({output});"
+                : $"_output.Apply({LayerOutput(spec, state, last)}, {output});";
             writer.WriteLines($$"""
                 /// <summary>Runs one time step through every layer{{(spec.Head is null ? "" : " and the head")}}: updates <paramref name="state"/> from x_t and writes {{what}} to <paramref name="output"/>. Allocates nothing.</summary>
                 /// <param name="input">x_t, length <see cref="InputSize"/>.</param>
@@ -403,6 +456,10 @@ public sealed partial class LstmGenerator
                 {
                     string source = below is null ? "ref input" : $"ref state.{below.Field}.HiddenStart(state.{below.Field}._current)";
                     writer.WriteLine($"{layer.Field}.StepCore({source}, ref state.{layer.Field});");
+                    if (spec.ProjectionSize > 0)
+                    {
+                        writer.WriteLine($"{layer.Kernel.TypeName}.Project({layer.ProjectionField}, ref state.{layer.Field});");
+                    }
                     below = layer;
                 }
             }
@@ -511,11 +568,11 @@ public sealed partial class LstmGenerator
                 {
                     if (!bidirectional && spec.Layers > 1)
                     {
-                        writer.WriteLine("// Layers above the first run in place: a reverse sweep reads x_t before it writes h_t into the same row.");
+                        writer.WriteLine("// Layers above the first run in place: a sweep reads x_t before it writes h_t into the same row.");
                     }
                     foreach (StackLayer layer in layers)
                     {
-                        WriteSweepCall(writer, layer, layer.Layer == 0 ? "input" : "output", "output", bidirectional);
+                        WriteSweepCall(writer, spec, layer, layer.Layer == 0 ? "input" : "output", "output", bidirectional);
                     }
                 }
                 else
@@ -533,7 +590,7 @@ public sealed partial class LstmGenerator
                         foreach (StackLayer layer in layers)
                         {
                             string Buffer(int k) => (spec.Layers - 1 - k) % 2 == 0 ? "output" : "scratch";
-                            WriteSweepCall(writer, layer, layer.Layer == 0 ? "input" : Buffer(layer.Layer - 1), Buffer(layer.Layer), bidirectional);
+                            WriteSweepCall(writer, spec, layer, layer.Layer == 0 ? "input" : Buffer(layer.Layer - 1), Buffer(layer.Layer), bidirectional);
                         }
                     }
                     writer.WriteLines("""
@@ -549,31 +606,59 @@ public sealed partial class LstmGenerator
             writer.WriteLine();
         }
 
-        private static void WriteSweepCall(IndentedTextWriter writer, StackLayer layer, string source, string destination, bool bidirectional)
+        private static void WriteSweepCall(IndentedTextWriter writer, LstmSpec spec, StackLayer layer, string source, string destination, bool bidirectional)
         {
-            string target = layer.Reverse && bidirectional ? $"ref {Unsafe}.Add(ref {destination}, HiddenSize)" : $"ref {destination}";
-            writer.WriteLine($"{layer.Field}.Sweep(ref {source}, steps, {target}, StackOutputSize, reverse: {(layer.Reverse ? "true" : "false")}, ref state.{layer.Field});");
+            string projection = spec.ProjectionSize > 0 ? $", {layer.ProjectionField}" : "";
+            // The reverse half of a bidirectional output row starts after the forward half: StackOutputSize / 2 values.
+            string target = layer.Reverse && bidirectional ? $"ref {Unsafe}.Add(ref {destination}, StackOutputSize / 2)" : $"ref {destination}";
+            writer.WriteLine($"{layer.Field}.Sweep(ref {source}, steps, {target}, StackOutputSize, reverse: {(layer.Reverse ? "true" : "false")}, ref state.{layer.Field}{projection});");
         }
 
-        /// <summary>The layer kernel's member a reverse or bidirectional stack runs it with.</summary>
-        private static void WriteSweep(IndentedTextWriter writer)
+        /// <summary>The layer kernel's member a swept stack (reverse, bidirectional or projected) runs it with.</summary>
+        private static void WriteSweep(IndentedTextWriter writer, bool projected)
         {
+            string projection = projected ? $", {DenseLayer} projection" : "";
             writer.WriteLines($$"""
                 /// <summary>
                 /// Runs this layer over a whole sequence of a stacked model, step by step: x_t at <paramref name="inputs"/> + t × InputSize,
-                /// h_t written at <paramref name="outputs"/> + t × <paramref name="outputStride"/>; from the last step to the first when
+                /// h_t{{(projected ? " (projected, RecurrentSize values)" : "")}} written at <paramref name="outputs"/> + t × <paramref name="outputStride"/>; from the last step to the first when
                 /// <paramref name="reverse"/>. Reading x_t happens before writing h_t, so a sweep may run in place.
                 /// </summary>
                 {{CompiledAtLoad}}
-                internal void Sweep(ref float inputs, int steps, ref float outputs, int outputStride, bool reverse, ref State state)
+                internal void Sweep(ref float inputs, int steps, ref float outputs, int outputStride, bool reverse, ref State state{{projection}})
                 {
                     for (int i = 0; i < steps; i++)
                     {
                         nint t = reverse ? steps - 1 - i : i;
                         StepCore(ref {{Unsafe}}.Add(ref inputs, t * InputSize), ref state);
-                        {{MemoryMarshal}}.CreateReadOnlySpan(ref state.HiddenStart(state._current), HiddenSize)
-                            .CopyTo({{MemoryMarshal}}.CreateSpan(ref {{Unsafe}}.Add(ref outputs, t * outputStride), HiddenSize));
+                """);
+            if (projected)
+            {
+                writer.WriteLine("        Project(projection, ref state);");
+            }
+            writer.WriteLines($$"""
+                        {{MemoryMarshal}}.CreateReadOnlySpan(ref state.HiddenStart(state._current), RecurrentSize)
+                            .CopyTo({{MemoryMarshal}}.CreateSpan(ref {{Unsafe}}.Add(ref outputs, t * outputStride), RecurrentSize));
                     }
+                }
+                """);
+        }
+
+        /// <summary>The projection step of a layer with ProjectionSize: h_t = W_hr (o ⊙ tanh(c_t)).</summary>
+        private static void WriteProject(IndentedTextWriter writer)
+        {
+            writer.WriteLines($$"""
+
+                /// <summary>
+                /// Projects the step's h_t (the H values StepCore wrote into the current half of the state) through W_hr into the other
+                /// half, which becomes current: the P values that are this layer's output and its next step's recurrent input.
+                /// </summary>
+                {{CompiledAtLoad}}
+                internal static void Project({{DenseLayer}} projection, ref State state)
+                {
+                    projection.Apply({{MemoryMarshal}}.CreateReadOnlySpan(ref state.HiddenStart(state._current), HiddenSize),
+                        {{MemoryMarshal}}.CreateSpan(ref state.HiddenStart(state._current ^ 1), RecurrentSize));
+                    state._current ^= 1;
                 }
                 """);
         }

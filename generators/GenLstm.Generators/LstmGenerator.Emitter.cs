@@ -111,7 +111,11 @@ public sealed partial class LstmGenerator
                 WriteKernel(writer, plan, coreAccess: role == KernelRole.Model ? "private" : "internal");
                 if (role == KernelRole.SweptStackLayer)
                 {
-                    WriteSweep(writer);
+                    WriteSweep(writer, projected: spec.ProjectionSize > 0);
+                }
+                if (spec.ProjectionSize > 0)
+                {
+                    WriteProject(writer);
                 }
             }
         }
@@ -159,9 +163,9 @@ public sealed partial class LstmGenerator
                 //              c_t = f * c + i * g                    (element-wise)
                 //              h_t = o * tanh(c_t)                    the output
                 //            b = bias_ih + bias_hh: PyTorch's two biases, summed when the weights are packed.
-                //   weights  packed once at load by {{WeightReader.PackedType(plan.WeightType).Substring("global::".Length)}}: {{plan.BlockCount}} block(s) of {{1 + spec.InputSize + spec.HiddenSize}} rows x {{plan.PackedRowLength}} {{WeightReader.ElementType(plan.WeightType)}}s
+                //   weights  packed once at load by {{WeightReader.PackedType(plan.WeightType).Substring("global::".Length)}}: {{plan.BlockCount}} block(s) of {{1 + spec.InputSize + spec.RecurrentSize}} rows x {{plan.PackedRowLength}} {{WeightReader.ElementType(plan.WeightType)}}s
                 //            ({{Format(kib, "0.0")}} KiB, 64-byte aligned). In each block, row 0 is the bias, rows 1..{{inputRowsEnd}} the columns of W
-                //            (one per input feature), rows {{inputRowsEnd + 1}}..{{spec.InputSize + spec.HiddenSize}} the columns of U (one per hidden unit);
+                //            (one per input feature), rows {{inputRowsEnd + 1}}..{{spec.InputSize + spec.RecurrentSize}} the columns of U (one per {{(spec.ProjectionSize > 0 ? "value of the projected h" : "hidden unit")}});
                 //            {{rowLayout}}
                 //   kernel   for each block, z = b + sum_k W[:,k] x_k + sum_k U[:,k] h_k accumulates in registers (one broadcast and
                 //            one multiply-add per accumulator and column, weights read sequentially); then the activations and the
@@ -207,7 +211,10 @@ public sealed partial class LstmGenerator
                 /// <summary>Number of 8-unit blocks.</summary>
                 private const int BlockCount = {plan.BlockCount};
 
-                /// <summary>Elements per packed block: the bias row, I rows of W and H rows of U.</summary>
+                /// <summary>Columns of U: the length of the recurrent input, the previous step's h{(spec.ProjectionSize > 0 ? " projected to P values" : ": H")}.</summary>
+                private const int RecurrentSize = {spec.RecurrentSize};
+
+                /// <summary>Elements per packed block: the bias row, I rows of W and RecurrentSize rows of U.</summary>
                 private const int BlockStride = {plan.BlockStride};
 
                 /// <summary>The first block of the second half of a step split by a GenLstm.LstmWorker.</summary>
@@ -350,12 +357,12 @@ public sealed partial class LstmGenerator
                 /// gate order i, f, g, o, row-major. The spans are copied; the model keeps no reference to them.{{rounding}}
                 /// </summary>
                 /// <param name="weightIh"><c>weight_ih_l0</c>, shape [4H, I] = [{{4 * spec.HiddenSize}}, {{spec.InputSize}}].</param>
-                /// <param name="weightHh"><c>weight_hh_l0</c>, shape [4H, H] = [{{4 * spec.HiddenSize}}, {{spec.HiddenSize}}].</param>
+                /// <param name="weightHh"><c>weight_hh_l0</c>, shape [4H, {{(spec.ProjectionSize > 0 ? "P" : "H")}}] = [{{4 * spec.HiddenSize}}, {{spec.RecurrentSize}}].</param>
                 /// <param name="biasIh"><c>bias_ih_l0</c>, shape [4H] = [{{4 * spec.HiddenSize}}].</param>
                 /// <param name="biasHh"><c>bias_hh_l0</c>, shape [4H] = [{{4 * spec.HiddenSize}}].</param>
                 /// <exception cref="global::System.ArgumentException">A span has the wrong length or holds a NaN or infinity.</exception>
                 public static {{type}} FromPyTorch({{ReadOnlySpan}} weightIh, {{ReadOnlySpan}} weightHh, {{ReadOnlySpan}} biasIh, {{ReadOnlySpan}} biasHh)
-                    => new {{type}}({{WeightReader.PackedType(plan.WeightType)}}.FromPyTorch(InputSize, HiddenSize, weightIh, weightHh, biasIh, biasHh));
+                    => new {{type}}({{WeightReader.PackedType(plan.WeightType)}}.FromPyTorch(InputSize, HiddenSize, RecurrentSize, weightIh, weightHh, biasIh, biasHh));
 
                 """);
             if (!includeLoad)

@@ -63,7 +63,8 @@ public sealed partial class LstmGenerator
             var precision = (Precision)ReadOption(attribute, syntax, nameof(Precision), typeof(Precision), diagnostics);
             var weightType = (WeightType)ReadOption(attribute, syntax, nameof(WeightType), typeof(WeightType), diagnostics);
             var direction = (LstmDirection)ReadOption(attribute, syntax, "Direction", typeof(LstmDirection), diagnostics);
-            int layers = ReadLayers(attribute, syntax, diagnostics);
+            int layers = ReadInt(attribute, syntax, "Layers", 1, 1, MaxLayers, diagnostics);
+            int projectionSize = ReadInt(attribute, syntax, "ProjectionSize", 0, 1, hiddenSize - 1, diagnostics);
             OutputHead? head = ReadHead(type, cancellationToken, diagnostics);
 
             if (diagnostics.Count > 0)
@@ -81,7 +82,8 @@ public sealed partial class LstmGenerator
                 WeightType: weightType,
                 Layers: layers,
                 Direction: direction,
-                Head: head);
+                Head: head,
+                ProjectionSize: projectionSize);
             return new ParseResult(spec, default);
         }
 
@@ -228,25 +230,29 @@ public sealed partial class LstmGenerator
             return new OutputHead(size, (Activation)activation);
         }
 
-        /// <summary>The named argument <c>Layers</c>: 1 when absent, or a diagnostic on the argument when out of range.</summary>
-        private static int ReadLayers(AttributeData attribute, AttributeSyntax? syntax, List<DiagnosticInfo> diagnostics)
+        /// <summary>
+        /// An int-valued named argument (<c>Layers = 2</c>): its value, <paramref name="absent"/> when it is not given, or a
+        /// diagnostic on the argument when it is outside [<paramref name="minimum"/>, <paramref name="maximum"/>].
+        /// </summary>
+        private static int ReadInt(AttributeData attribute, AttributeSyntax? syntax, string name, int absent, int minimum, int maximum,
+            List<DiagnosticInfo> diagnostics)
         {
-            const string name = "Layers";
             foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
             {
                 if (argument.Key != name || argument.Value.Value is not int value)
                 {
                     continue;
                 }
-                if (value >= 1 && value <= MaxLayers)
+                if (value >= minimum && value <= maximum)
                 {
                     return value;
                 }
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SizeOutOfRange,
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange,
                     LocationInfo.From((SyntaxNode?)NamedArgument(syntax, name) ?? syntax), name,
-                    value.ToString(System.Globalization.CultureInfo.InvariantCulture), MaxLayers.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                    value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    minimum.ToString(System.Globalization.CultureInfo.InvariantCulture), maximum.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             }
-            return 1;
+            return absent;
         }
 
         private static AttributeArgumentSyntax? NamedArgument(AttributeSyntax? syntax, string name)

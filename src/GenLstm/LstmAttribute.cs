@@ -67,6 +67,14 @@ public sealed class LstmAttribute : Attribute
     public LstmDirection Direction { get; set; }
 
     /// <summary>
+    /// The size P of the projection of every layer's output (PyTorch's <c>proj_size</c>, an LSTMP): h_t = W_hr (o ⊙ tanh(c_t)),
+    /// P values, which are both the layer's output and its recurrent input; c_t keeps H values. From 1 to H − 1; 0 (the
+    /// default) means no projection. Models with a projection run every step through the Step kernel (Forward does not
+    /// hoist their input product).
+    /// </summary>
+    public int ProjectionSize { get; set; }
+
+    /// <summary>
     /// The activation approximations: <see cref="GenLstm.Precision.Exact"/> (the default, within 3e-7 of float64) or
     /// <see cref="GenLstm.Precision.Fast"/> (cheaper, within <see cref="LstmMath.FastTanhMaxAbsError"/>).
     /// </summary>

@@ -59,7 +59,7 @@ public sealed class PackedBFloat16LstmWeights
     /// <summary>A reference to the first packed word, for the kernels. Callers must not write through it.</summary>
     public ref uint Start => ref _buffer.Start;
 
-    /// <summary>Packs the weights of PyTorch's <c>torch.nn.LSTM</c> as bfloat16; see <see cref="PackedLstmWeights.FromPyTorch"/>.</summary>
+    /// <summary>Packs the weights of PyTorch's <c>torch.nn.LSTM</c> as bfloat16; see <see cref="PackedLstmWeights.FromPyTorch(int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float})"/>.</summary>
     /// <param name="inputSize">I.</param>
     /// <param name="hiddenSize">H.</param>
     /// <param name="weightIh"><c>weight_ih_l0</c>, shape [4H, I].</param>
@@ -72,6 +72,21 @@ public sealed class PackedBFloat16LstmWeights
     public static PackedBFloat16LstmWeights FromPyTorch(int inputSize, int hiddenSize,
         ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh)
         => From(PackedLstmWeights.FromPyTorch(inputSize, hiddenSize, weightIh, weightHh, biasIh, biasHh));
+
+    /// <summary>Packs the weights of a layer with projection as bfloat16; see <see cref="PackedLstmWeights.FromPyTorch(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float})"/>.</summary>
+    /// <param name="inputSize">I.</param>
+    /// <param name="hiddenSize">H.</param>
+    /// <param name="recurrentSize">The columns of U: P, or H without projection.</param>
+    /// <param name="weightIh"><c>weight_ih_l0</c>, shape [4H, I].</param>
+    /// <param name="weightHh"><c>weight_hh_l0</c>, shape [4H, P].</param>
+    /// <param name="biasIh"><c>bias_ih_l0</c>, shape [4H].</param>
+    /// <param name="biasHh"><c>bias_hh_l0</c>, shape [4H].</param>
+    /// <exception cref="ArgumentException">
+    /// A span has the wrong length or holds a NaN or infinity, or a value is beyond bfloat16's range (±3.39e38).
+    /// </exception>
+    public static PackedBFloat16LstmWeights FromPyTorch(int inputSize, int hiddenSize, int recurrentSize,
+        ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh)
+        => From(PackedLstmWeights.FromPyTorch(inputSize, hiddenSize, recurrentSize, weightIh, weightHh, biasIh, biasHh));
 
     /// <summary>Rounds float32 packed weights to bfloat16 and pairs the gates.</summary>
     /// <param name="weights">The float32 packing of the same model.</param>

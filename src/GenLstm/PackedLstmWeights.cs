@@ -38,12 +38,13 @@ public sealed class PackedLstmWeights
 
     private readonly AlignedBuffer<float> _buffer;
 
-    private PackedLstmWeights(int inputSize, int hiddenSize)
+    private PackedLstmWeights(int inputSize, int hiddenSize, int recurrentSize)
     {
         InputSize = inputSize;
         HiddenSize = hiddenSize;
+        RecurrentSize = recurrentSize;
         PaddedHiddenSize = PadHiddenSize(hiddenSize);
-        BlockStride = ComputeBlockStride(inputSize, hiddenSize);
+        BlockStride = ComputeBlockStride(inputSize, recurrentSize);
         _buffer = new AlignedBuffer<float>(PaddedHiddenSize / BlockSize * BlockStride);
     }
 
@@ -52,6 +53,12 @@ public sealed class PackedLstmWeights
 
     /// <summary>The hidden size H.</summary>
     public int HiddenSize { get; }
+
+    /// <summary>
+    /// The number of columns of U: the length of the recurrent input h_{t-1}, H, or the projection size P of an LSTM with
+    /// projection (PyTorch's <c>proj_size</c>).
+    /// </summary>
+    public int RecurrentSize { get; }
 
     /// <summary>H rounded up to a multiple of <see cref="BlockSize"/>.</summary>
     public int PaddedHiddenSize { get; }
@@ -75,7 +82,7 @@ public sealed class PackedLstmWeights
     public static int PadHiddenSize(int hiddenSize) => (hiddenSize + BlockSize - 1) / BlockSize * BlockSize;
 
     /// <summary>Floats per block for the given sizes: (1 + I + H) × <see cref="RowLength"/>.</summary>
-    public static int ComputeBlockStride(int inputSize, int hiddenSize) => (1 + inputSize + hiddenSize) * RowLength;
+    public static int ComputeBlockStride(int inputSize, int recurrentSize) => (1 + inputSize + recurrentSize) * RowLength;
 
     /// <summary>
     /// Packs the weights of PyTorch's <c>torch.nn.LSTM</c> (one layer, one direction): gate order i, f, g, o,
@@ -90,16 +97,35 @@ public sealed class PackedLstmWeights
     /// <exception cref="ArgumentException">A span has the wrong length, or holds a NaN or infinity (the message names the index).</exception>
     public static PackedLstmWeights FromPyTorch(int inputSize, int hiddenSize,
         ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh)
+        => FromPyTorch(inputSize, hiddenSize, hiddenSize, weightIh, weightHh, biasIh, biasHh);
+
+    /// <summary>
+    /// Packs the weights of a layer whose recurrent input has <paramref name="recurrentSize"/> values: the projection size P
+    /// of PyTorch's <c>torch.nn.LSTM(…, proj_size=P)</c>, whose <c>weight_hh</c> is [4H, P]. Otherwise as
+    /// <see cref="FromPyTorch(int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float})"/>.
+    /// </summary>
+    /// <param name="inputSize">I.</param>
+    /// <param name="hiddenSize">H.</param>
+    /// <param name="recurrentSize">The columns of U: P, or H without projection.</param>
+    /// <param name="weightIh"><c>weight_ih_l0</c>, shape [4H, I].</param>
+    /// <param name="weightHh"><c>weight_hh_l0</c>, shape [4H, P].</param>
+    /// <param name="biasIh"><c>bias_ih_l0</c>, shape [4H].</param>
+    /// <param name="biasHh"><c>bias_hh_l0</c>, shape [4H].</param>
+    /// <exception cref="ArgumentException">A span has the wrong length or holds a NaN or infinity.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is less than 1.</exception>
+    public static PackedLstmWeights FromPyTorch(int inputSize, int hiddenSize, int recurrentSize,
+        ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(hiddenSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(recurrentSize, 1);
         int gateRows = GateCount * hiddenSize;
         RequireTensor(weightIh, gateRows, inputSize, nameof(weightIh));
-        RequireTensor(weightHh, gateRows, hiddenSize, nameof(weightHh));
+        RequireTensor(weightHh, gateRows, recurrentSize, nameof(weightHh));
         RequireTensor(biasIh, gateRows, 1, nameof(biasIh));
         RequireTensor(biasHh, gateRows, 1, nameof(biasHh));
 
-        var packed = new PackedLstmWeights(inputSize, hiddenSize);
+        var packed = new PackedLstmWeights(inputSize, hiddenSize, recurrentSize);
         Span<float> target = packed._buffer.Span;
         for (int gate = 0; gate < GateCount; gate++)
         {
@@ -113,9 +139,9 @@ public sealed class PackedLstmWeights
                 {
                     target[slot + (1 + k) * RowLength] = weightIh[row * inputSize + k];
                 }
-                for (int k = 0; k < hiddenSize; k++)
+                for (int k = 0; k < recurrentSize; k++)
                 {
-                    target[slot + (1 + inputSize + k) * RowLength] = weightHh[row * hiddenSize + k];
+                    target[slot + (1 + inputSize + k) * RowLength] = weightHh[row * recurrentSize + k];
                 }
             }
         }

@@ -26,20 +26,22 @@ public sealed partial class PyTorchLstmTensors
     /// <param name="weightHh"><c>weight_hh_l{k}</c>, [4H, H].</param>
     /// <param name="biasIh"><c>bias_ih_l{k}</c>, [4H].</param>
     /// <param name="biasHh"><c>bias_hh_l{k}</c>, [4H].</param>
-    /// <exception cref="ArgumentNullException">A tensor is null.</exception>
-    public PyTorchLstmTensors(float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh)
+    /// <param name="weightHr"><c>weight_hr_l{k}</c>, [P, H], for a model with <c>ProjectionSize</c> = P; null otherwise.</param>
+    /// <exception cref="ArgumentNullException">A tensor other than <paramref name="weightHr"/> is null.</exception>
+    public PyTorchLstmTensors(float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh, float[]? weightHr = null)
         : this("", weightIh ?? throw new ArgumentNullException(nameof(weightIh)), weightHh ?? throw new ArgumentNullException(nameof(weightHh)),
-            biasIh ?? throw new ArgumentNullException(nameof(biasIh)), biasHh ?? throw new ArgumentNullException(nameof(biasHh)))
+            biasIh ?? throw new ArgumentNullException(nameof(biasIh)), biasHh ?? throw new ArgumentNullException(nameof(biasHh)), weightHr)
     {
     }
 
-    private PyTorchLstmTensors(string prefix, float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh)
+    private PyTorchLstmTensors(string prefix, float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh, float[]? weightHr)
     {
         Prefix = prefix;
         WeightIh = weightIh;
         WeightHh = weightHh;
         BiasIh = biasIh;
         BiasHh = biasHh;
+        WeightHr = weightHr;
     }
 
     /// <summary>The module prefix the tensors were found under ("" for none).</summary>
@@ -48,7 +50,10 @@ public sealed partial class PyTorchLstmTensors
     /// <summary><c>weight_ih_l{k}</c>, [4H, I] row-major (I of this layer: the model's for layer 0, H or 2H above).</summary>
     public float[] WeightIh { get; }
 
-    /// <summary><c>weight_hh_l{k}</c>, [4H, H] row-major.</summary>
+    /// <summary><c>weight_hr_l{k}</c>, [P, H]: the projection of an LSTM with <c>proj_size</c> = P; null without one.</summary>
+    public float[]? WeightHr { get; }
+
+    /// <summary><c>weight_hh_l{k}</c>, [4H, H] ([4H, P] with a projection) row-major.</summary>
     public float[] WeightHh { get; }
 
     /// <summary><c>bias_ih_l{k}</c>, [4H].</summary>
@@ -56,6 +61,15 @@ public sealed partial class PyTorchLstmTensors
 
     /// <summary><c>bias_hh_l{k}</c>, [4H].</summary>
     public float[] BiasHh { get; }
+
+    /// <summary>The projection W_hr as the dense layer a model with <c>ProjectionSize</c> applies after every step.</summary>
+    /// <param name="hiddenSize">H, the columns of W_hr.</param>
+    /// <param name="projectionSize">P, its rows.</param>
+    /// <exception cref="ArgumentException">This layer has no <see cref="WeightHr"/>, or it is not [P, H].</exception>
+    public DenseLayer Projection(int hiddenSize, int projectionSize)
+        => DenseLayer.FromPyTorch(hiddenSize, projectionSize, Activation.None,
+            WeightHr ?? throw new ArgumentException($"The layer has no weight_hr (its projection, [{projectionSize}, {hiddenSize}]) but the model declares ProjectionSize = {projectionSize}.", "weightHr"),
+            bias: default);
 
     /// <summary>Finds and reads the tensors of a one-layer LSTM with the given sizes.</summary>
     /// <param name="file">The opened file.</param>
@@ -66,7 +80,7 @@ public sealed partial class PyTorchLstmTensors
     /// lacks; or several prefixes hold LSTM tensors.
     /// </exception>
     public static PyTorchLstmTensors Read(SafeTensorsFile file, int inputSize, int hiddenSize)
-        => ReadLayers(file, inputSize, hiddenSize, layers: 1, LstmDirection.Forward)[0];
+        => ReadLayers(file, inputSize, hiddenSize, layers: 1, LstmDirection.Forward, projectionSize: 0)[0];
 
     /// <summary>
     /// Finds and reads the tensors of every layer and direction of a stacked LSTM, in PyTorch's order (layer by layer,
@@ -74,19 +88,22 @@ public sealed partial class PyTorchLstmTensors
     /// <c>bias_hh_l{k}</c>, and the same with <c>_reverse</c> for the reverse half of a bidirectional layer.
     /// </summary>
     /// <remarks>
-    /// Layer 0 reads I inputs; layer k &gt; 0 reads the H outputs of the layer below, 2H when bidirectional.
-    /// A <see cref="LstmDirection.Reverse"/> model stores its one direction under the plain names (no <c>_reverse</c>).
+    /// Layer 0 reads I inputs; layer k &gt; 0 reads the H outputs of the layer below (P with a projection), twice that when
+    /// bidirectional. A <see cref="LstmDirection.Reverse"/> model stores its one direction under the plain names (no <c>_reverse</c>).
+    /// With a projection (PyTorch's <c>proj_size</c> = P), <c>weight_hh</c> is [4H, P] and <c>weight_hr_l{k}</c> [P, H] is read too.
     /// </remarks>
     /// <param name="file">The opened file.</param>
     /// <param name="inputSize">The declared input size I.</param>
     /// <param name="hiddenSize">The declared hidden size H.</param>
     /// <param name="layers">The declared number of layers.</param>
     /// <param name="direction">The declared direction.</param>
+    /// <param name="projectionSize">The declared <c>ProjectionSize</c> P, or 0 for none.</param>
     /// <exception cref="WeightFormatException">
     /// A tensor is missing, misshaped, of a non-float dtype, or belongs to a layer or direction the declaration
     /// lacks (say <c>weight_ih_l2</c> for two layers); or several prefixes hold LSTM tensors.
     /// </exception>
-    public static PyTorchLstmTensors[] ReadLayers(SafeTensorsFile file, int inputSize, int hiddenSize, int layers, LstmDirection direction)
+    public static PyTorchLstmTensors[] ReadLayers(SafeTensorsFile file, int inputSize, int hiddenSize, int layers, LstmDirection direction,
+        int projectionSize = 0)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentOutOfRangeException.ThrowIfLessThan(layers, 1);
@@ -98,28 +115,30 @@ public sealed partial class PyTorchLstmTensors
             Match match = LstmTensorName().Match(tensor.Name);
             if (match.Success && match.Groups["prefix"].Value == prefix
                 && (int.Parse(match.Groups["layer"].Value, System.Globalization.CultureInfo.InvariantCulture) >= layers
-                    || (match.Groups["reverse"].Success && !bidirectional) || match.Groups["kind"].Value == "weight_hr"))
+                    || (match.Groups["reverse"].Success && !bidirectional) || (match.Groups["kind"].Value == "weight_hr" && projectionSize == 0)))
             {
                 throw new WeightFormatException(file.SourceName, tensor.Name,
                     $"the file holds an LSTM layer, direction or projection that the declaration (Layers = {layers}, Direction = {direction}, "
-                    + "no projection) does not have. Declare the model the file was trained as.");
+                    + $"{(projectionSize == 0 ? "no projection" : $"ProjectionSize = {projectionSize}")}) does not have. Declare the model the file was trained as.");
             }
         }
 
         int directions = bidirectional ? 2 : 1;
+        int recurrentSize = projectionSize > 0 ? projectionSize : hiddenSize;
         int gateRows = PackedLstmWeights.GateCount * hiddenSize;
         var result = new PyTorchLstmTensors[layers * directions];
         for (int layer = 0; layer < layers; layer++)
         {
-            int layerInputSize = layer == 0 ? inputSize : directions * hiddenSize;
+            int layerInputSize = layer == 0 ? inputSize : directions * recurrentSize;
             for (int d = 0; d < directions; d++)
             {
                 string suffix = $"_l{layer}" + (d == 1 ? "_reverse" : "");
                 result[layer * directions + d] = new PyTorchLstmTensors(prefix,
                     NonFiniteWeights.ReadFloat32(file, prefix + "weight_ih" + suffix, gateRows, layerInputSize),
-                    NonFiniteWeights.ReadFloat32(file, prefix + "weight_hh" + suffix, gateRows, hiddenSize),
+                    NonFiniteWeights.ReadFloat32(file, prefix + "weight_hh" + suffix, gateRows, recurrentSize),
                     NonFiniteWeights.ReadFloat32(file, prefix + "bias_ih" + suffix, gateRows),
-                    NonFiniteWeights.ReadFloat32(file, prefix + "bias_hh" + suffix, gateRows));
+                    NonFiniteWeights.ReadFloat32(file, prefix + "bias_hh" + suffix, gateRows),
+                    projectionSize > 0 ? NonFiniteWeights.ReadFloat32(file, prefix + "weight_hr" + suffix, projectionSize, hiddenSize) : null);
             }
         }
         return result;

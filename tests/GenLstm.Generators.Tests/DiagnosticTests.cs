@@ -114,17 +114,29 @@ public sealed class DiagnosticTests
             "'inputSize' is 0; it must be between 1 and 65536",
             "'hiddenSize' is 2049; it must be between 1 and 2048"),
 
-        ["NoLayers"] = new("GLSTM004", """
+        ["NoLayers"] = new("GLSTM011", """
             [Lstm(5, 24, [|Layers = 0|])]
             public sealed partial class Model { }
             """,
             "'Layers' is 0; it must be between 1 and 16"),
 
-        ["TooManyLayersWithDirection"] = new("GLSTM004", """
+        ["TooManyLayersWithDirection"] = new("GLSTM011", """
             [Lstm(5, 24, Direction = LstmDirection.Bidirectional, [|Layers = 17|])]
             public sealed partial class Model { }
             """,
             "'Layers' is 17; it must be between 1 and 16"),
+
+        ["ProjectionAsLargeAsHidden"] = new("GLSTM011", """
+            [Lstm(5, 24, Layers = 2, [|ProjectionSize = 24|])]
+            public sealed partial class Model { }
+            """,
+            "'ProjectionSize' is 24; it must be between 1 and 23"),
+
+        ["NegativeProjection"] = new("GLSTM011", """
+            [Lstm(5, 24, [|ProjectionSize = -3|])]
+            public sealed partial class Model { }
+            """,
+            "'ProjectionSize' is -3; it must be between 1 and 23"),
 
         ["HeadSizeZero"] = new("GLSTM004", """
             [Lstm(5, 24)]
@@ -320,6 +332,10 @@ public sealed class DiagnosticTests
     [Theory]
     [MemberData(nameof(CasesFor), "GLSTM010")]
     public void GLSTM010_UnknownOptionValue(string caseName) => AssertReported(Cases[caseName]);
+
+    [Theory]
+    [MemberData(nameof(CasesFor), "GLSTM011")]
+    public void GLSTM011_ValueOutOfRange(string caseName) => AssertReported(Cases[caseName]);
 
     [Theory]
     [MemberData(nameof(CompilerErrorCaseNames))]

@@ -132,6 +132,27 @@ internal static class ModelDeclarations
             public sealed partial class Tagger { }
             """,
 
+        ["ProjectedBidirectionalHead"] = """
+            using GenLstm;
+
+            namespace Demo.Stacks;
+
+            /// <summary>Everything PyTorch's LSTM has at once, plus a head and bfloat16 weights.</summary>
+            [Lstm(6, 16, Layers = 2, Direction = LstmDirection.Bidirectional, ProjectionSize = 4, WeightType = WeightType.BFloat16)]
+            [LstmOutput(3, Activation.Sigmoid)]
+            public sealed partial class Everything { }
+            """,
+
+        ["ProjectedForward"] = """
+            using GenLstm;
+
+            namespace Demo.Stacks;
+
+            /// <summary>A forward projected stack: Step and StepBatch project between layers.</summary>
+            [Lstm(6, 16, Layers = 3, ProjectionSize = 7)]
+            public sealed partial class Projected { }
+            """,
+
         ["MaxLayersBidirectional"] = """
             using GenLstm;
 

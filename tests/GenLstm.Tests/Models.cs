@@ -46,3 +46,8 @@ public static partial class Outer
 [Lstm(4, 17, Direction = LstmDirection.Bidirectional)][LstmOutput(5, Activation.Tanh)] public sealed partial class HeadTanhBidirectionalLstm4x17 { }
 [Lstm(1, 8)][LstmOutput(2, Activation.Sigmoid)] public sealed partial class HeadSigmoidLstm1x8 { }
 [Lstm(2, 9)][LstmOutput(6, Activation.Relu)] public sealed partial class HeadReluLstm2x9 { }
+
+// Projection (PyTorch's proj_size): every layer's h_t = W_hr (o * tanh(c_t)).
+[Lstm(5, 24, ProjectionSize = 8)] public sealed partial class ProjectedLstm5x24 { }
+[Lstm(3, 20, Layers = 2, Direction = LstmDirection.Bidirectional, ProjectionSize = 6)] public sealed partial class ProjectedBidirectional2Lstm3x20 { }
+[Lstm(4, 16, Layers = 2, ProjectionSize = 5)][LstmOutput(3, Activation.Softmax)] public sealed partial class ProjectedHeadStacked2Lstm4x16 { }

@@ -87,6 +87,8 @@ public sealed class StackTests(ITestOutputHelper log)
     [InlineData("head2_3x20_softmax")]
     [InlineData("head_1x8_sigmoid")]
     [InlineData("head_2x9_relu")]
+    [InlineData("proj_5x24p8")]
+    [InlineData("proj2head_4x16p5")]
     public void Step_and_StepBatch_give_bit_for_bit_the_numbers_of_Forward(string name)
     {
         SafeTensorsFile file = StackHarness.Golden(name);
@@ -227,6 +229,29 @@ public sealed class StackTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void A_projected_model_needs_weight_hr_and_rejects_it_when_undeclared()
+    {
+        SafeTensorsFile projected = StackHarness.Golden("proj_5x24p8");
+
+        byte[] withoutHr = Copy(projected, name => !name.Contains("weight_hr", StringComparison.Ordinal));
+        var missing = Assert.Throws<WeightFormatException>(() => ProjectedLstm5x24.FromSafeTensors(SafeTensorsFile.Parse(withoutHr, "nohr.safetensors")));
+        Assert.Equal("lstm.weight_hr_l0", missing.TensorName);
+
+        // A projected file for a declaration without ProjectionSize: weight_hh is [96, 8], and weight_hr is not expected.
+        var undeclared = Assert.Throws<WeightFormatException>(() => Lstm5x24.FromSafeTensors(projected));
+        Assert.Equal("lstm.weight_hr_l0", undeclared.TensorName);
+        Assert.Contains("projection", undeclared.Message);
+
+        PyTorchLstmTensors layer = PyTorchLstmTensors.ReadLayers(projected, 5, 24, 1, LstmDirection.Forward, projectionSize: 8)[0];
+        var noHr = new PyTorchLstmTensors(layer.WeightIh, layer.WeightHh, layer.BiasIh, layer.BiasHh);
+        Assert.Contains("weight_hr", Assert.Throws<ArgumentException>(() => ProjectedLstm5x24.FromPyTorch(noHr)).Message);
+        var state = new ProjectedLstm5x24.State();
+        Assert.Equal(8, state.Hidden(0).Length);
+        Assert.Equal(24, state.Cell(0).Length);
+        Assert.Equal(8, ProjectedLstm5x24.OutputSize);
+    }
+
+    [Fact]
     public void State_rejects_a_layer_or_direction_the_model_does_not_have()
     {
         var stacked = new Stacked2Lstm3x20.State();
@@ -288,8 +313,8 @@ public sealed class StackTests(ITestOutputHelper log)
     private static (double[] Outputs, double[] Hidden, double[] Cell) ReferenceStack(StackHarness model, SafeTensorsFile file,
         float[] inputs, float[] h0, float[] c0)
     {
-        PyTorchLstmTensors[] layers = PyTorchLstmTensors.ReadLayers(file, model.InputSize, model.HiddenSize, model.Layers, model.Direction);
-        int h = model.HiddenSize, directions = model.Direction == LstmDirection.Bidirectional ? 2 : 1;
+        PyTorchLstmTensors[] layers = PyTorchLstmTensors.ReadLayers(file, model.InputSize, model.HiddenSize, model.Layers, model.Direction, model.ProjectionSize);
+        int h = model.ProjectionSize > 0 ? model.ProjectionSize : model.HiddenSize, directions = model.Direction == LstmDirection.Bidirectional ? 2 : 1;
         int steps = inputs.Length / model.InputSize;
         double[] x = Array.ConvertAll(inputs, v => (double)v);
         var hidden = new List<double>();
@@ -303,7 +328,7 @@ public sealed class StackTests(ITestOutputHelper log)
                 int index = layer * directions + d;
                 bool reverse = d == 1 || model.Direction == LstmDirection.Reverse;
                 PyTorchLstmTensors w = layers[index];
-                var reference = new ReferenceLstm(inputSize, h, w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh);
+                var reference = new ReferenceLstm(inputSize, model.HiddenSize, w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh, w.WeightHr);
                 float[] ordered = new float[steps * inputSize];
                 for (int t = 0; t < steps; t++)
                 {
@@ -314,7 +339,8 @@ public sealed class StackTests(ITestOutputHelper log)
                     }
                 }
                 // ReferenceLstm takes float inputs; the layer below's float64 outputs are rounded to float32 here, as the kernel's are.
-                (double[] outputs, double[] hn, double[] cn) = reference.Run(ordered, h0[(index * h)..((index + 1) * h)], c0[(index * h)..((index + 1) * h)]);
+                int cellSize = model.HiddenSize;
+                (double[] outputs, double[] hn, double[] cn) = reference.Run(ordered, h0[(index * h)..((index + 1) * h)], c0[(index * cellSize)..((index + 1) * cellSize)]);
                 for (int t = 0; t < steps; t++)
                 {
                     int target = reverse ? steps - 1 - t : t;

@@ -9,7 +9,7 @@ namespace GenLstm.Generators.Models;
 /// spec alone, so it needs no caching of its own.
 /// </summary>
 /// <param name="PackedRowLength">Elements per packed row: 32 floats, or 16 words of two bfloat16 gates.</param>
-/// <param name="BlockStride">Elements per packed block: the bias row, I rows of W and H rows of U.</param>
+/// <param name="BlockStride">Elements per packed block: the bias row, I rows of W and R rows of U (R = H, or P with a projection).</param>
 /// <param name="Vector512Path">
 /// Tiles on Vector512 (two gates of a block per register), ahead of <paramref name="Paths"/> in the dispatch of Step and of
 /// Forward (whose input product stays on the first Vector256 path); StepBatch and split steps take the paths below.
@@ -41,7 +41,7 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Pack
             PaddedHiddenSize: blockCount * BlockSize,
             BlockCount: blockCount,
             PackedRowLength: packedRowLength,
-            BlockStride: (1 + spec.InputSize + spec.HiddenSize) * packedRowLength,
+            BlockStride: (1 + spec.InputSize + spec.RecurrentSize) * packedRowLength,
             ChunkSteps: System.Math.Max(1, System.Math.Min(MaxChunkSteps, ProjectionScratchFloats / floatsPerStep)),
             Precision: spec.Precision,
             WeightType: spec.WeightType,
@@ -69,7 +69,7 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Pack
             // recurrence, ns per step: Vector256 1x40 / 16x32 / 64x64 / 128x256 ≈ 232 / 202 / 1004 / 15413, Vector512 232 / 202 /
             // 1019 / 14414. Its input product stays on Vector256: 6 steps per weight load instead of 3 made 64x64 and 128x256
             // slower (1068, 16614).
-            Vector512Path: VectorPath.Create("Vector512", lanes: 16, blockCount, Vector512Budget(spec.WeightType, blockCount * (1 + spec.InputSize + spec.HiddenSize) * packedRowLength),
+            Vector512Path: VectorPath.Create("Vector512", lanes: 16, blockCount, Vector512Budget(spec.WeightType, blockCount * (1 + spec.InputSize + spec.RecurrentSize) * packedRowLength),
                 condition: null, registers: "32 registers (AVX-512)"));
     }
 

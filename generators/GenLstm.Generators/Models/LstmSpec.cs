@@ -16,6 +16,7 @@ namespace GenLstm.Generators.Models;
 /// <param name="Layers">Stacked layers (1 for a single LSTM).</param>
 /// <param name="Direction">Which way the layers read the sequence.</param>
 /// <param name="Head">The dense output head of <c>[LstmOutput]</c>, or null.</param>
+/// <param name="ProjectionSize">P, the size of every layer's projected output (PyTorch's proj_size), or 0 for none.</param>
 internal sealed record LstmSpec(
     string HintName,
     string Namespace,
@@ -26,7 +27,8 @@ internal sealed record LstmSpec(
     WeightType WeightType,
     int Layers,
     LstmDirection Direction,
-    OutputHead? Head = null)
+    OutputHead? Head = null,
+    int ProjectionSize = 0)
 {
     /// <summary>Directions per layer: 2 when bidirectional.</summary>
     public int Directions => Direction == LstmDirection.Bidirectional ? 2 : 1;
@@ -35,10 +37,13 @@ internal sealed record LstmSpec(
     /// Whether this is one forward layer without a head, emitted as a single kernel; anything else is a stack of layer
     /// kernels (with its head).
     /// </summary>
-    public bool IsSingleLayer => Layers == 1 && Direction == LstmDirection.Forward && Head is null;
+    public bool IsSingleLayer => Layers == 1 && Direction == LstmDirection.Forward && Head is null && ProjectionSize == 0;
 
-    /// <summary>The length of the last layer's output at each step: H per direction.</summary>
-    public int StackOutputSize => HiddenSize * Directions;
+    /// <summary>The columns of U: the length of the recurrent input h_{t-1}, P with a projection, else H.</summary>
+    public int RecurrentSize => ProjectionSize > 0 ? ProjectionSize : HiddenSize;
+
+    /// <summary>The length of the last layer's output at each step: H (or P) per direction.</summary>
+    public int StackOutputSize => RecurrentSize * Directions;
 
     /// <summary>The length of the model's output at each step: the head's size, or the last layer's output.</summary>
     public int OutputSize => Head?.Size ?? StackOutputSize;
