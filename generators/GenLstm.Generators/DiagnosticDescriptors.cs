@@ -77,6 +77,12 @@ internal static class DiagnosticDescriptors
         "LSTM option out of range",
         "'{0}' is {1}; it must be between {2} and {3}");
 
+    /// <summary>GLSTM012: an option has a value it cannot take here (a head's activation on a gate, a negative clip, …).</summary>
+    public static readonly DiagnosticDescriptor InvalidOptionValue = Create(
+        "GLSTM012",
+        "LSTM option value not valid here",
+        "'{0}' is {1}: {2}");
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat)
         => new(id, title, messageFormat, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
             helpLinkUri: HelpLinkBase + id + ".md");

@@ -409,8 +409,9 @@ public sealed partial class LstmGenerator
                         writer.WriteLine($"// Units {unit}..{unit + lanes - 1} of the tile: activations, then the cell and hidden updates.");
                         using (writer.OpenBlock(""))
                         {
-                            WriteCellUpdate(writer, plan.Precision,
+                            WriteCellUpdate(writer, plan, vector,
                                 gate => Accumulator(gate, block, part),
+                                () => Peepholes(writer, weights, $"block{block}", Index(block), part),
                                 cellPrevious: $"{vector}.LoadUnsafe(ref cell, {unit})",
                                 storeCell: $"{vector}.StoreUnsafe(c, ref cell, {unit});",
                                 storeHidden: hidden => $"{vector}.StoreUnsafe({hidden}, ref hiddenNext, {unit});");
@@ -484,8 +485,9 @@ public sealed partial class LstmGenerator
                             {
                                 writer.WriteLine($"ref float cell = ref state{stream}._cell[0];");
                                 writer.WriteLine($"ref float hiddenNext = ref state{stream}.HiddenStart(state{stream}._current ^ 1);");
-                                WriteCellUpdate(writer, plan.Precision,
+                                WriteCellUpdate(writer, plan, vector,
                                     gate => accumulator(gate, part),
+                                    () => Peepholes(writer, new WeightReader(plan.WeightType, vector, lanes), "block", "", part),
                                     cellPrevious: $"{vector}.LoadUnsafe(ref cell, {offset})",
                                     storeCell: $"{vector}.StoreUnsafe(c, ref cell, {offset});",
                                     storeHidden: hidden => $"{vector}.StoreUnsafe({hidden}, ref hiddenNext, {offset});");
@@ -593,8 +595,9 @@ public sealed partial class LstmGenerator
                         }
                     });
                 writer.WriteLine();
-                WriteCellUpdate(writer, plan.Precision,
+                WriteCellUpdate(writer, plan, vector: null,
                     gate => "z" + gate,
+                    () => Peepholes(writer, weights, "block", "", part: 0, lane: "lane + "),
                     cellPrevious: $"{Unsafe}.Add(ref cell, lane)",
                     storeCell: $"{Unsafe}.Add(ref cell, lane) = c;",
                     storeHidden: hidden => $"{Unsafe}.Add(ref hiddenNext, lane) = {hidden};");
@@ -641,27 +644,158 @@ public sealed partial class LstmGenerator
             }
         }
 
-        /// <summary>The LSTM cell for one register of units: the same statements on every path (LstmMath has every width).</summary>
-        private static void WriteCellUpdate(IndentedTextWriter writer, Precision precision, Func<string, string> preactivation,
-            string cellPrevious, string storeCell, Func<string, string> storeHidden)
+        /// <summary>
+        /// The LSTM cell for one register of units (or one unit, in scalar code): the same statements on every path, for the
+        /// standard gates and every variant of <see cref="GateMath"/>.
+        /// </summary>
+        /// <param name="writer">Where the statements go.</param>
+        /// <param name="plan">The kernel's layout: its precision and gate math.</param>
+        /// <param name="vector">The vector type's full name, or null for scalar code.</param>
+        /// <param name="preactivation">A gate's z: the name of a local or accumulator (it may be read more than once).</param>
+        /// <param name="peephole">
+        /// Writes the loads of the block's peephole row (if any are needed) and returns each gate's peephole weights; called
+        /// only for models with peepholes.
+        /// </param>
+        /// <param name="cellPrevious">c_{t-1}.</param>
+        /// <param name="storeCell">Stores the local c.</param>
+        /// <param name="storeHidden">Stores an h_t expression.</param>
+        private static void WriteCellUpdate(IndentedTextWriter writer, KernelPlan plan, string? vector, Func<string, string> preactivation,
+            Func<Func<string, string>> peephole, string cellPrevious, string storeCell, Func<string, string> storeHidden)
         {
-            foreach (var gate in Gates)
+            GateMath math = plan.Math;
+            var scalar = new ScalarOrVector(vector);
+            Func<string, string>? peepholes = null;
+            if (math.Peepholes)
             {
-                writer.WriteLine($"var {gate.Name} = {Activation(precision, gate.Activation)}({preactivation(gate.Name)}); // {gate.Role}");
+                peepholes = peephole();
+                writer.WriteLine($"var cPrevious = {cellPrevious};");
+                cellPrevious = "cPrevious";
             }
-            WriteCellAndHidden(writer, precision, cellPrevious, storeCell, storeHidden);
+
+            // The input of a gate's activation: z, plus its peephole term, plus the forget bias, clipped; a local unless it is z itself.
+            string Input(string gate, string? peepholeSource)
+            {
+                string z = preactivation(gate);
+                string input = z;
+                if (peepholes is not null && peepholeSource is not null)
+                {
+                    input = $"{input} + {peepholes(gate)} * {peepholeSource}";
+                }
+                if (gate == "f" && math.ForgetBias != 0)
+                {
+                    input = $"{input} + {scalar.Constant(math.ForgetBias)}";
+                }
+                if (math.ActivationClip > 0)
+                {
+                    input = scalar.Clamp(input, math.ActivationClip);
+                }
+                if (input == z)
+                {
+                    return z;
+                }
+                writer.WriteLine($"var x{gate} = {input};");
+                return "x" + gate;
+            }
+
+            string Activate(GateFunction function, string input) => ActivationExpression(function, input, scalar, plan.Precision);
+            if (!math.CoupledInputForget)
+            {
+                writer.WriteLine($"var i = {Activate(math.Gate, Input("i", cellPrevious))}; // input gate");
+            }
+            writer.WriteLine($"var f = {Activate(math.Gate, Input("f", cellPrevious))}; // forget gate");
+            if (math.CoupledInputForget)
+            {
+                writer.WriteLine($"var i = {scalar.One} - f; // input gate, coupled to the forget gate");
+            }
+            writer.WriteLine($"var g = {Activate(math.Cell, Input("g", null))}; // cell candidate");
+            void OutputGate(string? peepholeSource) => writer.WriteLine($"var o = {Activate(math.Gate, Input("o", peepholeSource))}; // output gate");
+            if (!math.Peepholes)
+            {
+                OutputGate(null);
+            }
+            WriteCellAndHidden(writer, plan, scalar, cellPrevious, storeCell, storeHidden, math.Peepholes ? () => OutputGate("c") : null);
         }
 
-        /// <summary>c_t and h_t from the activated gates i, f, g, o (locals of those names) and c_{t-1}.</summary>
-        private static void WriteCellAndHidden(IndentedTextWriter writer, Precision precision, string cellPrevious, string storeCell, Func<string, string> storeHidden)
+        /// <summary>
+        /// c_t and h_t from the activated gates i, f, g (locals of those names), c_{t-1} and o, which is a local already or is
+        /// written by <paramref name="outputGate"/> once c_t is known (an output peephole reads c_t).
+        /// </summary>
+        private static void WriteCellAndHidden(IndentedTextWriter writer, KernelPlan plan, ScalarOrVector scalar, string cellPrevious, string storeCell,
+            Func<string, string> storeHidden, Action? outputGate = null)
         {
-            writer.WriteLine($"var c = f * {cellPrevious} + i * g;");
+            string update = $"f * {cellPrevious} + i * g";
+            writer.WriteLine($"var c = {(plan.Math.CellClip > 0 ? scalar.Clamp(update, plan.Math.CellClip) : update)};");
             writer.WriteLine(storeCell);
-            writer.WriteLine(storeHidden($"o * {Activation(precision, "Tanh")}(c)"));
+            outputGate?.Invoke();
+            writer.WriteLine(storeHidden($"o * {ActivationExpression(plan.Math.Hidden, "c", scalar, plan.Precision)}"));
+        }
+
+        /// <summary>
+        /// Reads the peephole row of a block (after the rows of U, at PeepholeOffset) and returns each gate's weights for one
+        /// part of the block.
+        /// </summary>
+        private static Func<string, string> Peepholes(IndentedTextWriter writer, WeightReader weights, string block, string index, int part, string lane = "")
+        {
+            Func<string, int, string> row = weights.ReadRow(writer, block, $"PeepholeOffset + {lane}", "peephole", index);
+            return gate => row(gate, part);
+        }
+
+        /// <summary>An activation of <paramref name="x"/> (a name: it may be read more than once), on a vector or a float.</summary>
+        private static string ActivationExpression(GateFunction function, string x, ScalarOrVector v, Precision precision)
+        {
+            string alpha = v.Constant(function.Alpha), beta = v.Constant(function.Beta);
+            return function.Activation switch
+            {
+                Activation.Sigmoid => $"{LstmMathCall(precision, "Sigmoid")}({x})",
+                Activation.Tanh => $"{LstmMathCall(precision, "Tanh")}({x})",
+                Activation.Relu => v.Max(x, v.Zero),
+                Activation.HardSigmoid => v.Min(v.Max($"{alpha} * {x} + {beta}", v.Zero), v.One),
+                Activation.LeakyRelu => $"({v.Max(x, v.Zero)} + {alpha} * {v.Min(x, v.Zero)})",
+                Activation.ThresholdedRelu => v.Vector is null
+                    ? $"({x} > {alpha} ? {x} : 0f)"
+                    : $"{v.Vector}.ConditionalSelect({v.Vector}.GreaterThan({x}, {alpha}), {x}, {v.Zero})",
+                Activation.ScaledTanh => $"{alpha} * {LstmMathCall(precision, "Tanh")}({beta} * {x})",
+                Activation.Affine => $"({alpha} * {x} + {beta})",
+                Activation.Elu => $"({v.Max(x, v.Zero)} + {alpha} * ({v.Call("Exp", v.Min(x, v.Zero))} - {v.One}))",
+                Activation.Softsign => $"{x} / ({v.One} + {v.Call("Abs", x)})",
+                Activation.Softplus => $"({v.Max(x, v.Zero)} + {v.Call("Log", $"{v.One} + {v.Call("Exp", "-" + v.Call("Abs", x))}")})",
+                _ => throw new ArgumentOutOfRangeException(nameof(function), function.Activation, "not a gate activation"),
+            };
         }
 
         /// <summary>LstmMath's function of that name, or its fast twin for Precision.Fast.</summary>
-        private static string Activation(Precision precision, string name) => $"{LstmMath}.{(precision == Precision.Fast ? "Fast" : "")}{name}";
+        private static string LstmMathCall(Precision precision, string name) => $"{LstmMath}.{(precision == Precision.Fast ? "Fast" : "")}{name}";
+
+        /// <summary>How element-wise code spells constants and functions on a vector type, or on float for scalar code.</summary>
+        private readonly struct ScalarOrVector(string? vector)
+        {
+            private const string MathF = "global::System.MathF";
+
+            /// <summary>The vector type's full name, or null for float.</summary>
+            public string? Vector { get; } = vector;
+
+            public string Zero => Vector is null ? "0f" : $"{Vector}<float>.Zero";
+
+            public string One => Vector is null ? "1f" : $"{Vector}<float>.One";
+
+            public string Constant(float value)
+            {
+                string literal = GateFunction.Format(value) + "f";
+                return Vector is null ? literal : $"{Vector}.Create({literal})";
+            }
+
+            public string Max(string left, string right) => $"{Vector ?? MathF}.Max({left}, {right})";
+
+            public string Min(string left, string right) => $"{Vector ?? MathF}.Min({left}, {right})";
+
+            /// <summary>Exp, Log or Abs of one argument.</summary>
+            public string Call(string function, string argument) => $"{Vector ?? MathF}.{function}({argument})";
+
+            public string Clamp(string value, float limit)
+                => Vector is null
+                    ? $"global::System.Math.Clamp({value}, {Constant(-limit)}, {Constant(limit)})"
+                    : $"{Vector}.Clamp({value}, {Constant(-limit)}, {Constant(limit)})";
+        }
 
         /// <summary>Calls <paramref name="write"/>(gate, group, part) for every accumulator of <paramref name="groups"/> blocks or steps.</summary>
         private static void ForEachAccumulator(int groups, int parts, Action<string, int, int> write)

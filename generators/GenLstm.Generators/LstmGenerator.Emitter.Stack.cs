@@ -361,7 +361,8 @@ public sealed partial class LstmGenerator
                 var arguments = new List<string>();
                 for (int index = 0; index < layers.Count; index++)
                 {
-                    arguments.Add($"{layers[index].Kernel.TypeName}.FromPyTorch(layers[{index}].WeightIh, layers[{index}].WeightHh, layers[{index}].BiasIh, layers[{index}].BiasHh)");
+                    arguments.Add($"{layers[index].Kernel.TypeName}.FromPyTorch(layers[{index}].WeightIh, layers[{index}].WeightHh, layers[{index}].BiasIh, layers[{index}].BiasHh"
+                        + (spec.Math.Peepholes ? $", layers[{index}].RequirePeepholes())" : ")"));
                 }
                 if (spec.ProjectionSize > 0)
                 {
@@ -376,6 +377,28 @@ public sealed partial class LstmGenerator
                     writer.WriteLine(arguments[index] + (index == arguments.Count - 1 ? ");" : ","));
                 }
             }
+            string onnx = spec.ProjectionSize > 0 || !spec.Math.HasOnnxForm ? "" : $$"""
+                /// <summary>
+                /// Creates the model from the tensors of {{spec.Layers}} ONNX <c>LSTM</c> node(s), one per layer ({{(spec.Directions == 2 ? "direction=\"bidirectional\", " : spec.Direction == LstmDirection.Reverse ? "direction=\"reverse\", " : "")}}gate order i, o, f, c):
+                /// <c>W</c> [{{spec.Directions}}, 4H, I], <c>R</c> [{{spec.Directions}}, 4H, H], <c>B</c> [{{spec.Directions}}, 8H] or none{{(spec.Math.Peepholes ? $", <c>P</c> [{spec.Directions}, 3H]" : "")}}.
+                /// The nodes' attributes must match the declaration; this method cannot check them.{{(spec.Head is null ? "" : " The head comes from <paramref name=\"output\"/>.")}}
+                /// </summary>{{(spec.Head is null ? "" : "\n/// <param name=\"output\">The head.</param>")}}
+                /// <param name="layers">One node's tensors per layer, the first layer first.</param>
+                /// <exception cref="global::System.ArgumentException">The count is not {{spec.Layers}}, or a tensor has the wrong length or holds a NaN or infinity.</exception>
+                public static {{type}} FromOnnx({{headParameter}}params global::GenLstm.OnnxLstmTensors[] layers)
+                {
+                    global::System.ArgumentNullException.ThrowIfNull(layers);
+                    global::GenLstm.LstmArguments.RequireLength(layers.Length, Layers, nameof(layers));
+                    var directions = new global::System.Collections.Generic.List<global::GenLstm.PyTorchLstmTensors>();
+                    for (int layer = 0; layer < Layers; layer++)
+                    {
+                        directions.AddRange(layers[layer].ToPyTorch(layer == 0 ? InputSize : StackOutputSize, HiddenSize, Directions{{(spec.Math.CoupledInputForget ? ", inputForget: true" : "")}}));
+                    }
+                    return FromPyTorch({{(spec.Head is null ? "" : "output, ")}}directions.ToArray());
+                }
+
+
+                """;
             writer.WriteLines($$"""
                 }
 
@@ -393,11 +416,11 @@ public sealed partial class LstmGenerator
                 /// <exception cref="global::GenLstm.WeightFormatException">The content is malformed or does not fit this model.</exception>
                 public static {{type}} Load(global::System.IO.Stream stream) => FromSafeTensors(global::GenLstm.SafeTensorsFile.Read(stream));
 
-                /// <summary>Creates the model from an opened safetensors file (PyTorch state-dict names); see <see cref="Load(string)"/>.</summary>
+                {{onnx}}/// <summary>Creates the model from an opened safetensors file (PyTorch state-dict names); see <see cref="Load(string)"/>.</summary>
                 /// <param name="file">The file.</param>
                 /// <exception cref="global::GenLstm.WeightFormatException">A tensor is missing, misshaped, not finite, or belongs to a layer or direction this model lacks.</exception>
                 public static {{type}} FromSafeTensors(global::GenLstm.SafeTensorsFile file)
-                    => FromPyTorch({{(spec.Head is { } read ? $"{DenseLayer}.Read(file, StackOutputSize, OutputSize, global::GenLstm.Activation.{read.Activation}), " : "")}}global::GenLstm.PyTorchLstmTensors.ReadLayers(file, InputSize, HiddenSize, Layers, global::GenLstm.LstmDirection.{{spec.Direction}}{{(spec.ProjectionSize > 0 ? ", ProjectionSize" : "")}}));
+                    => FromPyTorch({{(spec.Head is { } read ? $"{DenseLayer}.Read(file, StackOutputSize, OutputSize, global::GenLstm.Activation.{read.Activation}), " : "")}}global::GenLstm.PyTorchLstmTensors.ReadLayers(file, InputSize, HiddenSize, Layers, global::GenLstm.LstmDirection.{{spec.Direction}}{{(spec.ProjectionSize > 0 ? ", ProjectionSize" : "")}}{{(spec.Math.Peepholes ? ", peepholes: true" : "")}}));
 
                 """);
         }

@@ -66,39 +66,86 @@ public sealed partial class LstmGenerator
                         }
                     });
 
-                writer.WriteLine();
-                writer.WriteLine("// Per lane, sigmoid(z) = 0.5 + 0.5 tanh(0.5 z) and tanh(z) = -0 + 1 tanh(1 z): one tanh serves a register of both.");
-                foreach ((string low, string high) in pairs)
+                if (plan.Math.IsStandard)
                 {
-                    string Factor(string gate) => GateActivation(gate) == "Sigmoid" ? "0.5f" : "1f";
-                    string Offset(string gate) => GateActivation(gate) == "Sigmoid" ? "0.5f" : "-0f";
-                    string pairName = (low + high).ToUpperInvariant();
-                    writer.WriteLine($"var scale{pairName} = {Wide}.Create({Narrow}.Create({Factor(low)}), {Narrow}.Create({Factor(high)}));");
-                    writer.WriteLine($"var offset{pairName} = {Wide}.Create({Narrow}.Create({Offset(low)}), {Narrow}.Create({Offset(high)}));");
+                    WriteStandardWideActivations(writer, plan, blocks, pairs, Accumulator);
                 }
-                for (int block = 0; block < blocks; block++)
+                else
                 {
-                    int unit = block * KernelPlan.BlockSize;
-                    writer.WriteLine();
-                    writer.WriteLine($"// Units {unit}..{unit + KernelPlan.BlockSize - 1} of the tile: activations, then the cell and hidden updates.");
-                    using (writer.OpenBlock(""))
-                    {
-                        foreach ((string low, string high) pair in pairs)
-                        {
-                            string pairName = (pair.low + pair.high).ToUpperInvariant();
-                            string gates = "gates" + pairName;
-                            writer.WriteLine($"var {gates} = {Wide}.MultiplyAddEstimate({Activation(plan.Precision, "Tanh")}({Accumulator(pair, block)} * scale{pairName}), scale{pairName}, offset{pairName});");
-                            writer.WriteLine($"var {pair.low} = {Wide}.GetLower({gates}); // {GateRole(pair.low)}");
-                            writer.WriteLine($"var {pair.high} = {Wide}.GetUpper({gates}); // {GateRole(pair.high)}");
-                        }
-                        WriteCellAndHidden(writer, plan.Precision,
-                            cellPrevious: $"{Narrow}.LoadUnsafe(ref cell, {unit})",
-                            storeCell: $"{Narrow}.StoreUnsafe(c, ref cell, {unit});",
-                            storeHidden: hidden => $"{Narrow}.StoreUnsafe({hidden}, ref hiddenNext, {unit});");
-                    }
+                    WriteWideGateMath(writer, plan, blocks, pairs, Accumulator);
                 }
             }
             writer.WriteLine();
+        }
+
+        /// <summary>
+        /// The standard LSTM's activations on whole registers: per lane, sigmoid(z) = 0.5 + 0.5 tanh(0.5 z) and
+        /// tanh(z) = -0 + 1 tanh(1 z), so one tanh serves a register of two gates; then the cell update on the halves.
+        /// </summary>
+        private static void WriteStandardWideActivations(IndentedTextWriter writer, KernelPlan plan, int blocks, (string Low, string High)[] pairs,
+            System.Func<(string Low, string High), int, string> accumulator)
+        {
+            writer.WriteLine();
+            writer.WriteLine("// Per lane, sigmoid(z) = 0.5 + 0.5 tanh(0.5 z) and tanh(z) = -0 + 1 tanh(1 z): one tanh serves a register of both.");
+            foreach ((string low, string high) in pairs)
+            {
+                string Factor(string gate) => GateActivation(gate) == "Sigmoid" ? "0.5f" : "1f";
+                string Offset(string gate) => GateActivation(gate) == "Sigmoid" ? "0.5f" : "-0f";
+                string pairName = (low + high).ToUpperInvariant();
+                writer.WriteLine($"var scale{pairName} = {Wide}.Create({Narrow}.Create({Factor(low)}), {Narrow}.Create({Factor(high)}));");
+                writer.WriteLine($"var offset{pairName} = {Wide}.Create({Narrow}.Create({Offset(low)}), {Narrow}.Create({Offset(high)}));");
+            }
+            for (int block = 0; block < blocks; block++)
+            {
+                int unit = block * KernelPlan.BlockSize;
+                writer.WriteLine();
+                writer.WriteLine($"// Units {unit}..{unit + KernelPlan.BlockSize - 1} of the tile: activations, then the cell and hidden updates.");
+                using (writer.OpenBlock(""))
+                {
+                    foreach ((string low, string high) pair in pairs)
+                    {
+                        string pairName = (pair.low + pair.high).ToUpperInvariant();
+                        string gates = "gates" + pairName;
+                        writer.WriteLine($"var {gates} = {Wide}.MultiplyAddEstimate({LstmMathCall(plan.Precision, "Tanh")}({accumulator(pair, block)} * scale{pairName}), scale{pairName}, offset{pairName});");
+                        writer.WriteLine($"var {pair.low} = {Wide}.GetLower({gates}); // {GateRole(pair.low)}");
+                        writer.WriteLine($"var {pair.high} = {Wide}.GetUpper({gates}); // {GateRole(pair.high)}");
+                    }
+                    WriteCellAndHidden(writer, plan, new ScalarOrVector(Narrow),
+                        cellPrevious: $"{Narrow}.LoadUnsafe(ref cell, {unit})",
+                        storeCell: $"{Narrow}.StoreUnsafe(c, ref cell, {unit});",
+                        storeHidden: hidden => $"{Narrow}.StoreUnsafe({hidden}, ref hiddenNext, {unit});");
+                }
+            }
+        }
+
+        /// <summary>
+        /// Any other gate math: each register's halves are the Vector256 preactivations of two gates, which the shared cell
+        /// update takes as the Vector256 tiles do (peepholes read with Vector256 loads).
+        /// </summary>
+        private static void WriteWideGateMath(IndentedTextWriter writer, KernelPlan plan, int blocks, (string Low, string High)[] pairs,
+            System.Func<(string Low, string High), int, string> accumulator)
+        {
+            var narrowWeights = new WeightReader(plan.WeightType, Narrow, KernelPlan.BlockSize);
+            for (int block = 0; block < blocks; block++)
+            {
+                int unit = block * KernelPlan.BlockSize;
+                writer.WriteLine();
+                writer.WriteLine($"// Units {unit}..{unit + KernelPlan.BlockSize - 1} of the tile: activations ({plan.Math.Describe()}), then the cell and hidden updates.");
+                using (writer.OpenBlock(""))
+                {
+                    foreach ((string low, string high) pair in pairs)
+                    {
+                        writer.WriteLine($"var z{pair.low} = {Wide}.GetLower({accumulator(pair, block)});");
+                        writer.WriteLine($"var z{pair.high} = {Wide}.GetUpper({accumulator(pair, block)});");
+                    }
+                    int b = block;
+                    WriteCellUpdate(writer, plan, Narrow, gate => "z" + gate,
+                        () => Peepholes(writer, narrowWeights, $"block{b}", Index(b), part: 0),
+                        cellPrevious: $"{Narrow}.LoadUnsafe(ref cell, {unit})",
+                        storeCell: $"{Narrow}.StoreUnsafe(c, ref cell, {unit});",
+                        storeHidden: hidden => $"{Narrow}.StoreUnsafe({hidden}, ref hiddenNext, {unit});");
+                }
+            }
         }
 
         /// <summary>

@@ -174,7 +174,7 @@ public sealed partial class LstmGenerator
                 //            The path is chosen by checks the JIT folds to constants, so the other paths vanish:
                 {{wideStep}}{{string.Join("\n", plan.Paths.Select(path => $"//              {path.TypeName}, {path.Registers}: {DescribeTiles(plan, path)}."))}}
                 //              scalar: one unit at a time (no SIMD hardware).
-                //            The activations are {{activations}}.
+                //            The activations are {{activations}}.{{(spec.Math.IsStandard ? "" : $"\n//   variant  {spec.Math.Describe()}: see the statements after each tile's accumulation.")}}
                 """);
         }
 
@@ -214,9 +214,19 @@ public sealed partial class LstmGenerator
                 /// <summary>Columns of U: the length of the recurrent input, the previous step's h{(spec.ProjectionSize > 0 ? " projected to P values" : ": H")}.</summary>
                 private const int RecurrentSize = {spec.RecurrentSize};
 
-                /// <summary>Elements per packed block: the bias row, I rows of W and RecurrentSize rows of U.</summary>
+                /// <summary>Elements per packed block: the bias row, I rows of W and RecurrentSize rows of U{(spec.Math.Peepholes ? ", then the peephole row" : "")}.</summary>
                 private const int BlockStride = {plan.BlockStride};
 
+                """);
+            if (spec.Math.Peepholes)
+            {
+                writer.WriteLines("""
+                    /// <summary>Where a block's peephole row starts: after the bias, the rows of W and the rows of U.</summary>
+                    private const int PeepholeOffset = (1 + InputSize + RecurrentSize) * PackedRowLength;
+
+                    """);
+            }
+            writer.WriteLines($"""
                 /// <summary>The first block of the second half of a step split by a GenLstm.LstmWorker.</summary>
                 private const int SplitBlock = {(plan.BlockCount + 1) / 2};
 
@@ -348,6 +358,7 @@ public sealed partial class LstmGenerator
         private static void WriteFactories(IndentedTextWriter writer, LstmSpec spec, KernelPlan plan, bool includeLoad)
         {
             string type = spec.TypeName;
+            bool peepholes = spec.Math.Peepholes;
             string rounding = plan.WeightType == WeightType.BFloat16
                 ? " The model stores them rounded to bfloat16 (WeightType.BFloat16)."
                 : "";
@@ -359,10 +370,10 @@ public sealed partial class LstmGenerator
                 /// <param name="weightIh"><c>weight_ih_l0</c>, shape [4H, I] = [{{4 * spec.HiddenSize}}, {{spec.InputSize}}].</param>
                 /// <param name="weightHh"><c>weight_hh_l0</c>, shape [4H, {{(spec.ProjectionSize > 0 ? "P" : "H")}}] = [{{4 * spec.HiddenSize}}, {{spec.RecurrentSize}}].</param>
                 /// <param name="biasIh"><c>bias_ih_l0</c>, shape [4H] = [{{4 * spec.HiddenSize}}].</param>
-                /// <param name="biasHh"><c>bias_hh_l0</c>, shape [4H] = [{{4 * spec.HiddenSize}}].</param>
+                /// <param name="biasHh"><c>bias_hh_l0</c>, shape [4H] = [{{4 * spec.HiddenSize}}].</param>{{(peepholes ? $"\n/// <param name=\"peepholes\">p_i, p_f, p_o (<c>weight_ci_l0</c>, <c>weight_cf_l0</c>, <c>weight_co_l0</c>), shape [3, H] = [3, {spec.HiddenSize}].</param>" : "")}}
                 /// <exception cref="global::System.ArgumentException">A span has the wrong length or holds a NaN or infinity.</exception>
-                public static {{type}} FromPyTorch({{ReadOnlySpan}} weightIh, {{ReadOnlySpan}} weightHh, {{ReadOnlySpan}} biasIh, {{ReadOnlySpan}} biasHh)
-                    => new {{type}}({{WeightReader.PackedType(plan.WeightType)}}.FromPyTorch(InputSize, HiddenSize, RecurrentSize, weightIh, weightHh, biasIh, biasHh));
+                public static {{type}} FromPyTorch({{ReadOnlySpan}} weightIh, {{ReadOnlySpan}} weightHh, {{ReadOnlySpan}} biasIh, {{ReadOnlySpan}} biasHh{{(peepholes ? $", {ReadOnlySpan} peepholes" : "")}})
+                    => new {{type}}({{WeightReader.PackedType(plan.WeightType)}}.FromPyTorch(InputSize, HiddenSize, RecurrentSize, weightIh, weightHh, biasIh, biasHh{{(peepholes ? ", peepholes" : "")}}));
 
                 """);
             if (!includeLoad)
@@ -388,11 +399,31 @@ public sealed partial class LstmGenerator
                 /// <exception cref="global::GenLstm.WeightFormatException">A tensor is missing, misshaped, not finite, or belongs to a layer this model lacks.</exception>
                 public static {{type}} FromSafeTensors(global::GenLstm.SafeTensorsFile file)
                 {
-                    var tensors = global::GenLstm.PyTorchLstmTensors.Read(file, InputSize, HiddenSize);
-                    return FromPyTorch(tensors.WeightIh, tensors.WeightHh, tensors.BiasIh, tensors.BiasHh);
+                    var tensors = global::GenLstm.PyTorchLstmTensors.ReadLayers(file, InputSize, HiddenSize, Layers, global::GenLstm.LstmDirection.Forward{{(peepholes ? ", peepholes: true" : "")}})[0];
+                    return FromPyTorch(tensors.WeightIh, tensors.WeightHh, tensors.BiasIh, tensors.BiasHh{{(peepholes ? ", tensors.RequirePeepholes()" : "")}});
                 }
 
                 """);
+            if (spec.Math.HasOnnxForm)
+            {
+                writer.WriteLines($$"""
+                /// <summary>
+                /// Creates the model from the tensors of an ONNX <c>LSTM</c> node (gate order i, o, f, c): <c>W</c> [1, 4H, I],
+                /// <c>R</c> [1, 4H, H], <c>B</c> [1, 8H] (empty for zero bias){{(peepholes ? ", <c>P</c> [1, 3H]" : "")}}. The node's attributes must match the
+                /// declaration ({{(spec.Math.IsStandard ? "default activations, no clip, no input_forget" : spec.Math.Describe())}}); this method cannot check them.{{(spec.Math.CoupledInputForget ? " ONNX Runtime's input_forget computes f = 1 - i; the input gate's weights are negated into the forget gate so that this model's i = 1 - f gives the same numbers." : "")}}
+                /// </summary>
+                /// <param name="w">W, row-major.</param>
+                /// <param name="r">R, row-major.</param>
+                /// <param name="b">B, or empty.</param>{{(peepholes ? "\n/// <param name=\"p\">P: the peephole weights in ONNX's order i, o, f.</param>" : "")}}
+                /// <exception cref="global::System.ArgumentException">A tensor has the wrong length or holds a NaN or infinity.</exception>
+                public static {{type}} FromOnnx(float[] w, float[] r, float[]? b{{(peepholes ? ", float[] p" : " = null")}})
+                {
+                    var tensors = new global::GenLstm.OnnxLstmTensors(w, r, b{{(peepholes ? ", p" : "")}}).ToPyTorch(InputSize, HiddenSize, directions: 1{{(spec.Math.CoupledInputForget ? ", inputForget: true" : "")}})[0];
+                    return FromPyTorch(tensors.WeightIh, tensors.WeightHh, tensors.BiasIh, tensors.BiasHh{{(peepholes ? ", tensors.RequirePeepholes()" : "")}});
+                }
+
+                """);
+            }
         }
 
         private static void WriteStepAndForward(IndentedTextWriter writer)

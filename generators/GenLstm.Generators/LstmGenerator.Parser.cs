@@ -66,6 +66,7 @@ public sealed partial class LstmGenerator
             int layers = ReadInt(attribute, syntax, "Layers", 1, 1, MaxLayers, diagnostics);
             int projectionSize = ReadInt(attribute, syntax, "ProjectionSize", 0, 1, hiddenSize - 1, diagnostics);
             OutputHead? head = ReadHead(type, cancellationToken, diagnostics);
+            GateMath math = ReadGateMath(attribute, syntax, diagnostics);
 
             if (diagnostics.Count > 0)
             {
@@ -83,7 +84,8 @@ public sealed partial class LstmGenerator
                 Layers: layers,
                 Direction: direction,
                 Head: head,
-                ProjectionSize: projectionSize);
+                ProjectionSize: projectionSize,
+                DeclaredMath: math.IsStandard ? null : math);
             return new ParseResult(spec, default);
         }
 
@@ -227,7 +229,68 @@ public sealed partial class LstmGenerator
                     "activation", activation.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     string.Join(", ", System.Enum.GetNames(typeof(Activation)).Select(member => $"Activation.{member}"))));
             }
+            else if ((Activation)activation is not (Activation.None or Activation.Sigmoid or Activation.Tanh or Activation.Relu or Activation.Softmax))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidOptionValue, LocationInfo.From((SyntaxNode?)Argument(1, "activation") ?? syntax),
+                    "activation", "Activation." + (Activation)activation, "a dense head's activation is None, Sigmoid, Tanh, Relu or Softmax"));
+            }
             return new OutputHead(size, (Activation)activation);
+        }
+
+        /// <summary>The element-wise options: peepholes, coupling, clips, forget bias, activations with α and β.</summary>
+        private static GateMath ReadGateMath(AttributeData attribute, AttributeSyntax? syntax, List<DiagnosticInfo> diagnostics)
+        {
+            T Named<T>(string name, T absent)
+                => attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value is T value ? value : absent;
+            void Invalid(string name, string value, string why)
+                => diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidOptionValue,
+                    LocationInfo.From((SyntaxNode?)NamedArgument(syntax, name) ?? syntax), name, value, why));
+            float Limit(string name)
+            {
+                float value = Named(name, 0f);
+                if (!(value >= 0) || float.IsInfinity(value))
+                {
+                    Invalid(name, GateFunction.Format(value), "a clip is a finite limit > 0, or 0 for none");
+                    return 0;
+                }
+                return value;
+            }
+            GateFunction Function(string prefix, Activation absent)
+            {
+                string name = prefix + "Activation";
+                int value = (int)ReadOption(attribute, syntax, name, typeof(Activation), diagnostics, absent: (int)absent);
+                var activation = (Activation)value;
+                if (activation is Activation.None or Activation.Softmax)
+                {
+                    Invalid(name, "Activation." + activation, "a gate, cell or hidden activation is element-wise and not the identity; use Activation.Affine for the identity (α = 1, β = 0)");
+                    activation = absent;
+                }
+                float alpha = Named(prefix + "Alpha", float.NaN), beta = Named(prefix + "Beta", float.NaN);
+                foreach ((string parameter, float given) in new[] { (prefix + "Alpha", alpha), (prefix + "Beta", beta) })
+                {
+                    if (float.IsInfinity(given))
+                    {
+                        Invalid(parameter, GateFunction.Format(given), "α and β must be finite");
+                    }
+                }
+                return GateFunction.Create(activation, alpha, beta);
+            }
+
+            float forgetBias = Named("ForgetBias", 0f);
+            if (float.IsNaN(forgetBias) || float.IsInfinity(forgetBias))
+            {
+                Invalid("ForgetBias", GateFunction.Format(forgetBias), "the forget bias must be a finite number");
+                forgetBias = 0;
+            }
+            return new GateMath(
+                Peepholes: Named("Peepholes", false),
+                CoupledInputForget: Named("CoupledInputForget", false),
+                CellClip: Limit("CellClip"),
+                ActivationClip: Limit("ActivationClip"),
+                ForgetBias: forgetBias,
+                Gate: Function("Gate", Activation.Sigmoid),
+                Cell: Function("Cell", Activation.Tanh),
+                Hidden: Function("Hidden", Activation.Tanh));
         }
 
         /// <summary>
@@ -259,10 +322,11 @@ public sealed partial class LstmGenerator
             => syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);
 
         /// <summary>
-        /// An enum-valued named argument (<c>Precision = Precision.Fast</c>): its value, 0 (the default) when absent, or a
+        /// An enum-valued named argument (<c>Precision = Precision.Fast</c>): its value, <paramref name="absent"/> when it is not given, or a
         /// diagnostic on the argument when the value is not one of the enum's members (a cast such as <c>(Precision)7</c>).
         /// </summary>
-        private static int ReadOption(AttributeData attribute, AttributeSyntax? syntax, string name, System.Type values, List<DiagnosticInfo> diagnostics)
+        private static int ReadOption(AttributeData attribute, AttributeSyntax? syntax, string name, System.Type values, List<DiagnosticInfo> diagnostics,
+            int absent = 0)
         {
             foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
             {
@@ -278,7 +342,7 @@ public sealed partial class LstmGenerator
                     LocationInfo.From((SyntaxNode?)NamedArgument(syntax, name) ?? syntax), name, value.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     string.Join(", ", System.Enum.GetNames(values).Select(member => $"{values.Name}.{member}"))));
             }
-            return 0;
+            return absent;
         }
 
         /// <summary>The argument bound to a constructor parameter, by name (<c>hiddenSize: 24</c>) or else by position.</summary>

@@ -41,15 +41,12 @@ public sealed class DenseLayer
     /// <param name="weight">W, [size, inputSize] row-major.</param>
     /// <param name="bias">b, [size]; empty for a layer without bias.</param>
     /// <exception cref="ArgumentException">A span has the wrong length or holds a NaN or infinity.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A size is not positive or the activation is not one a head can have.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive or the activation is not one a head can have (None, Sigmoid, Tanh, Relu, Softmax).</exception>
     public static DenseLayer FromPyTorch(int inputSize, int size, Activation activation, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
-        if (!Enum.IsDefined(activation))
-        {
-            throw new ArgumentOutOfRangeException(nameof(activation), activation, "Not an activation a dense layer has.");
-        }
+        RequireHeadActivation(activation);
         LstmArguments.RequireLength(weight.Length, size * inputSize, nameof(weight));
         if (!bias.IsEmpty)
         {
@@ -69,9 +66,11 @@ public sealed class DenseLayer
     /// <param name="size">The number of outputs.</param>
     /// <param name="activation">The activation applied to W x + b.</param>
     /// <exception cref="WeightFormatException">No tensor or several have the shape, or a tensor is misshaped or not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The activation is not one a head can have.</exception>
     public static DenseLayer Read(SafeTensorsFile file, int inputSize, int size, Activation activation)
     {
         ArgumentNullException.ThrowIfNull(file);
+        RequireHeadActivation(activation);
         const string canonical = "output.weight";
         List<SafeTensorInfo> candidates = [.. file.Tensors.Where(t => (t.Name == "weight" || t.Name.EndsWith(".weight", StringComparison.Ordinal))
             && t.Shape.Count == 2 && t.Shape[0] == size && t.Shape[1] == inputSize)];
@@ -163,6 +162,14 @@ public sealed class DenseLayer
         foreach (ref float v in values)
         {
             v /= sum;
+        }
+    }
+
+    private static void RequireHeadActivation(Activation activation)
+    {
+        if (activation is not (Activation.None or Activation.Sigmoid or Activation.Tanh or Activation.Relu or Activation.Softmax))
+        {
+            throw new ArgumentOutOfRangeException(nameof(activation), activation, "A dense layer's activation is None, Sigmoid, Tanh, Relu or Softmax.");
         }
     }
 

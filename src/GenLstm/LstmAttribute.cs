@@ -75,6 +75,58 @@ public sealed class LstmAttribute : Attribute
     public int ProjectionSize { get; set; }
 
     /// <summary>
+    /// Peephole connections (ONNX and TFLite semantics): i and f also see c_{t-1}, o sees c_t, each through a vector of H
+    /// weights: i = σ(W_i x + U_i h + p_i ⊙ c_{t-1} + b_i), f likewise with p_f, o = σ(… + p_o ⊙ c_t). The weights are
+    /// <c>weight_ci_l{k}</c>, <c>weight_cf_l{k}</c>, <c>weight_co_l{k}</c> [H] (ONNX's <c>P</c> in <c>FromOnnx</c>).
+    /// </summary>
+    public bool Peepholes { get; set; }
+
+    /// <summary>
+    /// Coupled input and forget gates (CIFG; ONNX's <c>input_forget</c>): i = 1 − f. The input gate's rows of the weights
+    /// are read but not used.
+    /// </summary>
+    public bool CoupledInputForget { get; set; }
+
+    /// <summary>TFLite's <c>cell_clip</c>: c_t is clamped to [−CellClip, CellClip] after the update. 0 (the default) means no clipping.</summary>
+    public float CellClip { get; set; }
+
+    /// <summary>
+    /// ONNX's <c>clip</c>: the inputs of the gate and cell-candidate activations are clamped to [−ActivationClip, ActivationClip].
+    /// 0 (the default) means no clipping.
+    /// </summary>
+    public float ActivationClip { get; set; }
+
+    /// <summary>A constant added to the forget gate's preactivation at every step, as TensorFlow 1's <c>BasicLSTMCell(forget_bias=…)</c>. Default 0.</summary>
+    public float ForgetBias { get; set; }
+
+    /// <summary>The activation of the gates i, f, o (ONNX's f): <see cref="Activation.Sigmoid"/> by default.</summary>
+    public Activation GateActivation { get; set; } = Activation.Sigmoid;
+
+    /// <summary>The activation of the cell candidate g (ONNX's g): <see cref="Activation.Tanh"/> by default.</summary>
+    public Activation CellActivation { get; set; } = Activation.Tanh;
+
+    /// <summary>The activation applied to c_t in h_t = o ⊙ act(c_t) (ONNX's h): <see cref="Activation.Tanh"/> by default.</summary>
+    public Activation HiddenActivation { get; set; } = Activation.Tanh;
+
+    /// <summary>α of <see cref="GateActivation"/>; NaN (the default) means ONNX's default for that activation.</summary>
+    public float GateAlpha { get; set; } = float.NaN;
+
+    /// <summary>β of <see cref="GateActivation"/>; NaN (the default) means ONNX's default for that activation.</summary>
+    public float GateBeta { get; set; } = float.NaN;
+
+    /// <summary>α of <see cref="CellActivation"/>; NaN (the default) means ONNX's default for that activation.</summary>
+    public float CellAlpha { get; set; } = float.NaN;
+
+    /// <summary>β of <see cref="CellActivation"/>; NaN (the default) means ONNX's default for that activation.</summary>
+    public float CellBeta { get; set; } = float.NaN;
+
+    /// <summary>α of <see cref="HiddenActivation"/>; NaN (the default) means ONNX's default for that activation.</summary>
+    public float HiddenAlpha { get; set; } = float.NaN;
+
+    /// <summary>β of <see cref="HiddenActivation"/>; NaN (the default) means ONNX's default for that activation.</summary>
+    public float HiddenBeta { get; set; } = float.NaN;
+
+    /// <summary>
     /// The activation approximations: <see cref="GenLstm.Precision.Exact"/> (the default, within 3e-7 of float64) or
     /// <see cref="GenLstm.Precision.Fast"/> (cheaper, within <see cref="LstmMath.FastTanhMaxAbsError"/>).
     /// </summary>

@@ -38,13 +38,14 @@ public sealed class PackedLstmWeights
 
     private readonly AlignedBuffer<float> _buffer;
 
-    private PackedLstmWeights(int inputSize, int hiddenSize, int recurrentSize)
+    private PackedLstmWeights(int inputSize, int hiddenSize, int recurrentSize, bool hasPeepholes)
     {
         InputSize = inputSize;
         HiddenSize = hiddenSize;
         RecurrentSize = recurrentSize;
+        HasPeepholes = hasPeepholes;
         PaddedHiddenSize = PadHiddenSize(hiddenSize);
-        BlockStride = ComputeBlockStride(inputSize, recurrentSize);
+        BlockStride = ComputeBlockStride(inputSize, recurrentSize, hasPeepholes);
         _buffer = new AlignedBuffer<float>(PaddedHiddenSize / BlockSize * BlockStride);
     }
 
@@ -59,6 +60,12 @@ public sealed class PackedLstmWeights
     /// projection (PyTorch's <c>proj_size</c>).
     /// </summary>
     public int RecurrentSize { get; }
+
+    /// <summary>
+    /// Whether each block ends with a row of peephole weights (after the rows of U): p_i, p_f, 0, p_o in the gate slots
+    /// i, f, g, o of the block's units.
+    /// </summary>
+    public bool HasPeepholes { get; }
 
     /// <summary>H rounded up to a multiple of <see cref="BlockSize"/>.</summary>
     public int PaddedHiddenSize { get; }
@@ -82,7 +89,8 @@ public sealed class PackedLstmWeights
     public static int PadHiddenSize(int hiddenSize) => (hiddenSize + BlockSize - 1) / BlockSize * BlockSize;
 
     /// <summary>Floats per block for the given sizes: (1 + I + H) × <see cref="RowLength"/>.</summary>
-    public static int ComputeBlockStride(int inputSize, int recurrentSize) => (1 + inputSize + recurrentSize) * RowLength;
+    public static int ComputeBlockStride(int inputSize, int recurrentSize, bool hasPeepholes = false)
+        => (1 + inputSize + recurrentSize + (hasPeepholes ? 1 : 0)) * RowLength;
 
     /// <summary>
     /// Packs the weights of PyTorch's <c>torch.nn.LSTM</c> (one layer, one direction): gate order i, f, g, o,
@@ -115,6 +123,31 @@ public sealed class PackedLstmWeights
     /// <exception cref="ArgumentOutOfRangeException">A size is less than 1.</exception>
     public static PackedLstmWeights FromPyTorch(int inputSize, int hiddenSize, int recurrentSize,
         ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh)
+        => FromPyTorch(inputSize, hiddenSize, recurrentSize, weightIh, weightHh, biasIh, biasHh, peepholes: default, hasPeepholes: false);
+
+    /// <summary>
+    /// Packs the weights of a layer with peephole connections: <paramref name="peepholes"/> holds p_i, p_f and p_o, H values
+    /// each, in that order. Otherwise as
+    /// <see cref="FromPyTorch(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float})"/>.
+    /// </summary>
+    /// <param name="inputSize">I.</param>
+    /// <param name="hiddenSize">H.</param>
+    /// <param name="recurrentSize">The columns of U: P, or H without projection.</param>
+    /// <param name="weightIh"><c>weight_ih_l0</c>, shape [4H, I].</param>
+    /// <param name="weightHh"><c>weight_hh_l0</c>, shape [4H, P].</param>
+    /// <param name="biasIh"><c>bias_ih_l0</c>, shape [4H].</param>
+    /// <param name="biasHh"><c>bias_hh_l0</c>, shape [4H].</param>
+    /// <param name="peepholes">p_i, p_f, p_o: shape [3, H].</param>
+    /// <exception cref="ArgumentException">A span has the wrong length or holds a NaN or infinity.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is less than 1.</exception>
+    public static PackedLstmWeights FromPyTorch(int inputSize, int hiddenSize, int recurrentSize,
+        ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh,
+        ReadOnlySpan<float> peepholes)
+        => FromPyTorch(inputSize, hiddenSize, recurrentSize, weightIh, weightHh, biasIh, biasHh, peepholes, hasPeepholes: true);
+
+    private static PackedLstmWeights FromPyTorch(int inputSize, int hiddenSize, int recurrentSize,
+        ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh,
+        ReadOnlySpan<float> peepholes, bool hasPeepholes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(hiddenSize, 1);
@@ -124,8 +157,12 @@ public sealed class PackedLstmWeights
         RequireTensor(weightHh, gateRows, recurrentSize, nameof(weightHh));
         RequireTensor(biasIh, gateRows, 1, nameof(biasIh));
         RequireTensor(biasHh, gateRows, 1, nameof(biasHh));
+        if (hasPeepholes)
+        {
+            RequireTensor(peepholes, 3, hiddenSize, nameof(peepholes));
+        }
 
-        var packed = new PackedLstmWeights(inputSize, hiddenSize, recurrentSize);
+        var packed = new PackedLstmWeights(inputSize, hiddenSize, recurrentSize, hasPeepholes);
         Span<float> target = packed._buffer.Span;
         for (int gate = 0; gate < GateCount; gate++)
         {
@@ -142,6 +179,12 @@ public sealed class PackedLstmWeights
                 for (int k = 0; k < recurrentSize; k++)
                 {
                     target[slot + (1 + inputSize + k) * RowLength] = weightHh[row * recurrentSize + k];
+                }
+                // The peephole row: p_i, p_f, p_o in the slots of gates i, f, o (g has none and keeps 0).
+                int peephole = gate switch { 0 => 0, 1 => 1, 3 => 2, _ => -1 };
+                if (hasPeepholes && peephole >= 0)
+                {
+                    target[slot + (1 + inputSize + recurrentSize) * RowLength] = peepholes[peephole * hiddenSize + unit];
                 }
             }
         }

@@ -27,15 +27,17 @@ public sealed partial class PyTorchLstmTensors
     /// <param name="biasIh"><c>bias_ih_l{k}</c>, [4H].</param>
     /// <param name="biasHh"><c>bias_hh_l{k}</c>, [4H].</param>
     /// <param name="weightHr"><c>weight_hr_l{k}</c>, [P, H], for a model with <c>ProjectionSize</c> = P; null otherwise.</param>
-    /// <exception cref="ArgumentNullException">A tensor other than <paramref name="weightHr"/> is null.</exception>
-    public PyTorchLstmTensors(float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh, float[]? weightHr = null)
+    /// <param name="peepholes">p_i, p_f, p_o, [3, H], for a model with <c>Peepholes</c>; null otherwise.</param>
+    /// <exception cref="ArgumentNullException">A tensor other than <paramref name="weightHr"/> and <paramref name="peepholes"/> is null.</exception>
+    public PyTorchLstmTensors(float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh, float[]? weightHr = null, float[]? peepholes = null)
         : this("", weightIh ?? throw new ArgumentNullException(nameof(weightIh)), weightHh ?? throw new ArgumentNullException(nameof(weightHh)),
-            biasIh ?? throw new ArgumentNullException(nameof(biasIh)), biasHh ?? throw new ArgumentNullException(nameof(biasHh)), weightHr)
+            biasIh ?? throw new ArgumentNullException(nameof(biasIh)), biasHh ?? throw new ArgumentNullException(nameof(biasHh)), weightHr, peepholes)
     {
     }
 
-    private PyTorchLstmTensors(string prefix, float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh, float[]? weightHr)
+    private PyTorchLstmTensors(string prefix, float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh, float[]? weightHr, float[]? peepholes)
     {
+        Peepholes = peepholes;
         Prefix = prefix;
         WeightIh = weightIh;
         WeightHh = weightHh;
@@ -49,6 +51,17 @@ public sealed partial class PyTorchLstmTensors
 
     /// <summary><c>weight_ih_l{k}</c>, [4H, I] row-major (I of this layer: the model's for layer 0, H or 2H above).</summary>
     public float[] WeightIh { get; }
+
+    /// <summary>
+    /// The peephole weights p_i, p_f, p_o, [3, H] (from <c>weight_ci_l{k}</c>, <c>weight_cf_l{k}</c>, <c>weight_co_l{k}</c>, [H]
+    /// each), for a model with <c>Peepholes</c>; null without.
+    /// </summary>
+    public float[]? Peepholes { get; }
+
+    /// <summary>The peephole weights, or an error naming what the declaration expects.</summary>
+    /// <exception cref="ArgumentException">This layer has no <see cref="Peepholes"/>.</exception>
+    public float[] RequirePeepholes()
+        => Peepholes ?? throw new ArgumentException("The layer has no peephole weights (weight_ci, weight_cf, weight_co) but the model declares Peepholes = true.", "peepholes");
 
     /// <summary><c>weight_hr_l{k}</c>, [P, H]: the projection of an LSTM with <c>proj_size</c> = P; null without one.</summary>
     public float[]? WeightHr { get; }
@@ -80,7 +93,7 @@ public sealed partial class PyTorchLstmTensors
     /// lacks; or several prefixes hold LSTM tensors.
     /// </exception>
     public static PyTorchLstmTensors Read(SafeTensorsFile file, int inputSize, int hiddenSize)
-        => ReadLayers(file, inputSize, hiddenSize, layers: 1, LstmDirection.Forward, projectionSize: 0)[0];
+        => ReadLayers(file, inputSize, hiddenSize, layers: 1, LstmDirection.Forward)[0];
 
     /// <summary>
     /// Finds and reads the tensors of every layer and direction of a stacked LSTM, in PyTorch's order (layer by layer,
@@ -98,12 +111,13 @@ public sealed partial class PyTorchLstmTensors
     /// <param name="layers">The declared number of layers.</param>
     /// <param name="direction">The declared direction.</param>
     /// <param name="projectionSize">The declared <c>ProjectionSize</c> P, or 0 for none.</param>
+    /// <param name="peepholes">Whether the declaration has <c>Peepholes</c>: then <c>weight_ci_l{k}</c>, <c>weight_cf_l{k}</c> and <c>weight_co_l{k}</c> [H] are read.</param>
     /// <exception cref="WeightFormatException">
     /// A tensor is missing, misshaped, of a non-float dtype, or belongs to a layer or direction the declaration
     /// lacks (say <c>weight_ih_l2</c> for two layers); or several prefixes hold LSTM tensors.
     /// </exception>
     public static PyTorchLstmTensors[] ReadLayers(SafeTensorsFile file, int inputSize, int hiddenSize, int layers, LstmDirection direction,
-        int projectionSize = 0)
+        int projectionSize = 0, bool peepholes = false)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentOutOfRangeException.ThrowIfLessThan(layers, 1);
@@ -115,11 +129,12 @@ public sealed partial class PyTorchLstmTensors
             Match match = LstmTensorName().Match(tensor.Name);
             if (match.Success && match.Groups["prefix"].Value == prefix
                 && (int.Parse(match.Groups["layer"].Value, System.Globalization.CultureInfo.InvariantCulture) >= layers
-                    || (match.Groups["reverse"].Success && !bidirectional) || (match.Groups["kind"].Value == "weight_hr" && projectionSize == 0)))
+                    || (match.Groups["reverse"].Success && !bidirectional) || (match.Groups["kind"].Value == "weight_hr" && projectionSize == 0)
+                    || (match.Groups["kind"].Value.StartsWith("weight_c", StringComparison.Ordinal) && !peepholes)))
             {
                 throw new WeightFormatException(file.SourceName, tensor.Name,
                     $"the file holds an LSTM layer, direction or projection that the declaration (Layers = {layers}, Direction = {direction}, "
-                    + $"{(projectionSize == 0 ? "no projection" : $"ProjectionSize = {projectionSize}")}) does not have. Declare the model the file was trained as.");
+                    + $"{(projectionSize == 0 ? "no projection" : $"ProjectionSize = {projectionSize}")}, {(peepholes ? "peepholes" : "no peepholes")}) does not have. Declare the model the file was trained as.");
             }
         }
 
@@ -138,7 +153,12 @@ public sealed partial class PyTorchLstmTensors
                     NonFiniteWeights.ReadFloat32(file, prefix + "weight_hh" + suffix, gateRows, recurrentSize),
                     NonFiniteWeights.ReadFloat32(file, prefix + "bias_ih" + suffix, gateRows),
                     NonFiniteWeights.ReadFloat32(file, prefix + "bias_hh" + suffix, gateRows),
-                    projectionSize > 0 ? NonFiniteWeights.ReadFloat32(file, prefix + "weight_hr" + suffix, projectionSize, hiddenSize) : null);
+                    projectionSize > 0 ? NonFiniteWeights.ReadFloat32(file, prefix + "weight_hr" + suffix, projectionSize, hiddenSize) : null,
+                    peepholes
+                        ? [.. NonFiniteWeights.ReadFloat32(file, prefix + "weight_ci" + suffix, hiddenSize),
+                            .. NonFiniteWeights.ReadFloat32(file, prefix + "weight_cf" + suffix, hiddenSize),
+                            .. NonFiniteWeights.ReadFloat32(file, prefix + "weight_co" + suffix, hiddenSize)]
+                        : null);
             }
         }
         return result;
@@ -163,6 +183,6 @@ public sealed partial class PyTorchLstmTensors
         };
     }
 
-    [GeneratedRegex(@"^(?<prefix>(?:.*\.)?)(?<kind>weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l(?<layer>\d+)(?<reverse>_reverse)?$")]
+    [GeneratedRegex(@"^(?<prefix>(?:.*\.)?)(?<kind>weight_ih|weight_hh|bias_ih|bias_hh|weight_hr|weight_ci|weight_cf|weight_co)_l(?<layer>\d+)(?<reverse>_reverse)?$")]
     private static partial Regex LstmTensorName();
 }

@@ -150,7 +150,32 @@ public sealed class DiagnosticTests
             [LstmOutput(3, [|activation: (Activation)42|])]
             public sealed partial class Model { }
             """,
-            "'activation' is 42, which is not one of its values: Activation.None, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.Softmax"),
+            "'activation' is 42, which is not one of its values: Activation.None, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.Softmax, Activation.HardSigmoid, Activation.LeakyRelu, Activation.ThresholdedRelu, Activation.ScaledTanh, Activation.Affine, Activation.Elu, Activation.Softsign, Activation.Softplus"),
+
+        ["SoftmaxGate"] = new("GLSTM012", """
+            [Lstm(5, 24, [|GateActivation = Activation.Softmax|])]
+            public sealed partial class Model { }
+            """,
+            "'GateActivation' is Activation.Softmax: a gate, cell or hidden activation is element-wise and not the identity; use Activation.Affine for the identity (α = 1, β = 0)"),
+
+        ["NegativeCellClip"] = new("GLSTM012", """
+            [Lstm(5, 24, Peepholes = true, [|CellClip = -1f|])]
+            public sealed partial class Model { }
+            """,
+            "'CellClip' is -1: a clip is a finite limit > 0, or 0 for none"),
+
+        ["InfiniteForgetBias"] = new("GLSTM012", """
+            [Lstm(5, 24, [|ForgetBias = float.PositiveInfinity|])]
+            public sealed partial class Model { }
+            """,
+            "'ForgetBias' is Infinity: the forget bias must be a finite number"),
+
+        ["HeadWithGateActivation"] = new("GLSTM012", """
+            [Lstm(5, 24)]
+            [LstmOutput(2, [|Activation.HardSigmoid|])]
+            public sealed partial class Model { }
+            """,
+            "'activation' is Activation.HardSigmoid: a dense head's activation is None, Sigmoid, Tanh, Relu or Softmax"),
 
         ["DirectionOutOfEnum"] = new("GLSTM010", """
             [Lstm(5, 24, Layers = 2, [|Direction = (LstmDirection)3|])]
@@ -336,6 +361,10 @@ public sealed class DiagnosticTests
     [Theory]
     [MemberData(nameof(CasesFor), "GLSTM011")]
     public void GLSTM011_ValueOutOfRange(string caseName) => AssertReported(Cases[caseName]);
+
+    [Theory]
+    [MemberData(nameof(CasesFor), "GLSTM012")]
+    public void GLSTM012_InvalidOptionValue(string caseName) => AssertReported(Cases[caseName]);
 
     [Theory]
     [MemberData(nameof(CompilerErrorCaseNames))]

@@ -75,6 +75,19 @@ internal static class ModelDeclarations
             public sealed partial class HalfWeights { }
             """,
 
+        // Every element-wise variant at once: the shared cell update with peepholes (a packed row per block), CIFG, both clips,
+        // a forget bias and non-default activations with α and β; the Vector512 tile splits its registers into Vector256 halves.
+        ["Variants_5x9"] = """
+            using GenLstm;
+
+            namespace Demo.Models;
+
+            /// <summary>Peepholes, CIFG, clips, forget bias and ONNX activations.</summary>
+            [Lstm(5, 9, Peepholes = true, CoupledInputForget = true, ActivationClip = 3f, CellClip = 10f, ForgetBias = 1f,
+                GateActivation = Activation.HardSigmoid, CellActivation = Activation.Softsign, HiddenActivation = Activation.Elu, HiddenAlpha = 0.5f)]
+            public sealed partial class Variants { }
+            """,
+
         // Two bidirectional layers: two nested kernels (5 and 2H = 18 inputs), four instances, a scratch-buffered Forward.
         ["Bidirectional2_5x9"] = """
             using GenLstm;
@@ -151,6 +164,28 @@ internal static class ModelDeclarations
             /// <summary>A forward projected stack: Step and StepBatch project between layers.</summary>
             [Lstm(6, 16, Layers = 3, ProjectionSize = 7)]
             public sealed partial class Projected { }
+            """,
+
+        ["EveryActivation"] = """
+            using GenLstm;
+
+            namespace Demo.Stacks;
+
+            /// <summary>Three layers whose activations cover the rest of ONNX's set, in bfloat16 with the fast sigmoid and tanh.</summary>
+            [Lstm(3, 17, Layers = 2, Precision = Precision.Fast, WeightType = WeightType.BFloat16,
+                GateActivation = Activation.Sigmoid, CellActivation = Activation.ThresholdedRelu, HiddenActivation = Activation.Softplus)]
+            public sealed partial class Rest { }
+            """,
+
+        ["MoreActivations"] = """
+            using GenLstm;
+
+            namespace Demo.Stacks;
+
+            /// <summary>LeakyRelu, Affine, ScaledTanh and Relu on a reverse layer.</summary>
+            [Lstm(3, 8, Direction = LstmDirection.Reverse, GateActivation = Activation.Affine, GateAlpha = 0.2f, GateBeta = 0.5f,
+                CellActivation = Activation.LeakyRelu, HiddenActivation = Activation.ScaledTanh)]
+            public sealed partial class More { }
             """,
 
         ["MaxLayersBidirectional"] = """

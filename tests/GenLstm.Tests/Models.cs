@@ -51,3 +51,18 @@ public static partial class Outer
 [Lstm(5, 24, ProjectionSize = 8)] public sealed partial class ProjectedLstm5x24 { }
 [Lstm(3, 20, Layers = 2, Direction = LstmDirection.Bidirectional, ProjectionSize = 6)] public sealed partial class ProjectedBidirectional2Lstm3x20 { }
 [Lstm(4, 16, Layers = 2, ProjectionSize = 5)][LstmOutput(3, Activation.Softmax)] public sealed partial class ProjectedHeadStacked2Lstm4x16 { }
+
+// Element-wise variants (ONNX's and TFLite's), each checked against ONNX Runtime or the float64 reference (VariantOnnxTests).
+[Lstm(4, 12, Peepholes = true)] public sealed partial class PeepholeLstm4x12 { }
+[Lstm(4, 12, CoupledInputForget = true)] public sealed partial class CoupledLstm4x12 { }
+[Lstm(4, 12, ActivationClip = 1.5f)] public sealed partial class ClippedLstm4x12 { }
+[Lstm(4, 12, GateActivation = Activation.HardSigmoid, GateAlpha = 0.3f, GateBeta = 0.6f, CellActivation = Activation.Softsign,
+    HiddenActivation = Activation.ScaledTanh, HiddenAlpha = 0.9f, HiddenBeta = 1.1f)] public sealed partial class ActivationsALstm4x12 { }
+[Lstm(4, 12, CellActivation = Activation.LeakyRelu, CellAlpha = 0.1f, HiddenActivation = Activation.Elu, HiddenAlpha = 0.8f)] public sealed partial class ActivationsBLstm4x12 { }
+[Lstm(4, 12, CellActivation = Activation.ThresholdedRelu, CellAlpha = 0.4f, HiddenActivation = Activation.Affine, HiddenAlpha = 0.7f, HiddenBeta = 0.1f)] public sealed partial class ActivationsCLstm4x12 { }
+[Lstm(4, 12, GateActivation = Activation.Tanh, CellActivation = Activation.Softplus, HiddenActivation = Activation.Relu)] public sealed partial class ActivationsDLstm4x12 { }
+[Lstm(4, 12, Peepholes = true, CoupledInputForget = true, ActivationClip = 2f)] public sealed partial class CombinedLstm4x12 { }
+[Lstm(4, 12, Direction = LstmDirection.Bidirectional, Peepholes = true)] public sealed partial class PeepholeBidirectionalLstm4x12 { }
+[Lstm(4, 12, Direction = LstmDirection.Reverse, ActivationClip = 1f)] public sealed partial class ClippedReverseLstm4x12 { }
+[Lstm(4, 12, ForgetBias = 1f)] public sealed partial class ForgetBiasLstm4x12 { }
+[Lstm(4, 12, CellClip = 0.5f, WeightType = WeightType.BFloat16, Peepholes = true)] public sealed partial class CellClipBFloat16Lstm4x12 { }

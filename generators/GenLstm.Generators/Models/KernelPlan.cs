@@ -10,12 +10,13 @@ namespace GenLstm.Generators.Models;
 /// </summary>
 /// <param name="PackedRowLength">Elements per packed row: 32 floats, or 16 words of two bfloat16 gates.</param>
 /// <param name="BlockStride">Elements per packed block: the bias row, I rows of W and R rows of U (R = H, or P with a projection).</param>
+/// <param name="Math">The element-wise part of a step, which every tile emits after its accumulation.</param>
 /// <param name="Vector512Path">
 /// Tiles on Vector512 (two gates of a block per register), ahead of <paramref name="Paths"/> in the dispatch of Step and of
 /// Forward (whose input product stays on the first Vector256 path); StepBatch and split steps take the paths below.
 /// </param>
 internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int PackedRowLength, int BlockStride, int ChunkSteps,
-    Precision Precision, WeightType WeightType, IReadOnlyList<VectorPath> Paths, VectorPath? Vector512Path)
+    Precision Precision, WeightType WeightType, IReadOnlyList<VectorPath> Paths, VectorPath? Vector512Path, GateMath Math)
 {
     /// <summary>Hidden units per block (the layout of <c>GenLstm.PackedLstmWeights</c>).</summary>
     public const int BlockSize = 8;
@@ -41,7 +42,7 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Pack
             PaddedHiddenSize: blockCount * BlockSize,
             BlockCount: blockCount,
             PackedRowLength: packedRowLength,
-            BlockStride: (1 + spec.InputSize + spec.RecurrentSize) * packedRowLength,
+            BlockStride: (1 + spec.InputSize + spec.RecurrentSize + (spec.Math.Peepholes ? 1 : 0)) * packedRowLength,
             ChunkSteps: System.Math.Max(1, System.Math.Min(MaxChunkSteps, ProjectionScratchFloats / floatsPerStep)),
             Precision: spec.Precision,
             WeightType: spec.WeightType,
@@ -69,8 +70,9 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Pack
             // recurrence, ns per step: Vector256 1x40 / 16x32 / 64x64 / 128x256 ≈ 232 / 202 / 1004 / 15413, Vector512 232 / 202 /
             // 1019 / 14414. Its input product stays on Vector256: 6 steps per weight load instead of 3 made 64x64 and 128x256
             // slower (1068, 16614).
-            Vector512Path: VectorPath.Create("Vector512", lanes: 16, blockCount, Vector512Budget(spec.WeightType, blockCount * (1 + spec.InputSize + spec.RecurrentSize) * packedRowLength),
-                condition: null, registers: "32 registers (AVX-512)"));
+            Vector512Path: VectorPath.Create("Vector512", lanes: 16, blockCount, Vector512Budget(spec.WeightType, blockCount * (1 + spec.InputSize + spec.RecurrentSize + (spec.Math.Peepholes ? 1 : 0)) * packedRowLength),
+                condition: null, registers: "32 registers (AVX-512)"),
+            Math: spec.Math);
     }
 
     /// <summary>Bytes of L1 data cache the tile sizes assume (Zen 4, and most x64 and ARM64 cores: 32–64 KiB).</summary>

@@ -17,6 +17,7 @@ namespace GenLstm.Generators.Models;
 /// <param name="Direction">Which way the layers read the sequence.</param>
 /// <param name="Head">The dense output head of <c>[LstmOutput]</c>, or null.</param>
 /// <param name="ProjectionSize">P, the size of every layer's projected output (PyTorch's proj_size), or 0 for none.</param>
+/// <param name="DeclaredMath">The element-wise variant (peepholes, activations, clips…); null for the standard LSTM.</param>
 internal sealed record LstmSpec(
     string HintName,
     string Namespace,
@@ -28,8 +29,12 @@ internal sealed record LstmSpec(
     int Layers,
     LstmDirection Direction,
     OutputHead? Head = null,
-    int ProjectionSize = 0)
+    int ProjectionSize = 0,
+    GateMath? DeclaredMath = null)
 {
+    /// <summary>The element-wise part of every step.</summary>
+    public GateMath Math => DeclaredMath ?? GateMath.Standard;
+
     /// <summary>Directions per layer: 2 when bidirectional.</summary>
     public int Directions => Direction == LstmDirection.Bidirectional ? 2 : 1;
 

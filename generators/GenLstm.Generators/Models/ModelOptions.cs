@@ -30,4 +30,12 @@ internal enum Activation
     Tanh = 2,
     Relu = 3,
     Softmax = 4,
+    HardSigmoid = 5,
+    LeakyRelu = 6,
+    ThresholdedRelu = 7,
+    ScaledTanh = 8,
+    Affine = 9,
+    Elu = 10,
+    Softsign = 11,
+    Softplus = 12,
 }

@@ -1,0 +1,69 @@
+namespace GenLstm.Generators.Models;
+
+/// <summary>An activation with its parameters α and β (ONNX's defaults filled in where the declaration gives none).</summary>
+internal sealed record GateFunction(Activation Activation, float Alpha, float Beta)
+{
+    public static readonly GateFunction Sigmoid = new(Activation.Sigmoid, 0, 0);
+    public static readonly GateFunction Tanh = new(Activation.Tanh, 0, 0);
+
+    /// <summary>The activation with α and β as declared, or ONNX's defaults for the ones left NaN.</summary>
+    public static GateFunction Create(Activation activation, float alpha, float beta)
+    {
+        (float defaultAlpha, float defaultBeta) = activation switch
+        {
+            Activation.HardSigmoid => (0.2f, 0.5f),
+            Activation.LeakyRelu => (0.01f, 0f),
+            Activation.ThresholdedRelu => (1f, 0f),
+            Activation.ScaledTanh => (1f, 1f),
+            Activation.Affine => (1f, 0f),
+            Activation.Elu => (1f, 0f),
+            _ => (0f, 0f),
+        };
+        return new GateFunction(activation, float.IsNaN(alpha) ? defaultAlpha : alpha, float.IsNaN(beta) ? defaultBeta : beta);
+    }
+
+    /// <summary>Whether the activation reads α and β.</summary>
+    public bool HasAlpha => Activation is Activation.HardSigmoid or Activation.LeakyRelu or Activation.ThresholdedRelu or Activation.ScaledTanh or Activation.Affine or Activation.Elu;
+
+    public bool HasBeta => Activation is Activation.HardSigmoid or Activation.ScaledTanh or Activation.Affine;
+
+    public override string ToString()
+        => Activation + (HasAlpha ? "(" + Format(Alpha) + (HasBeta ? ", " + Format(Beta) : "") + ")" : "");
+
+    public static string Format(float value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// The element-wise part of a step, between the preactivations and h_t: activations, peepholes, coupling, clips and the
+/// forget bias. <see cref="Standard"/> is PyTorch's LSTM; every other combination is emitted by the same code.
+/// </summary>
+internal sealed record GateMath(bool Peepholes, bool CoupledInputForget, float CellClip, float ActivationClip, float ForgetBias,
+    GateFunction Gate, GateFunction Cell, GateFunction Hidden)
+{
+    public static readonly GateMath Standard = new(false, false, 0, 0, 0, GateFunction.Sigmoid, GateFunction.Tanh, GateFunction.Tanh);
+
+    public bool IsStandard => Equals(Standard);
+
+    /// <summary>
+    /// Whether an ONNX LSTM node's weights can express this model: always, except that ONNX Runtime couples the gates as
+    /// f = 1 − i and GenLstm as i = 1 − f, which FromOnnx bridges by negating the input gate's weights into the forget gate:
+    /// exact only for a gate activation with act(−z) = 1 − act(z) (Sigmoid, HardSigmoid with β = 0.5).
+    /// </summary>
+    public bool HasOnnxForm => !CoupledInputForget || Gate.Activation == Activation.Sigmoid
+        || (Gate.Activation == Activation.HardSigmoid && Gate.Beta == 0.5f);
+
+    /// <summary>What the declaration changes from the standard LSTM, for comments: "peepholes, CIFG, …".</summary>
+    public string Describe()
+    {
+        var parts = new System.Collections.Generic.List<string>();
+        if (Peepholes) parts.Add("peepholes");
+        if (CoupledInputForget) parts.Add("coupled input and forget gates (i = 1 - f)");
+        if (ActivationClip > 0) parts.Add($"activation inputs clipped to +-{GateFunction.Format(ActivationClip)}");
+        if (CellClip > 0) parts.Add($"c_t clipped to +-{GateFunction.Format(CellClip)}");
+        if (ForgetBias != 0) parts.Add($"forget bias {GateFunction.Format(ForgetBias)}");
+        if (Gate != GateFunction.Sigmoid) parts.Add($"gates {Gate}");
+        if (Cell != GateFunction.Tanh) parts.Add($"cell candidate {Cell}");
+        if (Hidden != GateFunction.Tanh) parts.Add($"hidden {Hidden}");
+        return string.Join(", ", parts);
+    }
+}

@@ -1,0 +1,168 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace GenLstm.Tests;
+
+/// <summary>
+/// The element-wise variants (peepholes, CIFG, clips, forget bias, every ONNX activation with α and β, reverse and
+/// bidirectional) against ONNX Runtime running the same weights as an ONNX LSTM node (tests/scripts/make_onnx_variants.py),
+/// and against <see cref="ReferenceVariantLstm"/>, an independent float64 implementation of the ONNX equations.
+/// </summary>
+public sealed class VariantOnnxTests(ITestOutputHelper log)
+{
+    /// <summary>
+    /// Both sides compute in float32 with activations within 3e-7 (ours) and ONNX Runtime's own approximations (its
+    /// sigmoid and tanh are within about 1e-6); over 32 steps of a 12-unit model the outputs agree to about 1e-6. 2e-5 leaves
+    /// room for the paths without fused multiply-add.
+    /// </summary>
+    private const double OnnxTolerance = 2e-5;
+
+    /// <summary>Against float64: our float32 rounding only (as <see cref="GoldenTests"/>).</summary>
+    private const double ReferenceTolerance = 1e-5;
+
+    private delegate float[] Run(float[] inputs);
+
+    /// <summary>ONNX model name → how GenLstm builds and runs the matching declaration from its W, R, B, P.</summary>
+    private static readonly Dictionary<string, (Func<Tensors, Run> Model, ReferenceVariantLstm.Options Options, int Directions)> Variants = new()
+    {
+        ["peepholes"] = (t => Forward(PeepholeLstm4x12.FromOnnx(t.W, t.R, t.B, t.P!)), new() { Peepholes = true }, 1),
+        ["input_forget"] = (t => Forward(CoupledLstm4x12.FromOnnx(t.W, t.R, t.B)), new() { CoupledInputForget = true }, 1),
+        ["clip"] = (t => Forward(ClippedLstm4x12.FromOnnx(t.W, t.R, t.B)), new() { ActivationClip = 1.5 }, 1),
+        ["activations_a"] = (t => Forward(ActivationsALstm4x12.FromOnnx(t.W, t.R, t.B)),
+            new() { Gate = ("HardSigmoid", 0.3, 0.6), Cell = ("Softsign", 0, 0), Hidden = ("ScaledTanh", 0.9, 1.1) }, 1),
+        ["activations_b"] = (t => Forward(ActivationsBLstm4x12.FromOnnx(t.W, t.R, t.B)),
+            new() { Cell = ("LeakyRelu", 0.1, 0), Hidden = ("Elu", 0.8, 0) }, 1),
+        ["activations_c"] = (t => Forward(ActivationsCLstm4x12.FromOnnx(t.W, t.R, t.B)),
+            new() { Cell = ("ThresholdedRelu", 0.4, 0), Hidden = ("Affine", 0.7, 0.1) }, 1),
+        ["activations_d"] = (t => Forward(ActivationsDLstm4x12.FromOnnx(t.W, t.R, t.B)),
+            new() { Gate = ("Tanh", 0, 0), Cell = ("Softplus", 0, 0), Hidden = ("Relu", 0, 0) }, 1),
+        ["combined"] = (t => Forward(CombinedLstm4x12.FromOnnx(t.W, t.R, t.B, t.P!)),
+            new() { Peepholes = true, CoupledInputForget = true, ActivationClip = 2 }, 1),
+        ["bidirectional_peepholes"] = (t => Forward(PeepholeBidirectionalLstm4x12.FromOnnx(new OnnxLstmTensors(t.W, t.R, t.B, t.P))),
+            new() { Peepholes = true }, 2),
+        ["reverse_clip"] = (t => Forward(ClippedReverseLstm4x12.FromOnnx(new OnnxLstmTensors(t.W, t.R, t.B))),
+            new() { ActivationClip = 1, Reverse = true }, 1),
+        ["forget_bias"] = (t => Forward(ForgetBiasLstm4x12.FromOnnx(t.W, t.R, t.B)), new() { ForgetBias = 1 }, 1),
+    };
+
+    public static TheoryData<string> Names => new(Variants.Keys);
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void The_variant_matches_ONNX_Runtime_running_the_same_weights(string name)
+    {
+        Tensors tensors = Tensors.Load(name);
+        (Func<Tensors, Run> model, _, int directions) = Variants[name];
+
+        float[] ours = model(tensors)(tensors.X);
+        float[] onnx = RunOnnxRuntime(name, tensors.X, directions);
+
+        double error = Golden.MaxAbsDifference(ours, onnx);
+        log.WriteLine($"{name}: max |GenLstm - ONNX Runtime| = {error:E2}, outputs up to {onnx.Max(Math.Abs):F3}");
+        Assert.InRange(error, 0, OnnxTolerance);
+        Assert.True(onnx.Any(v => Math.Abs(v) > 0.05), "the model's outputs must not all be near zero, or the comparison proves little");
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void The_variant_matches_the_float64_reference(string name)
+    {
+        Tensors tensors = Tensors.Load(name);
+        (Func<Tensors, Run> model, ReferenceVariantLstm.Options options, int directions) = Variants[name];
+
+        float[] ours = model(tensors)(tensors.X);
+        double[] reference = ReferenceVariantLstm.RunOnnx(tensors.W, tensors.R, tensors.B, tensors.P, tensors.X, 4, 12, directions, options);
+
+        Assert.InRange(Golden.MaxAbsDifference(ours, reference), 0, ReferenceTolerance);
+    }
+
+    [Fact]
+    public void CellClip_with_bfloat16_peepholes_matches_the_float64_reference_on_the_rounded_weights()
+    {
+        // TFLite's cell_clip has no ONNX counterpart: the float64 reference is the yardstick, fed the weights the model
+        // stores (rounded to bfloat16), so only float32 rounding separates them.
+        Tensors tensors = Tensors.Load("peepholes");
+        var model = CellClipBFloat16Lstm4x12.FromOnnx(tensors.W, tensors.R, tensors.B, tensors.P!);
+        float[] ours = Forward(model)(tensors.X);
+
+        PyTorchLstmTensors layer = new OnnxLstmTensors(tensors.W, tensors.R, tensors.B, tensors.P).ToPyTorch(4, 12, 1)[0];
+        float[] Round(float[] values) => Array.ConvertAll(values, v => BitConverter.UInt32BitsToSingle((uint)PackedBFloat16LstmWeights.RoundToBFloat16(v) << 16));
+        float[] bias = Round([.. layer.BiasIh.Zip(layer.BiasHh, (a, b) => a + b)]);
+        var options = new ReferenceVariantLstm.Options { Peepholes = true, CellClip = 0.5 };
+        double[] reference = ReferenceVariantLstm.Run(Round(layer.WeightIh), Round(layer.WeightHh), bias, new float[bias.Length],
+            Round(layer.Peepholes!), tensors.X, 4, 12, options);
+
+        double error = Golden.MaxAbsDifference(ours, reference);
+        log.WriteLine($"cell clip 0.5, bf16: max |GenLstm - float64| = {error:E2}");
+        Assert.InRange(error, 0, ReferenceTolerance);
+    }
+
+    [Fact]
+    public void The_variant_kernels_allocate_nothing_and_Step_equals_Forward_bit_for_bit()
+    {
+        Tensors tensors = Tensors.Load("combined");
+        var model = CombinedLstm4x12.FromOnnx(tensors.W, tensors.R, tensors.B, tensors.P!);
+        float[] forward = Forward(model)(tensors.X);
+        var state = new CombinedLstm4x12.State();
+        var stepped = new float[forward.Length];
+        model.Step(tensors.X.AsSpan(0, 4), ref state, stepped.AsSpan(0, 12));
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 1; t < tensors.X.Length / 4; t++)
+        {
+            model.Step(tensors.X.AsSpan(t * 4, 4), ref state, stepped.AsSpan(t * 12, 12));
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(forward, stepped);
+    }
+
+    private static Run Forward(PeepholeLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new PeepholeLstm4x12.State(); m.Forward(i, o, ref s); });
+    private static Run Forward(CoupledLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new CoupledLstm4x12.State(); m.Forward(i, o, ref s); });
+    private static Run Forward(ClippedLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ClippedLstm4x12.State(); m.Forward(i, o, ref s); });
+    private static Run Forward(ActivationsALstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ActivationsALstm4x12.State(); m.Forward(i, o, ref s); });
+    private static Run Forward(ActivationsBLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ActivationsBLstm4x12.State(); m.Forward(i, o, ref s); });
+    private static Run Forward(ActivationsCLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ActivationsCLstm4x12.State(); m.Forward(i, o, ref s); });
+    private static Run Forward(ActivationsDLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ActivationsDLstm4x12.State(); m.Forward(i, o, ref s); });
+    private static Run Forward(CombinedLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new CombinedLstm4x12.State(); m.Forward(i, o, ref s); });
+    private static Run Forward(PeepholeBidirectionalLstm4x12 m) => x => RunForward(x, 24, (i, o) => { var s = new PeepholeBidirectionalLstm4x12.State(); m.Forward(i, o, ref s); });
+    private static Run Forward(ClippedReverseLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ClippedReverseLstm4x12.State(); m.Forward(i, o, ref s); });
+    private static Run Forward(ForgetBiasLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ForgetBiasLstm4x12.State(); m.Forward(i, o, ref s); });
+    private static Run Forward(CellClipBFloat16Lstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new CellClipBFloat16Lstm4x12.State(); m.Forward(i, o, ref s); });
+
+    private static float[] RunForward(float[] inputs, int outputSize, Action<float[], float[]> forward)
+    {
+        var outputs = new float[inputs.Length / 4 * outputSize];
+        forward(inputs, outputs);
+        return outputs;
+    }
+
+    /// <summary>ONNX Runtime on the model file, one intra-op thread; Y [T, D, 1, H] read as [T, D·H].</summary>
+    private static float[] RunOnnxRuntime(string name, float[] x, int directions)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = 1 };
+        using var session = new InferenceSession(Path.Combine(AppContext.BaseDirectory, "Onnx", name + ".onnx"), options);
+        int steps = x.Length / 4;
+        var input = new DenseTensor<float>(x, [steps, 1, 4]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("X", input)]);
+        float[] y = [.. results.Single(r => r.Name == "Y").AsTensor<float>()];
+        Assert.Equal(steps * directions * 12, y.Length);
+        return y;
+    }
+
+    /// <summary>The ONNX tensors and test input of one model, as the script wrote them.</summary>
+    private sealed record Tensors(float[] W, float[] R, float[] B, float[]? P, float[] X)
+    {
+        public static Tensors Load(string name)
+        {
+            SafeTensorsFile file = SafeTensorsFile.Open(Path.Combine(AppContext.BaseDirectory, "Onnx", name + ".safetensors"));
+            return new Tensors(file.ReadFloat32("W"), file.ReadFloat32("R"), file.ReadFloat32("B"),
+                file.Tensors.Any(t => t.Name == "P") ? file.ReadFloat32("P") : null, file.ReadFloat32("X"));
+        }
+    }
+}
