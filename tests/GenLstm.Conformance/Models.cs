@@ -13,3 +13,26 @@ public sealed partial class NeuralPi2x20 { }
 /// <summary>TS9_FullD, BluesJR_FullD: input audio only.</summary>
 [Lstm(inputSize: 1, hiddenSize: 20)]
 public sealed partial class NeuralPi1x20 { }
+
+// RTNeural's test models (../shared/realdata/rtneural): the frameworks' outputs, reproduced through the variants issue's
+// declarations. The weights are read in RtNeuralTests (the RTNeural JSON loader comes with the weights issue).
+
+/// <summary><c>lstm_torch.json</c>: nn.LSTM(1, 8) then nn.LSTM(8, 8, num_layers=3), i.e. four stacked layers, then nn.Linear(8, 1).</summary>
+[Lstm(inputSize: 1, hiddenSize: 8, Layers = 4)]
+[LstmOutput(1)]
+public sealed partial class RtNeuralTorch4x8 { }
+
+/// <summary><c>lstm_1d.json</c> (Keras): LSTM(8) on one input, then Dense(1).</summary>
+[Lstm(inputSize: 1, hiddenSize: 8)]
+[LstmOutput(1)]
+public sealed partial class RtNeuralKeras1x8 { }
+
+/// <summary><c>lstm.json</c> (Keras): TimeDistributed(Dense(8, tanh)) (applied by the test), LSTM(8), Dense(1).</summary>
+[Lstm(inputSize: 8, hiddenSize: 8)]
+[LstmOutput(1)]
+public sealed partial class RtNeuralKeras8x8 { }
+
+/// <summary><c>bad_lstm.json</c> declares 16 units but holds weights for 20: loading it into this declaration must fail.</summary>
+[Lstm(inputSize: 1, hiddenSize: 16)]
+[LstmOutput(1)]
+public sealed partial class RtNeuralBad1x16 { }

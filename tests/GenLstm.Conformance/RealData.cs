@@ -50,6 +50,17 @@ internal static class RealData
         return path;
     }
 
+    /// <summary>A file of the <c>rtneural</c> folder (RTNeural's test models, BSD-3). Throws, naming where it looked, if it does not exist.</summary>
+    public static string RtNeuralFile(string fileName)
+    {
+        string path = Path.Combine(RealDataFolder(out string origin), "rtneural", fileName);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The RTNeural conformance file '{path}' does not exist ({origin}). {HowToSet}", path);
+        }
+        return path;
+    }
+
     private const string HowToSet =
         "Set the environment variable " + EnvironmentVariable + " to the 'realdata' folder that holds '"
         + NeuralPiFolderName + "/' (for example: export " + EnvironmentVariable + "=/work/shared/realdata), "
