@@ -36,3 +36,17 @@ public sealed partial class RtNeuralKeras8x8 { }
 [Lstm(inputSize: 1, hiddenSize: 16)]
 [LstmOutput(1)]
 public sealed partial class RtNeuralBad1x16 { }
+
+// ONNX's LSTM operator tests (../shared/realdata/onnx-node-tests): one declaration per test's sizes.
+
+/// <summary><c>test_lstm_defaults</c>: hidden_size 3, input 2.</summary>
+[Lstm(inputSize: 2, hiddenSize: 3)] public sealed partial class OnnxDefaults2x3 { }
+
+/// <summary><c>test_lstm_with_initial_bias</c>: hidden_size 4, input 3.</summary>
+[Lstm(inputSize: 3, hiddenSize: 4)] public sealed partial class OnnxInitialBias3x4 { }
+
+/// <summary><c>test_lstm_with_peepholes</c>: hidden_size 3, input 4, peepholes.</summary>
+[Lstm(inputSize: 4, hiddenSize: 3, Peepholes = true)] public sealed partial class OnnxPeepholes4x3 { }
+
+/// <summary><c>test_lstm_batchwise</c>: hidden_size 7, input 2, layout 1 (batch first).</summary>
+[Lstm(inputSize: 2, hiddenSize: 7)] public sealed partial class OnnxBatchwise2x7 { }

@@ -61,6 +61,17 @@ internal static class RealData
         return path;
     }
 
+    /// <summary>One test folder of <c>onnx-node-tests</c> (ONNX's LSTM operator tests, Apache-2.0). Throws, naming where it looked, if it does not exist.</summary>
+    public static string OnnxNodeTestFolder(string testName)
+    {
+        string folder = Path.Combine(RealDataFolder(out string origin), "onnx-node-tests", testName);
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"The ONNX operator test '{folder}' does not exist ({origin}). {HowToSet}");
+        }
+        return folder;
+    }
+
     private const string HowToSet =
         "Set the environment variable " + EnvironmentVariable + " to the 'realdata' folder that holds '"
         + NeuralPiFolderName + "/' (for example: export " + EnvironmentVariable + "=/work/shared/realdata), "
