@@ -140,7 +140,8 @@ internal static class ReferenceVariantLstm
         "Affine" => f.Alpha * x + f.Beta,
         "Elu" => x < 0 ? f.Alpha * (Math.Exp(x) - 1) : x,
         "Softsign" => x / (1 + Math.Abs(x)),
-        "Softplus" => Math.Log(1 + Math.Exp(x)),
+        // log(1 + e^x), evaluated without overflow for large x (e^x is infinite past 709).
+        "Softplus" => Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x))),
         _ => throw new ArgumentOutOfRangeException(nameof(f), f.Name, "not an ONNX activation"),
     };
 }
