@@ -756,9 +756,9 @@ public sealed partial class LstmGenerator
                     : $"{v.Vector}.ConditionalSelect({v.Vector}.GreaterThan({x}, {alpha}), {x}, {v.Zero})",
                 Activation.ScaledTanh => $"{alpha} * {LstmMathCall(precision, "Tanh")}({beta} * {x})",
                 Activation.Affine => $"({alpha} * {x} + {beta})",
-                Activation.Elu => $"({v.Max(x, v.Zero)} + {alpha} * ({v.Call("Exp", v.Min(x, v.Zero))} - {v.One}))",
+                Activation.Elu => $"{LstmMath}.Elu({x}, {GateFunction.Format(function.Alpha)}f)",
                 Activation.Softsign => $"{x} / ({v.One} + {v.Call("Abs", x)})",
-                Activation.Softplus => $"({v.Max(x, v.Zero)} + {v.Call("Log", $"{v.One} + {v.Call("Exp", "-" + v.Call("Abs", x))}")})",
+                Activation.Softplus => $"{LstmMath}.Softplus({x})",
                 _ => throw new ArgumentOutOfRangeException(nameof(function), function.Activation, "not a gate activation"),
             };
         }
@@ -788,7 +788,7 @@ public sealed partial class LstmGenerator
 
             public string Min(string left, string right) => $"{Vector ?? MathF}.Min({left}, {right})";
 
-            /// <summary>Exp, Log or Abs of one argument.</summary>
+            /// <summary>A function of one argument, such as Abs.</summary>
             public string Call(string function, string argument) => $"{Vector ?? MathF}.{function}({argument})";
 
             public string Clamp(string value, float limit)

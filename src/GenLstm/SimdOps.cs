@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -19,6 +20,13 @@ internal interface ISimdOps<TVector>
     static abstract TVector Divide(TVector left, TVector right);
     /// <summary>Clamps to [lo, hi]; a NaN input stays NaN.</summary>
     static abstract TVector Clamp(TVector value, TVector lo, TVector hi);
+    static abstract TVector Max(TVector left, TVector right);
+    static abstract TVector Min(TVector left, TVector right);
+    static abstract TVector Abs(TVector value);
+    /// <summary>Rounds to the nearest integer (ties to even).</summary>
+    static abstract TVector Round(TVector value);
+    /// <summary>value · 2^n for an integral n within the float exponent range (the exponent bits are added to directly).</summary>
+    static abstract TVector ScaleByPowerOfTwo(TVector value, TVector n);
 }
 
 /// <summary>
@@ -36,6 +44,11 @@ internal readonly struct ScalarOps : ISimdOps<double>
     public static double Divide(double left, double right) => left / right;
     // Written with comparisons that are false for NaN, so NaN passes through.
     public static double Clamp(double value, double lo, double hi) => value < lo ? lo : value > hi ? hi : value;
+    public static double Max(double left, double right) => Math.Max(left, right);
+    public static double Min(double left, double right) => Math.Min(left, right);
+    public static double Abs(double value) => Math.Abs(value);
+    public static double Round(double value) => Math.Round(value);
+    public static double ScaleByPowerOfTwo(double value, double n) => Math.ScaleB(value, (int)n);
 }
 
 internal readonly struct Vector128Ops : ISimdOps<Vector128<float>>
@@ -50,6 +63,12 @@ internal readonly struct Vector128Ops : ISimdOps<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Clamp(Vector128<float> value, Vector128<float> lo, Vector128<float> hi)
         => Vector128.MinNative(hi, Vector128.MaxNative(lo, value));
+    public static Vector128<float> Max(Vector128<float> left, Vector128<float> right) => Vector128.Max(left, right);
+    public static Vector128<float> Min(Vector128<float> left, Vector128<float> right) => Vector128.Min(left, right);
+    public static Vector128<float> Abs(Vector128<float> value) => Vector128.Abs(value);
+    public static Vector128<float> Round(Vector128<float> value) => Vector128.Round(value);
+    public static Vector128<float> ScaleByPowerOfTwo(Vector128<float> value, Vector128<float> n)
+        => (value.AsInt32() + Vector128.ShiftLeft(Vector128.ConvertToInt32(n), 23)).AsSingle();
 }
 
 internal readonly struct Vector256Ops : ISimdOps<Vector256<float>>
@@ -63,6 +82,12 @@ internal readonly struct Vector256Ops : ISimdOps<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Clamp(Vector256<float> value, Vector256<float> lo, Vector256<float> hi)
         => Vector256.MinNative(hi, Vector256.MaxNative(lo, value));
+    public static Vector256<float> Max(Vector256<float> left, Vector256<float> right) => Vector256.Max(left, right);
+    public static Vector256<float> Min(Vector256<float> left, Vector256<float> right) => Vector256.Min(left, right);
+    public static Vector256<float> Abs(Vector256<float> value) => Vector256.Abs(value);
+    public static Vector256<float> Round(Vector256<float> value) => Vector256.Round(value);
+    public static Vector256<float> ScaleByPowerOfTwo(Vector256<float> value, Vector256<float> n)
+        => (value.AsInt32() + Vector256.ShiftLeft(Vector256.ConvertToInt32(n), 23)).AsSingle();
 }
 
 internal readonly struct Vector512Ops : ISimdOps<Vector512<float>>
@@ -76,4 +101,10 @@ internal readonly struct Vector512Ops : ISimdOps<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Clamp(Vector512<float> value, Vector512<float> lo, Vector512<float> hi)
         => Vector512.MinNative(hi, Vector512.MaxNative(lo, value));
+    public static Vector512<float> Max(Vector512<float> left, Vector512<float> right) => Vector512.Max(left, right);
+    public static Vector512<float> Min(Vector512<float> left, Vector512<float> right) => Vector512.Min(left, right);
+    public static Vector512<float> Abs(Vector512<float> value) => Vector512.Abs(value);
+    public static Vector512<float> Round(Vector512<float> value) => Vector512.Round(value);
+    public static Vector512<float> ScaleByPowerOfTwo(Vector512<float> value, Vector512<float> n)
+        => (value.AsInt32() + Vector512.ShiftLeft(Vector512.ConvertToInt32(n), 23)).AsSingle();
 }

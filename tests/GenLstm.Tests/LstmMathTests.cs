@@ -53,6 +53,41 @@ public sealed class LstmMathTests
         Assert.InRange(error, 0, LstmMath.FastSigmoidMaxAbsError);
     }
 
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Elu_is_within_its_documented_bound(string width)
+    {
+        const float alpha = 1.7f;
+        double Exact(double x) => x >= 0 ? x : alpha * (Math.Exp(x) - 1);
+        double error = MaxError(width, x => LstmMath.Elu(x, alpha), x => LstmMath.Elu(x, alpha), x => LstmMath.Elu(x, alpha), x => LstmMath.Elu(x, alpha),
+            Exact, out _, relative: true);
+
+        Assert.InRange(error, 0, LstmMath.EluMaxError);
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Softplus_is_within_its_documented_bound(string width)
+    {
+        double Exact(double x) => Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x)));
+        double error = MaxError(width, LstmMath.Softplus, LstmMath.Softplus, LstmMath.Softplus, LstmMath.Softplus, Exact, out _, relative: true);
+
+        Assert.InRange(error, 0, LstmMath.SoftplusMaxError);
+    }
+
+    [Fact]
+    public void Elu_and_Softplus_at_their_limits()
+    {
+        Assert.Equal(-2f, LstmMath.Elu(-1000f, 2f));
+        Assert.Equal(3f, LstmMath.Elu(3f, 2f));
+        Assert.Equal(0f, LstmMath.Elu(0f, 2f));
+        Assert.Equal(1e30f, LstmMath.Softplus(1e30f));
+        Assert.InRange(LstmMath.Softplus(-1000f), 0f, 1e-37f);   // e^-1000, flushed to about 1e-38
+        Assert.Equal((float)Math.Log(2), LstmMath.Softplus(Vector256<float>.Zero).GetElement(0), 6);
+        Assert.True(float.IsNaN(LstmMath.Softplus(float.NaN)));
+        Assert.True(float.IsNaN(LstmMath.Elu(Vector256.Create(float.NaN), 1f).GetElement(2)));
+    }
+
     [Fact]
     public void Fast_activations_saturate_and_propagate_NaN()
     {
@@ -79,7 +114,7 @@ public sealed class LstmMathTests
 
     private static double MaxError(string width, Func<float, float> scalar, Func<Vector128<float>, Vector128<float>> v128,
         Func<Vector256<float>, Vector256<float>> v256, Func<Vector512<float>, Vector512<float>> v512, Func<double, double> exact,
-        out bool fused)
+        out bool fused, bool relative = false)
     {
         int lanes = width switch { "Vector128" => 4, "Vector256" => 8, "Vector512" => 16, _ => 1 };
         bool accelerated = width switch
@@ -113,7 +148,8 @@ public sealed class LstmMathTests
             }
             for (int i = 0; i < filled; i++)
             {
-                max = Math.Max(max, Math.Abs(results[i] - exact(inputs[i])));
+                double expected = exact(inputs[i]);
+                max = Math.Max(max, Math.Abs(results[i] - expected) / (relative ? Math.Max(1, Math.Abs(expected)) : 1));
             }
             filled = 0;
         }
