@@ -91,6 +91,21 @@ public sealed class IncrementalityTests
         Assert.Contains("public const int HiddenSize = 25;", second.SingleGeneratedSource);
     }
 
+    [Theory]
+    [InlineData("[Lstm(inputSize: 5, hiddenSize: 24)]", "[Lstm(inputSize: 5, hiddenSize: 24)]\n[LstmOutput(3)]", "public const int OutputSize = 3;")]
+    [InlineData("[Lstm(inputSize: 5, hiddenSize: 24)]", "[Lstm(inputSize: 5, hiddenSize: 24, Layers = 2, Peepholes = true)]", "public const int Layers = 2;")]
+    [InlineData("[Lstm(inputSize: 5, hiddenSize: 24)]", "[Lstm(inputSize: 5, hiddenSize: 24, GateActivation = Activation.HardSigmoid)]", "//   variant  gates HardSigmoid(0.2, 0.5)")]
+    public void ChangingAVariantOrTheHead_ModifiesTheSpec(string before, string after, string generated)
+    {
+        (GeneratorRun first, Compilation compilation) = RunOnModelAndOther();
+
+        GeneratorRun second = GeneratorDriverHelper.Run(first.Driver, ReplaceFile(compilation, ModelPath, Model.Replace(before, after)));
+
+        var output = Assert.Single(second.StepOutputs(TrackingNames.Specs));
+        Assert.Equal(IncrementalStepRunReason.Modified, output.Reason);
+        Assert.Contains(generated, second.SingleGeneratedSource);
+    }
+
     [Fact]
     public void AddingASecondModel_AddsANewSpecAndKeepsTheFirst()
     {

@@ -88,6 +88,18 @@ internal static class ModelDeclarations
             public sealed partial class Variants { }
             """,
 
+        // One projected layer with a dense head: a stack of one, W_hr between steps, the head after.
+        ["ProjectedHead_6x16"] = """
+            using GenLstm;
+
+            namespace Demo.Models;
+
+            /// <summary>LSTMP with a sigmoid head.</summary>
+            [Lstm(6, 16, ProjectionSize = 4)]
+            [LstmOutput(2, Activation.Sigmoid)]
+            public sealed partial class Detector { }
+            """,
+
         // Two bidirectional layers: two nested kernels (5 and 2H = 18 inputs), four instances, a scratch-buffered Forward.
         ["Bidirectional2_5x9"] = """
             using GenLstm;
