@@ -64,7 +64,7 @@ public sealed partial class LstmGenerator
             };
             writer.WriteLines($$"""
                 // {{type}}: {{spec.Layers}} stacked LSTM layer(s), {{directionText}}, with the semantics of PyTorch's
-                // torch.nn.LSTM({{spec.InputSize}}, {{spec.HiddenSize}}, num_layers={{spec.Layers}}{{(spec.Direction == LstmDirection.Bidirectional ? ", bidirectional=True" : "")}}).
+                // {{TorchModule(spec)}}.
                 //   layers   layer 0 reads x_t (I = {{spec.InputSize}}); layer k > 0 reads the output of layer k - 1 ({{spec.StackOutputSize}} values).
                 //            Each layer and direction is one instance of a nested single-layer kernel (below), with its own weights:
                 {{string.Join("\n", layers.Select(l => $"//              {l.Field,-16} {l.Kernel.TypeName}, weights {PyTorchSuffix(spec, l)}"))}}
@@ -122,6 +122,12 @@ public sealed partial class LstmGenerator
         /// <summary>A layer state's output: its h, the first P values when projected.</summary>
         private static string LayerOutput(LstmSpec spec, string state, StackLayer layer)
             => $"{state}.{layer.Field}.Hidden()" + (spec.ProjectionSize > 0 ? ".Slice(0, ProjectionSize)" : "");
+
+        /// <summary>The PyTorch module with the same tensors (for a Reverse model: the forward module run on reversed sequences).</summary>
+        private static string TorchModule(LstmSpec spec)
+            => $"torch.nn.LSTM({spec.InputSize}, {spec.HiddenSize}, num_layers={spec.Layers}"
+                + (spec.Direction == LstmDirection.Bidirectional ? ", bidirectional=True" : "")
+                + (spec.ProjectionSize > 0 ? $", proj_size={spec.ProjectionSize}" : "") + ")";
 
         private static string Describe(LstmSpec spec)
             => $"A {spec.Layers}-layer {(spec.Direction == LstmDirection.Forward ? "" : spec.Direction.ToString().ToLowerInvariant() + " ")}LSTM, "
@@ -318,7 +324,7 @@ public sealed partial class LstmGenerator
         {
             string type = spec.TypeName;
             string names = string.Join(", ", layers.Select(l => $"<c>{PyTorchSuffix(spec, l).Substring(1)}</c>"));
-            string torch = $"torch.nn.LSTM({spec.InputSize}, {spec.HiddenSize}, num_layers={spec.Layers}{(spec.Direction == LstmDirection.Bidirectional ? ", bidirectional=True" : "")})";
+            string torch = TorchModule(spec);
             string reverseNote = spec.Direction == LstmDirection.Reverse
                 ? " A reverse model's one direction uses the plain names (no <c>_reverse</c>): the weights of a forward LSTM trained on reversed sequences."
                 : "";
@@ -498,6 +504,7 @@ public sealed partial class LstmGenerator
             {
                 LstmDirection.Bidirectional => "each layer's forward half from the first step to the last, its reverse half from the last to the first, output t = [forward h_t, reverse h_t]",
                 LstmDirection.Reverse => "each layer from the last step to the first, output t aligned with input t",
+                _ when spec.ProjectionSize > 0 => "layer by layer, each swept over the sequence step by step with its projection; exactly the numbers of T calls to <see cref=\"Step\"/>",
                 _ => "layer by layer, each over the whole sequence with its hoisted input product; exactly the numbers of T calls to <see cref=\"Step\"/>",
             };
             bool pooled = spec.Head is not null || (bidirectional && spec.Layers > 1);
