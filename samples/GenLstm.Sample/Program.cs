@@ -29,9 +29,7 @@ if (!File.Exists(path))
     return 2;
 }
 SafeTensorsFile file = SafeTensorsFile.Open(path);
-AmpModel model = AmpModel.FromSafeTensors(file); // finds weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0; packs them
-float[] headWeight = file.ReadFloat32("lin.weight", 1, AmpModel.HiddenSize); // the Linear head: [1, 40] ...
-float headBias = file.ReadFloat32("lin.bias", 1)[0];                         // ... and [1]
+AmpModel model = AmpModel.FromSafeTensors(file); // rec.weight_ih_l0 … rec.bias_hh_l0, packed; and the head, lin.weight / lin.bias
 float[] input = file.ReadFloat32("test_input");                // the test signal (never seen in training)
 float[] torchOutput = file.ReadFloat32("test_output_torch");   // PyTorch's output of this model on it: lin(h_t)
 float[] target = file.ReadFloat32("test_target");              // the true effect's output, which the model imitates
@@ -45,7 +43,7 @@ Console.WriteLine($"  SIMD     Vector512 {YesNo(Vector512.IsHardwareAccelerated)
     + $"Vector128 {YesNo(Vector128.IsHardwareAccelerated)} -> GenLstm kernel: {KernelPath()}");
 
 // 2. Stream the test signal once, buffer by buffer, and compare.
-var amp = new AmpProcessor(model, headWeight, headBias);
+var amp = new AmpProcessor(model);
 float[] output = new float[input.Length];
 long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
 Stream(amp, input, output);
@@ -109,8 +107,8 @@ static double Esr(float[] output, float[] reference)
     return error / energy;
 }
 
-// The path the generated kernel takes: Vector256 where accelerated, else Vector128, else scalar (no Vector512 path).
+// The path the generated kernel takes for Step: Vector512 where accelerated, else Vector256, else Vector128, else scalar.
 static string KernelPath()
-    => Vector256.IsHardwareAccelerated ? "Vector256" : Vector128.IsHardwareAccelerated ? "Vector128" : "scalar";
+    => Vector512.IsHardwareAccelerated ? "Vector512" : Vector256.IsHardwareAccelerated ? "Vector256" : Vector128.IsHardwareAccelerated ? "Vector128" : "scalar";
 
 static string YesNo(bool value) => value ? "yes" : "no";

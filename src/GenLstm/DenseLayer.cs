@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace GenLstm;
 
@@ -130,18 +131,22 @@ public sealed class DenseLayer
         }
     }
 
+    /// <summary>Σ a_k b_k over equal lengths: vectors of <see cref="Vector{T}"/>'s width, then the remainder.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
+        ref float left = ref MemoryMarshal.GetReference(a);
+        ref float right = ref MemoryMarshal.GetReference(b);
         var sum = Vector<float>.Zero;
-        int k = 0;
-        for (; k <= a.Length - Vector<float>.Count; k += Vector<float>.Count)
+        nuint k = 0, length = (nuint)a.Length;
+        for (; k + (nuint)Vector<float>.Count <= length; k += (nuint)Vector<float>.Count)
         {
-            sum += new Vector<float>(a.Slice(k)) * new Vector<float>(b.Slice(k));
+            sum += Vector.LoadUnsafe(ref left, k) * Vector.LoadUnsafe(ref right, k);
         }
         float total = Vector.Sum(sum);
-        for (; k < a.Length; k++)
+        for (; k < length; k++)
         {
-            total += a[k] * b[k];
+            total += Unsafe.Add(ref left, k) * Unsafe.Add(ref right, k);
         }
         return total;
     }
