@@ -12,6 +12,7 @@ namespace GenLstm.Benchmarks;
 [Lstm(64, 64, GateActivation = Activation.HardSigmoid, CellActivation = Activation.Softsign, HiddenActivation = Activation.Softsign)]
 public sealed partial class HardSigmoidLstm64x64 { }
 [Lstm(64, 64, CellActivation = Activation.Elu, HiddenActivation = Activation.Softplus)] public sealed partial class ExpActivationsLstm64x64 { }
+[Lstm(64, 64, LayerNorm = true)] public sealed partial class LayerNormLstm64x64 { }
 [Lstm(64, 64, Layers = 2)] public sealed partial class Stacked2Lstm64x64 { }
 [Lstm(64, 64, Direction = LstmDirection.Bidirectional)] public sealed partial class BidirectionalLstm64x64 { }
 [Lstm(64, 64, ProjectionSize = 32)] public sealed partial class ProjectedLstm64x64 { }
@@ -22,7 +23,7 @@ public sealed partial class HardSigmoidLstm64x64 { }
 /// <c>Step</c> (batch 1) and <c>Forward</c> over T = 128. The element-wise variants (peepholes, CIFG, clips and forget
 /// bias, other activations) run in the same register tiles and should stay within 1.3x of the plain step; the structural
 /// ones do more work by definition (two layers: 2x; bidirectional: two sweeps; a projection: W_hr after each step; a head:
-/// a dense layer after each step).
+/// a dense layer after each step; layer normalization: a second pass over the gates for their statistics).
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -45,6 +46,8 @@ public class DeclarationBenchmarks
     private HardSigmoidLstm64x64.State _hardSigmoidState;
     private ExpActivationsLstm64x64 _exp = null!;
     private ExpActivationsLstm64x64.State _expState;
+    private LayerNormLstm64x64 _layerNorm = null!;
+    private LayerNormLstm64x64.State _layerNormState;
     private Stacked2Lstm64x64 _stacked = null!;
     private Stacked2Lstm64x64.State _stackedState;
     private BidirectionalLstm64x64 _bidirectional = null!;
@@ -73,6 +76,7 @@ public class DeclarationBenchmarks
         _clipped = ClippedLstm64x64.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh);
         _hardSigmoid = HardSigmoidLstm64x64.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh);
         _exp = ExpActivationsLstm64x64.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh);
+        _layerNorm = LayerNormLstm64x64.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh, Draw(4 * Size, 1.0));
         _stacked = Stacked2Lstm64x64.FromPyTorch(w, w);
         _bidirectional = BidirectionalLstm64x64.FromPyTorch(w, w);
         _projected = ProjectedLstm64x64.FromPyTorch(new PyTorchLstmTensors(w.WeightIh, Draw(4 * Size * 32, 0.2), w.BiasIh, w.BiasHh, Draw(32 * Size, 0.2)));
@@ -99,6 +103,9 @@ public class DeclarationBenchmarks
     public void EluSoftplus() => _exp.Step(_input, ref _expState, _output.AsSpan(0, Size));
 
     [Benchmark, BenchmarkCategory("Step")]
+    public void LayerNorm() => _layerNorm.Step(_input, ref _layerNormState, _output.AsSpan(0, Size));
+
+    [Benchmark, BenchmarkCategory("Step")]
     public void TwoLayers() => _stacked.Step(_input, ref _stackedState, _output.AsSpan(0, Size));
 
     [Benchmark, BenchmarkCategory("Step")]
@@ -115,6 +122,9 @@ public class DeclarationBenchmarks
 
     [Benchmark(OperationsPerInvoke = SequenceLength), BenchmarkCategory("Forward T=128")]
     public void HardSigmoidSoftsignForward() => _hardSigmoid.Forward(_inputs, _outputs.AsSpan(0, SequenceLength * Size), ref _hardSigmoidState);
+
+    [Benchmark(OperationsPerInvoke = SequenceLength), BenchmarkCategory("Forward T=128")]
+    public void LayerNormForward() => _layerNorm.Forward(_inputs, _outputs.AsSpan(0, SequenceLength * Size), ref _layerNormState);
 
     [Benchmark(OperationsPerInvoke = SequenceLength), BenchmarkCategory("Forward T=128")]
     public void TwoLayersForward() => _stacked.Forward(_inputs, _outputs.AsSpan(0, SequenceLength * Size), ref _stackedState);

@@ -368,7 +368,7 @@ public sealed partial class LstmGenerator
                 for (int index = 0; index < layers.Count; index++)
                 {
                     arguments.Add($"{layers[index].Kernel.TypeName}.FromPyTorch(layers[{index}].WeightIh, layers[{index}].WeightHh, layers[{index}].BiasIh, layers[{index}].BiasHh"
-                        + (spec.Math.Peepholes ? $", layers[{index}].RequirePeepholes())" : ")"));
+                        + (spec.Math.Peepholes ? $", layers[{index}].RequirePeepholes()" : "") + (spec.Math.LayerNorm ? $", layers[{index}].RequireLayerNorm()" : "") + ")");
                 }
                 if (spec.ProjectionSize > 0)
                 {
@@ -426,7 +426,7 @@ public sealed partial class LstmGenerator
                 /// <param name="file">The file.</param>
                 /// <exception cref="global::GenLstm.WeightFormatException">A tensor is missing, misshaped, not finite, or belongs to a layer or direction this model lacks.</exception>
                 public static {{type}} FromSafeTensors(global::GenLstm.SafeTensorsFile file)
-                    => FromPyTorch({{(spec.Head is { } read ? $"{DenseLayer}.Read(file, StackOutputSize, OutputSize, global::GenLstm.Activation.{read.Activation}), " : "")}}global::GenLstm.PyTorchLstmTensors.ReadLayers(file, InputSize, HiddenSize, Layers, global::GenLstm.LstmDirection.{{spec.Direction}}{{(spec.ProjectionSize > 0 ? ", ProjectionSize" : "")}}{{(spec.Math.Peepholes ? ", peepholes: true" : "")}}));
+                    => FromPyTorch({{(spec.Head is { } read ? $"{DenseLayer}.Read(file, StackOutputSize, OutputSize, global::GenLstm.Activation.{read.Activation}), " : "")}}global::GenLstm.PyTorchLstmTensors.ReadLayers(file, InputSize, HiddenSize, Layers, global::GenLstm.LstmDirection.{{spec.Direction}}{{(spec.ProjectionSize > 0 ? ", ProjectionSize" : "")}}{{(spec.Math.Peepholes ? ", peepholes: true" : "")}}{{(spec.Math.LayerNorm ? ", layerNorm: true" : "")}}));
 
                 """);
         }

@@ -282,8 +282,15 @@ public sealed partial class LstmGenerator
                 Invalid("ForgetBias", GateFunction.Format(forgetBias), "the forget bias must be a finite number");
                 forgetBias = 0;
             }
+            bool layerNorm = Named("LayerNorm", false), peepholes = Named("Peepholes", false);
+            if (layerNorm && peepholes)
+            {
+                Invalid("LayerNorm", "true", "layer normalization with peepholes is not supported yet (the output gate's peephole reads c_t, which would need a third pass); declare one of the two");
+                layerNorm = false;
+            }
             return new GateMath(
-                Peepholes: Named("Peepholes", false),
+                LayerNorm: layerNorm,
+                Peepholes: peepholes,
                 CoupledInputForget: Named("CoupledInputForget", false),
                 CellClip: Limit("CellClip"),
                 ActivationClip: Limit("ActivationClip"),

@@ -87,6 +87,13 @@ public sealed class LstmAttribute : Attribute
     /// </summary>
     public bool CoupledInputForget { get; set; }
 
+    /// <summary>
+    /// Layer normalization of the preactivations (TFLite's layer-norm LSTM): for each gate, z = W x + U h (+ peephole) is
+    /// normalized over the H units, (z − mean) / sqrt(variance + 1e-8), scaled by γ (<c>layer_norm_weight_l{k}</c>, [4H] in
+    /// gate order i, f, g, o) and then offset by the bias (bias_ih + bias_hh), before the activation.
+    /// </summary>
+    public bool LayerNorm { get; set; }
+
     /// <summary>TFLite's <c>cell_clip</c>: c_t is clamped to [−CellClip, CellClip] after the update. 0 (the default) means no clipping.</summary>
     public float CellClip { get; set; }
 

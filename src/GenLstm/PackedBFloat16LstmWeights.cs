@@ -105,6 +105,24 @@ public sealed class PackedBFloat16LstmWeights
         ReadOnlySpan<float> peepholes)
         => From(PackedLstmWeights.FromPyTorch(inputSize, hiddenSize, recurrentSize, weightIh, weightHh, biasIh, biasHh, peepholes));
 
+    /// <summary>Packs the weights of a layer with peepholes and/or layer normalization as bfloat16; see <see cref="PackedLstmWeights.FromPyTorch(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float})"/>.</summary>
+    /// <param name="inputSize">I.</param>
+    /// <param name="hiddenSize">H.</param>
+    /// <param name="recurrentSize">The columns of U: P, or H without projection.</param>
+    /// <param name="weightIh"><c>weight_ih_l0</c>, shape [4H, I].</param>
+    /// <param name="weightHh"><c>weight_hh_l0</c>, shape [4H, P].</param>
+    /// <param name="biasIh"><c>bias_ih_l0</c>, shape [4H].</param>
+    /// <param name="biasHh"><c>bias_hh_l0</c>, shape [4H].</param>
+    /// <param name="peepholes">p_i, p_f, p_o: shape [3, H]; or empty.</param>
+    /// <param name="layerNorm">The layer-norm scales of gates i, f, g, o: shape [4, H]; or empty.</param>
+    /// <exception cref="ArgumentException">
+    /// A span has the wrong length or holds a NaN or infinity, or a value is beyond bfloat16's range (±3.39e38).
+    /// </exception>
+    public static PackedBFloat16LstmWeights FromPyTorch(int inputSize, int hiddenSize, int recurrentSize,
+        ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh,
+        ReadOnlySpan<float> peepholes, ReadOnlySpan<float> layerNorm)
+        => From(PackedLstmWeights.FromPyTorch(inputSize, hiddenSize, recurrentSize, weightIh, weightHh, biasIh, biasHh, peepholes, layerNorm));
+
     /// <summary>Rounds float32 packed weights to bfloat16 and pairs the gates.</summary>
     /// <param name="weights">The float32 packing of the same model.</param>
     /// <exception cref="ArgumentException">A value is beyond bfloat16's range (±3.39e38).</exception>

@@ -38,14 +38,15 @@ public sealed class PackedLstmWeights
 
     private readonly AlignedBuffer<float> _buffer;
 
-    private PackedLstmWeights(int inputSize, int hiddenSize, int recurrentSize, bool hasPeepholes)
+    private PackedLstmWeights(int inputSize, int hiddenSize, int recurrentSize, bool hasPeepholes, bool hasLayerNorm)
     {
         InputSize = inputSize;
         HiddenSize = hiddenSize;
         RecurrentSize = recurrentSize;
         HasPeepholes = hasPeepholes;
+        HasLayerNorm = hasLayerNorm;
         PaddedHiddenSize = PadHiddenSize(hiddenSize);
-        BlockStride = ComputeBlockStride(inputSize, recurrentSize, hasPeepholes);
+        BlockStride = ComputeBlockStride(inputSize, recurrentSize, hasPeepholes, hasLayerNorm);
         _buffer = new AlignedBuffer<float>(PaddedHiddenSize / BlockSize * BlockStride);
     }
 
@@ -66,6 +67,13 @@ public sealed class PackedLstmWeights
     /// i, f, g, o of the block's units.
     /// </summary>
     public bool HasPeepholes { get; }
+
+    /// <summary>
+    /// Whether the layer normalizes its preactivations (TFLite's layer-norm LSTM): then row 0 of each block is zero (the
+    /// bias is added after the normalization), and the block ends with two rows, the scales γ and the biases β of the
+    /// four gates.
+    /// </summary>
+    public bool HasLayerNorm { get; }
 
     /// <summary>H rounded up to a multiple of <see cref="BlockSize"/>.</summary>
     public int PaddedHiddenSize { get; }
@@ -89,8 +97,8 @@ public sealed class PackedLstmWeights
     public static int PadHiddenSize(int hiddenSize) => (hiddenSize + BlockSize - 1) / BlockSize * BlockSize;
 
     /// <summary>Floats per block for the given sizes: (1 + I + H) × <see cref="RowLength"/>.</summary>
-    public static int ComputeBlockStride(int inputSize, int recurrentSize, bool hasPeepholes = false)
-        => (1 + inputSize + recurrentSize + (hasPeepholes ? 1 : 0)) * RowLength;
+    public static int ComputeBlockStride(int inputSize, int recurrentSize, bool hasPeepholes = false, bool hasLayerNorm = false)
+        => (1 + inputSize + recurrentSize + (hasPeepholes ? 1 : 0) + (hasLayerNorm ? 2 : 0)) * RowLength;
 
     /// <summary>
     /// Packs the weights of PyTorch's <c>torch.nn.LSTM</c> (one layer, one direction): gate order i, f, g, o,
@@ -123,7 +131,7 @@ public sealed class PackedLstmWeights
     /// <exception cref="ArgumentOutOfRangeException">A size is less than 1.</exception>
     public static PackedLstmWeights FromPyTorch(int inputSize, int hiddenSize, int recurrentSize,
         ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh)
-        => FromPyTorch(inputSize, hiddenSize, recurrentSize, weightIh, weightHh, biasIh, biasHh, peepholes: default, hasPeepholes: false);
+        => FromPyTorch(inputSize, hiddenSize, recurrentSize, weightIh, weightHh, biasIh, biasHh, peepholes: default, hasPeepholes: false, default, hasLayerNorm: false);
 
     /// <summary>
     /// Packs the weights of a layer with peephole connections: <paramref name="peepholes"/> holds p_i, p_f and p_o, H values
@@ -143,11 +151,32 @@ public sealed class PackedLstmWeights
     public static PackedLstmWeights FromPyTorch(int inputSize, int hiddenSize, int recurrentSize,
         ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh,
         ReadOnlySpan<float> peepholes)
-        => FromPyTorch(inputSize, hiddenSize, recurrentSize, weightIh, weightHh, biasIh, biasHh, peepholes, hasPeepholes: true);
+        => FromPyTorch(inputSize, hiddenSize, recurrentSize, weightIh, weightHh, biasIh, biasHh, peepholes, hasPeepholes: true, default, hasLayerNorm: false);
+
+    /// <summary>
+    /// Packs the weights of a layer with any of peephole connections and layer normalization: an empty
+    /// <paramref name="peepholes"/> or <paramref name="layerNorm"/> means the layer has none. With layer normalization
+    /// the biases are added after it, as TFLite's layer-norm LSTM does.
+    /// </summary>
+    /// <param name="inputSize">I.</param>
+    /// <param name="hiddenSize">H.</param>
+    /// <param name="recurrentSize">The columns of U: P, or H without projection.</param>
+    /// <param name="weightIh"><c>weight_ih_l0</c>, shape [4H, I].</param>
+    /// <param name="weightHh"><c>weight_hh_l0</c>, shape [4H, P].</param>
+    /// <param name="biasIh"><c>bias_ih_l0</c>, shape [4H].</param>
+    /// <param name="biasHh"><c>bias_hh_l0</c>, shape [4H].</param>
+    /// <param name="peepholes">p_i, p_f, p_o: shape [3, H]; or empty.</param>
+    /// <param name="layerNorm">The layer-norm scales γ of gates i, f, g, o: shape [4, H]; or empty.</param>
+    /// <exception cref="ArgumentException">A span has the wrong length or holds a NaN or infinity.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is less than 1.</exception>
+    public static PackedLstmWeights FromPyTorch(int inputSize, int hiddenSize, int recurrentSize,
+        ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh,
+        ReadOnlySpan<float> peepholes, ReadOnlySpan<float> layerNorm)
+        => FromPyTorch(inputSize, hiddenSize, recurrentSize, weightIh, weightHh, biasIh, biasHh, peepholes, !peepholes.IsEmpty, layerNorm, !layerNorm.IsEmpty);
 
     private static PackedLstmWeights FromPyTorch(int inputSize, int hiddenSize, int recurrentSize,
         ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh,
-        ReadOnlySpan<float> peepholes, bool hasPeepholes)
+        ReadOnlySpan<float> peepholes, bool hasPeepholes, ReadOnlySpan<float> layerNorm, bool hasLayerNorm)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(hiddenSize, 1);
@@ -161,8 +190,13 @@ public sealed class PackedLstmWeights
         {
             RequireTensor(peepholes, 3, hiddenSize, nameof(peepholes));
         }
+        if (hasLayerNorm)
+        {
+            RequireTensor(layerNorm, GateCount, hiddenSize, nameof(layerNorm));
+        }
 
-        var packed = new PackedLstmWeights(inputSize, hiddenSize, recurrentSize, hasPeepholes);
+        var packed = new PackedLstmWeights(inputSize, hiddenSize, recurrentSize, hasPeepholes, hasLayerNorm);
+        int layerNormRow = 1 + inputSize + recurrentSize + (hasPeepholes ? 1 : 0);
         Span<float> target = packed._buffer.Span;
         for (int gate = 0; gate < GateCount; gate++)
         {
@@ -171,7 +205,8 @@ public sealed class PackedLstmWeights
                 int row = gate * hiddenSize + unit;
                 // Offset of (gate, unit) within a row of its block; rows of the block follow at RowLength.
                 int slot = unit / BlockSize * packed.BlockStride + gate * BlockSize + unit % BlockSize;
-                target[slot] = biasIh[row] + biasHh[row];
+                // With layer normalization the bias is added after it (its own row below), so row 0 stays 0.
+                target[slot] = hasLayerNorm ? 0 : biasIh[row] + biasHh[row];
                 for (int k = 0; k < inputSize; k++)
                 {
                     target[slot + (1 + k) * RowLength] = weightIh[row * inputSize + k];
@@ -185,6 +220,11 @@ public sealed class PackedLstmWeights
                 if (hasPeepholes && peephole >= 0)
                 {
                     target[slot + (1 + inputSize + recurrentSize) * RowLength] = peepholes[peephole * hiddenSize + unit];
+                }
+                if (hasLayerNorm)
+                {
+                    target[slot + layerNormRow * RowLength] = layerNorm[row];
+                    target[slot + (layerNormRow + 1) * RowLength] = biasIh[row] + biasHh[row];
                 }
             }
         }

@@ -28,15 +28,19 @@ public sealed partial class PyTorchLstmTensors
     /// <param name="biasHh"><c>bias_hh_l{k}</c>, [4H].</param>
     /// <param name="weightHr"><c>weight_hr_l{k}</c>, [P, H], for a model with <c>ProjectionSize</c> = P; null otherwise.</param>
     /// <param name="peepholes">p_i, p_f, p_o, [3, H], for a model with <c>Peepholes</c>; null otherwise.</param>
-    /// <exception cref="ArgumentNullException">A tensor other than <paramref name="weightHr"/> and <paramref name="peepholes"/> is null.</exception>
-    public PyTorchLstmTensors(float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh, float[]? weightHr = null, float[]? peepholes = null)
+    /// <param name="layerNorm">The layer-norm scales of gates i, f, g, o, [4H], for a model with <c>LayerNorm</c>; null otherwise.</param>
+    /// <exception cref="ArgumentNullException">One of the four LSTM tensors is null.</exception>
+    public PyTorchLstmTensors(float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh, float[]? weightHr = null, float[]? peepholes = null,
+        float[]? layerNorm = null)
         : this("", weightIh ?? throw new ArgumentNullException(nameof(weightIh)), weightHh ?? throw new ArgumentNullException(nameof(weightHh)),
-            biasIh ?? throw new ArgumentNullException(nameof(biasIh)), biasHh ?? throw new ArgumentNullException(nameof(biasHh)), weightHr, peepholes)
+            biasIh ?? throw new ArgumentNullException(nameof(biasIh)), biasHh ?? throw new ArgumentNullException(nameof(biasHh)), weightHr, peepholes, layerNorm)
     {
     }
 
-    private PyTorchLstmTensors(string prefix, float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh, float[]? weightHr, float[]? peepholes)
+    private PyTorchLstmTensors(string prefix, float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh, float[]? weightHr, float[]? peepholes,
+        float[]? layerNorm)
     {
+        LayerNorm = layerNorm;
         Peepholes = peepholes;
         Prefix = prefix;
         WeightIh = weightIh;
@@ -57,6 +61,17 @@ public sealed partial class PyTorchLstmTensors
     /// each), for a model with <c>Peepholes</c>; null without.
     /// </summary>
     public float[]? Peepholes { get; }
+
+    /// <summary>
+    /// The layer-norm scales γ of gates i, f, g, o, [4H] (<c>layer_norm_weight_l{k}</c>), for a model with <c>LayerNorm</c>;
+    /// null without. The biases are added after the normalization.
+    /// </summary>
+    public float[]? LayerNorm { get; }
+
+    /// <summary>The layer-norm scales, or an error naming what the declaration expects.</summary>
+    /// <exception cref="ArgumentException">This layer has no <see cref="LayerNorm"/>.</exception>
+    public float[] RequireLayerNorm()
+        => LayerNorm ?? throw new ArgumentException("The layer has no layer-norm scales (layer_norm_weight) but the model declares LayerNorm = true.", "layerNorm");
 
     /// <summary>The peephole weights, or an error naming what the declaration expects.</summary>
     /// <exception cref="ArgumentException">This layer has no <see cref="Peepholes"/>.</exception>
@@ -112,12 +127,13 @@ public sealed partial class PyTorchLstmTensors
     /// <param name="direction">The declared direction.</param>
     /// <param name="projectionSize">The declared <c>ProjectionSize</c> P, or 0 for none.</param>
     /// <param name="peepholes">Whether the declaration has <c>Peepholes</c>: then <c>weight_ci_l{k}</c>, <c>weight_cf_l{k}</c> and <c>weight_co_l{k}</c> [H] are read.</param>
+    /// <param name="layerNorm">Whether the declaration has <c>LayerNorm</c>: then <c>layer_norm_weight_l{k}</c> [4H] is read.</param>
     /// <exception cref="WeightFormatException">
     /// A tensor is missing, misshaped, of a non-float dtype, or belongs to a layer or direction the declaration
     /// lacks (say <c>weight_ih_l2</c> for two layers); or several prefixes hold LSTM tensors.
     /// </exception>
     public static PyTorchLstmTensors[] ReadLayers(SafeTensorsFile file, int inputSize, int hiddenSize, int layers, LstmDirection direction,
-        int projectionSize = 0, bool peepholes = false)
+        int projectionSize = 0, bool peepholes = false, bool layerNorm = false)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentOutOfRangeException.ThrowIfLessThan(layers, 1);
@@ -130,11 +146,12 @@ public sealed partial class PyTorchLstmTensors
             if (match.Success && match.Groups["prefix"].Value == prefix
                 && (int.Parse(match.Groups["layer"].Value, System.Globalization.CultureInfo.InvariantCulture) >= layers
                     || (match.Groups["reverse"].Success && !bidirectional) || (match.Groups["kind"].Value == "weight_hr" && projectionSize == 0)
-                    || (match.Groups["kind"].Value.StartsWith("weight_c", StringComparison.Ordinal) && !peepholes)))
+                    || (match.Groups["kind"].Value.StartsWith("weight_c", StringComparison.Ordinal) && !peepholes)
+                    || (match.Groups["kind"].Value == "layer_norm_weight" && !layerNorm)))
             {
                 throw new WeightFormatException(file.SourceName, tensor.Name,
                     $"the file holds an LSTM layer, direction or projection that the declaration (Layers = {layers}, Direction = {direction}, "
-                    + $"{(projectionSize == 0 ? "no projection" : $"ProjectionSize = {projectionSize}")}, {(peepholes ? "peepholes" : "no peepholes")}) does not have. Declare the model the file was trained as.");
+                    + $"{(projectionSize == 0 ? "no projection" : $"ProjectionSize = {projectionSize}")}, {(peepholes ? "peepholes" : "no peepholes")}, {(layerNorm ? "layer norm" : "no layer norm")}) does not have. Declare the model the file was trained as.");
             }
         }
 
@@ -158,7 +175,8 @@ public sealed partial class PyTorchLstmTensors
                         ? [.. NonFiniteWeights.ReadFloat32(file, prefix + "weight_ci" + suffix, hiddenSize),
                             .. NonFiniteWeights.ReadFloat32(file, prefix + "weight_cf" + suffix, hiddenSize),
                             .. NonFiniteWeights.ReadFloat32(file, prefix + "weight_co" + suffix, hiddenSize)]
-                        : null);
+                        : null,
+                    layerNorm ? NonFiniteWeights.ReadFloat32(file, prefix + "layer_norm_weight" + suffix, gateRows) : null);
             }
         }
         return result;
@@ -183,6 +201,6 @@ public sealed partial class PyTorchLstmTensors
         };
     }
 
-    [GeneratedRegex(@"^(?<prefix>(?:.*\.)?)(?<kind>weight_ih|weight_hh|bias_ih|bias_hh|weight_hr|weight_ci|weight_cf|weight_co)_l(?<layer>\d+)(?<reverse>_reverse)?$")]
+    [GeneratedRegex(@"^(?<prefix>(?:.*\.)?)(?<kind>weight_ih|weight_hh|bias_ih|bias_hh|weight_hr|weight_ci|weight_cf|weight_co|layer_norm_weight)_l(?<layer>\d+)(?<reverse>_reverse)?$")]
     private static partial Regex LstmTensorName();
 }

@@ -100,6 +100,17 @@ internal static class ModelDeclarations
             public sealed partial class Detector { }
             """,
 
+        // Layer normalization: two phases per step (z of every block, then the statistics and the cell), no split steps.
+        ["LayerNorm_5x9"] = """
+            using GenLstm;
+
+            namespace Demo.Models;
+
+            /// <summary>TFLite's layer-norm LSTM with CIFG.</summary>
+            [Lstm(5, 9, LayerNorm = true, CoupledInputForget = true)]
+            public sealed partial class Normalized { }
+            """,
+
         // Two bidirectional layers: two nested kernels (5 and 2H = 18 inputs), four instances, a scratch-buffered Forward.
         ["Bidirectional2_5x9"] = """
             using GenLstm;
@@ -198,6 +209,17 @@ internal static class ModelDeclarations
             [Lstm(3, 8, Direction = LstmDirection.Reverse, GateActivation = Activation.Affine, GateAlpha = 0.2f, GateBeta = 0.5f,
                 CellActivation = Activation.LeakyRelu, HiddenActivation = Activation.ScaledTanh)]
             public sealed partial class More { }
+            """,
+
+        ["LayerNormStackBFloat16"] = """
+            using GenLstm;
+
+            namespace Demo.Stacks;
+
+            /// <summary>Layer normalization in a projected bidirectional stack with bfloat16 weights and a head.</summary>
+            [Lstm(4, 12, Layers = 2, Direction = LstmDirection.Bidirectional, LayerNorm = true, ProjectionSize = 6, WeightType = WeightType.BFloat16, Precision = Precision.Fast)]
+            [LstmOutput(3, Activation.Softmax)]
+            public sealed partial class NormalizedStack { }
             """,
 
         ["MaxLayersBidirectional"] = """

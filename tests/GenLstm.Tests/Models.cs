@@ -66,3 +66,8 @@ public static partial class Outer
 [Lstm(4, 12, Direction = LstmDirection.Reverse, ActivationClip = 1f)] public sealed partial class ClippedReverseLstm4x12 { }
 [Lstm(4, 12, ForgetBias = 1f)] public sealed partial class ForgetBiasLstm4x12 { }
 [Lstm(4, 12, CellClip = 0.5f, WeightType = WeightType.BFloat16, Peepholes = true)] public sealed partial class CellClipBFloat16Lstm4x12 { }
+
+// Layer normalization (TFLite's layer-norm LSTM), checked against a float64 implementation of TFLite's equations (LayerNormTests).
+[Lstm(5, 12, LayerNorm = true)] public sealed partial class LayerNormLstm5x12 { }
+[Lstm(3, 20, Layers = 2, LayerNorm = true, CoupledInputForget = true, CellClip = 3f)] public sealed partial class LayerNormCoupledStackLstm3x20 { }
+[Lstm(16, 40, Direction = LstmDirection.Bidirectional, LayerNorm = true, GateActivation = Activation.HardSigmoid)] public sealed partial class LayerNormBidirectionalLstm16x40 { }

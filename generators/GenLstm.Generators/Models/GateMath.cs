@@ -38,7 +38,7 @@ internal sealed record GateFunction(Activation Activation, float Alpha, float Be
 /// forget bias. <see cref="Standard"/> is PyTorch's LSTM; every other combination is emitted by the same code.
 /// </summary>
 internal sealed record GateMath(bool Peepholes, bool CoupledInputForget, float CellClip, float ActivationClip, float ForgetBias,
-    GateFunction Gate, GateFunction Cell, GateFunction Hidden)
+    GateFunction Gate, GateFunction Cell, GateFunction Hidden, bool LayerNorm = false)
 {
     public static readonly GateMath Standard = new(false, false, 0, 0, 0, GateFunction.Sigmoid, GateFunction.Tanh, GateFunction.Tanh);
 
@@ -49,13 +49,14 @@ internal sealed record GateMath(bool Peepholes, bool CoupledInputForget, float C
     /// f = 1 − i and GenLstm as i = 1 − f, which FromOnnx bridges by negating the input gate's weights into the forget gate:
     /// exact only for a gate activation with act(−z) = 1 − act(z) (Sigmoid, HardSigmoid with β = 0.5).
     /// </summary>
-    public bool HasOnnxForm => !CoupledInputForget || Gate.Activation == Activation.Sigmoid
-        || (Gate.Activation == Activation.HardSigmoid && Gate.Beta == 0.5f);
+    public bool HasOnnxForm => !LayerNorm && (!CoupledInputForget || Gate.Activation == Activation.Sigmoid
+        || (Gate.Activation == Activation.HardSigmoid && Gate.Beta == 0.5f));
 
     /// <summary>What the declaration changes from the standard LSTM, for comments: "peepholes, CIFG, …".</summary>
     public string Describe()
     {
         var parts = new System.Collections.Generic.List<string>();
+        if (LayerNorm) parts.Add("layer normalization of each gate");
         if (Peepholes) parts.Add("peepholes");
         if (CoupledInputForget) parts.Add("coupled input and forget gates (i = 1 - f)");
         if (ActivationClip > 0) parts.Add($"activation inputs clipped to +-{GateFunction.Format(ActivationClip)}");

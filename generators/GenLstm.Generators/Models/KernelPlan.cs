@@ -42,7 +42,7 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Pack
             PaddedHiddenSize: blockCount * BlockSize,
             BlockCount: blockCount,
             PackedRowLength: packedRowLength,
-            BlockStride: (1 + spec.InputSize + spec.RecurrentSize + (spec.Math.Peepholes ? 1 : 0)) * packedRowLength,
+            BlockStride: PackedRows(spec) * packedRowLength,
             ChunkSteps: System.Math.Max(1, System.Math.Min(MaxChunkSteps, ProjectionScratchFloats / floatsPerStep)),
             Precision: spec.Precision,
             WeightType: spec.WeightType,
@@ -70,10 +70,14 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Pack
             // recurrence, ns per step: Vector256 1x40 / 16x32 / 64x64 / 128x256 ≈ 232 / 202 / 1004 / 15413, Vector512 232 / 202 /
             // 1019 / 14414. Its input product stays on Vector256: 6 steps per weight load instead of 3 made 64x64 and 128x256
             // slower (1068, 16614).
-            Vector512Path: VectorPath.Create("Vector512", lanes: 16, blockCount, Vector512Budget(spec.WeightType, blockCount * (1 + spec.InputSize + spec.RecurrentSize + (spec.Math.Peepholes ? 1 : 0)) * packedRowLength),
+            Vector512Path: VectorPath.Create("Vector512", lanes: 16, blockCount, Vector512Budget(spec.WeightType, blockCount * PackedRows(spec) * packedRowLength),
                 condition: null, registers: "32 registers (AVX-512)"),
             Math: spec.Math);
     }
+
+    /// <summary>Rows of a packed block: the bias, I rows of W, R rows of U, a peephole row, and the layer-norm scales and biases.</summary>
+    private static int PackedRows(LstmSpec spec)
+        => 1 + spec.InputSize + spec.RecurrentSize + (spec.Math.Peepholes ? 1 : 0) + (spec.Math.LayerNorm ? 2 : 0);
 
     /// <summary>Bytes of L1 data cache the tile sizes assume (Zen 4, and most x64 and ARM64 cores: 32–64 KiB).</summary>
     public const int L1Bytes = 32 * 1024;

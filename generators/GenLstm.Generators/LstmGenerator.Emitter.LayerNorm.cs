@@ -1,0 +1,248 @@
+using System;
+using GenLstm.Generators.Helpers;
+using GenLstm.Generators.Models;
+
+namespace GenLstm.Generators;
+
+public sealed partial class LstmGenerator
+{
+    /// <summary>
+    /// The emitter's part for <c>LayerNorm = true</c> (TFLite's layer-norm LSTM). Normalizing a gate needs its z for all H
+    /// units before any activation, so a step runs in two phases: every block's z = W x + U h accumulates in registers and is
+    /// stored in the state's gate buffer; then the statistics of each gate, and the normalized, scaled and biased z go
+    /// through the same cell update as every other kernel. Forward and StepBatch step one time step and one stream at a time.
+    /// </summary>
+    internal static partial class Emitter
+    {
+        /// <summary>The vector types of a layer-norm kernel, in dispatch order, with their lanes; null for scalar code.</summary>
+        private static readonly (string? TypeName, int Lanes)[] LayerNormPaths = [("Vector256", 8), ("Vector128", 4), (null, 1)];
+
+        private static void WriteLayerNormKernel(IndentedTextWriter writer, KernelPlan plan, string coreAccess)
+        {
+            string element = WeightReader.ElementType(plan.WeightType);
+            writer.WriteLines($$"""
+                /// <summary>
+                /// One step on validated arguments: z of every block into the state's gate buffer, then the layer normalization,
+                /// the activations and the cell update.
+                /// </summary>
+                {{CompiledAtLoad}}
+                {{coreAccess}} void StepCore(ref float input, ref State state)
+                {
+                    ref {{element}} weights = ref _packedWeights.Start;
+                    ref float hiddenPrevious = ref state.HiddenStart(state._current);
+                    ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
+                    ref float gates = ref state._gates[0];
+                    ref float cell = ref state._cell[0];
+                """);
+            using (new IndentScope(writer))
+            {
+                string keyword = "if";
+                foreach ((string? typeName, int _) in LayerNormPaths)
+                {
+                    string name = typeName ?? "Scalar";
+                    using (writer.OpenBlock(typeName is null ? "else" : $"{keyword} ({Intrinsics}.{typeName}.IsHardwareAccelerated)"))
+                    {
+                        using (writer.OpenBlock("for (nuint block = 0; block < BlockCount; block++)"))
+                        {
+                            writer.WriteLine($"{name}LayerNormGates(ref {Unsafe}.Add(ref weights, block * BlockStride), ref input, ref hiddenPrevious, ref {Unsafe}.Add(ref gates, block * RowLength));");
+                        }
+                        writer.WriteLine($"{name}LayerNormCell(ref weights, ref gates, ref cell, ref hiddenNext);");
+                    }
+                    keyword = "else if";
+                }
+                writer.WriteLine("state._current ^= 1;");
+            }
+            writer.WriteLine("}");
+            writer.WriteLine();
+
+            writer.WriteLines($$"""
+                /// <summary>StepBatch on validated arguments: one stream after another.</summary>
+                {{CompiledAtLoad}}
+                private void StepBatchCore(ref float inputs, ref State states, int streams, ref float outputs)
+                {
+                    for (int stream = 0; stream < streams; stream++)
+                    {
+                        ref State state = ref {{Unsafe}}.Add(ref states, stream);
+                        StepCore(ref {{Unsafe}}.Add(ref inputs, stream * InputSize), ref state);
+                        {{CopyHiddenToOutputs("stream")}}
+                    }
+                }
+
+                /// <summary>A sequence on validated arguments: one step after another (<paramref name="projected"/> is not used).</summary>
+                {{CompiledAtLoad}}
+                private void ForwardCore(ref float inputs, int steps, ref float outputs, ref State state, ref float projected)
+                {
+                    for (int t = 0; t < steps; t++)
+                    {
+                        StepCore(ref {{Unsafe}}.Add(ref inputs, t * InputSize), ref state);
+                        {{CopyHiddenToOutputs("t")}}
+                    }
+                }
+
+                /// <summary>
+                /// The mean and 1 / sqrt(variance + 1e-8) of one gate's z over the H units (TFLite's MeanStddevNormalization: the
+                /// variance from a second pass over the deviations). Padding units hold z = 0 and are left out.
+                /// </summary>
+                private static void GateStatistics(ref float gates, int gate, out float mean, out float inverseStddev)
+                {
+                    float sum = 0;
+                    for (int unit = 0; unit < HiddenSize; unit++)
+                    {
+                        sum += {{Unsafe}}.Add(ref gates, unit / BlockSize * RowLength + gate * BlockSize + unit % BlockSize);
+                    }
+                    mean = sum / HiddenSize;
+                    float squares = 0;
+                    for (int unit = 0; unit < HiddenSize; unit++)
+                    {
+                        float deviation = {{Unsafe}}.Add(ref gates, unit / BlockSize * RowLength + gate * BlockSize + unit % BlockSize) - mean;
+                        squares += deviation * deviation;
+                    }
+                    inverseStddev = 1f / global::System.MathF.Sqrt(squares / HiddenSize + 1e-8f);
+                }
+
+                """);
+            foreach ((string? typeName, int lanes) in LayerNormPaths)
+            {
+                WriteLayerNormGates(writer, plan, typeName, lanes);
+                WriteLayerNormCell(writer, plan, typeName, lanes);
+            }
+        }
+
+        /// <summary>z = W x + U h of one block (row 0, the bias, is zero for a layer-norm model), stored for the normalization.</summary>
+        private static void WriteLayerNormGates(IndentedTextWriter writer, KernelPlan plan, string? typeName, int lanes)
+        {
+            string element = WeightReader.ElementType(plan.WeightType);
+            string? vector = typeName is null ? null : $"{Intrinsics}.{typeName}";
+            var weights = vector is null ? WeightReader.Scalar(plan.WeightType) : new WeightReader(plan.WeightType, vector, lanes);
+            int parts = KernelPlan.BlockSize / lanes;
+            writer.WriteLines($$"""
+                /// <summary>{{typeName ?? "Scalar"}}: z of one block's gates over the input and hidden columns, stored at <paramref name="gates"/> (gates i, f, g, o, 8 units each).</summary>
+                {{AggressiveOptimization}}
+                private static void {{typeName ?? "Scalar"}}LayerNormGates(ref {{element}} block, ref float input, ref float hiddenPrevious, ref float gates)
+                """);
+            using (writer.OpenBlock(""))
+            {
+                if (vector is null)
+                {
+                    using (writer.OpenBlock("for (nuint lane = 0; lane < BlockSize; lane++)"))
+                    {
+                        foreach (var gate in Gates)
+                        {
+                            writer.WriteLine($"float z{gate.Name} = 0;");
+                        }
+                        WriteColumnLoops(writer, "PackedRowLength + lane",
+                            [
+                                ("z += W[:, k] * x_k, one row per input feature.", "InputSize", "input"),
+                                ("z += U[:, k] * h_k, one row per value of the previous step's h.", "RecurrentSize", "hiddenPrevious"),
+                            ],
+                            sourceName => $"float value = {Unsafe}.Add(ref {sourceName}, k);", () =>
+                            {
+                                Func<string, int, string> weight = weights.ReadRow(writer, "block", "row + ", "w", "");
+                                foreach (var gate in Gates)
+                                {
+                                    writer.WriteLine($"z{gate.Name} += {weight(gate.Name, 0)} * value;");
+                                }
+                            });
+                        foreach (var gate in Gates)
+                        {
+                            writer.WriteLine($"{Unsafe}.Add(ref gates, {AccumulatorOffset(gate.Name, 0, KernelPlan.BlockSize)} + (int)lane) = z{gate.Name};");
+                        }
+                    }
+                    return;
+                }
+
+                ForEachAccumulator(1, parts, (gate, _, part) => writer.WriteLine($"var {AccumulatorName(gate, 0, parts, part)} = {vector}<float>.Zero;"));
+                WriteColumnLoops(writer, "PackedRowLength",
+                    [
+                        ("z += W[:, k] * x_k, one row per input feature.", "InputSize", "input"),
+                        ("z += U[:, k] * h_k, one row per value of the previous step's h.", "RecurrentSize", "hiddenPrevious"),
+                    ],
+                    sourceName => $"var value = {vector}.Create({Unsafe}.Add(ref {sourceName}, k));", () =>
+                    {
+                        Func<string, int, string> weight = weights.ReadRow(writer, "block", "row + ", "w", "");
+                        ForEachAccumulator(1, parts, (gate, _, part) =>
+                        {
+                            string accumulator = AccumulatorName(gate, 0, parts, part);
+                            writer.WriteLine($"{accumulator} = {vector}.MultiplyAddEstimate({weight(gate, part)}, value, {accumulator});");
+                        });
+                    });
+                ForEachAccumulator(1, parts, (gate, _, part) =>
+                    writer.WriteLine($"{vector}.StoreUnsafe({AccumulatorName(gate, 0, parts, part)}, ref gates, {AccumulatorOffset(gate, part, lanes)});"));
+            }
+            writer.WriteLine();
+        }
+
+        /// <summary>
+        /// The normalization and the cell: per gate ((z − mean) / stddev) · γ + β, then the shared cell update (activations,
+        /// forget bias, clips, coupling) on every register of units.
+        /// </summary>
+        private static void WriteLayerNormCell(IndentedTextWriter writer, KernelPlan plan, string? typeName, int lanes)
+        {
+            string element = WeightReader.ElementType(plan.WeightType);
+            string? vector = typeName is null ? null : $"{Intrinsics}.{typeName}";
+            var scalar = new ScalarOrVector(vector);
+            var weights = vector is null ? WeightReader.Scalar(plan.WeightType) : new WeightReader(plan.WeightType, vector, lanes);
+            // Registers per block; scalar code loops over the block's units instead.
+            int parts = vector is null ? 1 : KernelPlan.BlockSize / lanes;
+            writer.WriteLines($$"""
+                /// <summary>{{typeName ?? "Scalar"}}: the layer normalization of the stored z, the activations and the cell update of every unit.</summary>
+                {{AggressiveOptimization}}
+                private static void {{typeName ?? "Scalar"}}LayerNormCell(ref {{element}} weights, ref float gates, ref float cell, ref float hiddenNext)
+                {
+                    GateStatistics(ref gates, 0, out float meanI, out float scaleI);
+                    GateStatistics(ref gates, 1, out float meanF, out float scaleF);
+                    GateStatistics(ref gates, 2, out float meanG, out float scaleG);
+                    GateStatistics(ref gates, 3, out float meanO, out float scaleO);
+                    for (nuint block = 0; block < BlockCount; block++)
+                    {
+                        ref {{element}} blockWeights = ref {{Unsafe}}.Add(ref weights, block * BlockStride);
+                        ref float blockGates = ref {{Unsafe}}.Add(ref gates, block * RowLength);
+                        nuint unit = block * BlockSize;
+                """);
+            using (new IndentScope(writer, 2))
+            {
+                string lane = vector is null ? "lane + " : "";
+                if (vector is null)
+                {
+                    writer.WriteLine("for (nuint lane = 0; lane < BlockSize; lane++)");
+                    writer.WriteLine("{");
+                    writer.Indent(1);
+                }
+                for (int part = 0; part < parts; part++)
+                {
+                    string offset = vector is null ? "lane" : part == 0 ? "unit" : $"unit + {part * lanes}";
+                    using (writer.OpenBlock(""))
+                    {
+                        Func<string, int, string> gamma = weights.ReadRow(writer, "blockWeights", $"LayerNormOffset + {lane}", "gamma", "");
+                        Func<string, int, string> beta = weights.ReadRow(writer, "blockWeights", $"LayerNormOffset + PackedRowLength + {lane}", "beta", "");
+                        foreach (var gate in Gates)
+                        {
+                            string statistics = char.ToUpperInvariant(gate.Name[0]).ToString();
+                            string z = vector is null
+                                ? $"{Unsafe}.Add(ref blockGates, {AccumulatorOffset(gate.Name, 0, KernelPlan.BlockSize)} + (int)lane)"
+                                : $"{vector}.LoadUnsafe(ref blockGates, {AccumulatorOffset(gate.Name, part, lanes)})";
+                            writer.WriteLine($"var n{gate.Name} = ({z} - {Broadcast(scalar, "mean" + statistics)}) * {Broadcast(scalar, "scale" + statistics)} * {gamma(gate.Name, part)} + {beta(gate.Name, part)};");
+                        }
+                        string unitOffset = vector is null ? "unit + lane" : offset;
+                        WriteCellUpdate(writer, plan, vector, gate => "n" + gate,
+                            () => throw new InvalidOperationException("a layer-norm model has no peepholes (the parser rejects the combination)"),
+                            cellPrevious: vector is null ? $"{Unsafe}.Add(ref cell, {unitOffset})" : $"{vector}.LoadUnsafe(ref cell, {unitOffset})",
+                            storeCell: vector is null ? $"{Unsafe}.Add(ref cell, {unitOffset}) = c;" : $"{vector}.StoreUnsafe(c, ref cell, {unitOffset});",
+                            storeHidden: hidden => vector is null ? $"{Unsafe}.Add(ref hiddenNext, {unitOffset}) = {hidden};" : $"{vector}.StoreUnsafe({hidden}, ref hiddenNext, {unitOffset});");
+                    }
+                }
+                if (vector is null)
+                {
+                    writer.Indent(-1);
+                    writer.WriteLine("}");
+                }
+            }
+            writer.WriteLine("    }");
+            writer.WriteLine("}");
+            writer.WriteLine();
+        }
+
+        /// <summary>A float local as a vector of that value (or the float itself in scalar code).</summary>
+        private static string Broadcast(ScalarOrVector scalar, string local) => scalar.Vector is null ? local : $"{scalar.Vector}.Create({local})";
+    }
+}
