@@ -83,6 +83,12 @@ internal static class DiagnosticDescriptors
         "LSTM option value not valid here",
         "'{0}' is {1}: {2}");
 
+    /// <summary>GLSTM013: an [LstmCell] or [LstmHidden] expression does not parse, or names something it cannot use.</summary>
+    public static readonly DiagnosticDescriptor InvalidExpression = Create(
+        "GLSTM013",
+        "Invalid LSTM expression",
+        "The {0} expression is invalid at column {1}: {2}");
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat)
         => new(id, title, messageFormat, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
             helpLinkUri: HelpLinkBase + id + ".md");

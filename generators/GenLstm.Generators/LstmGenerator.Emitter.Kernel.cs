@@ -723,12 +723,63 @@ public sealed partial class LstmGenerator
         private static void WriteCellAndHidden(IndentedTextWriter writer, KernelPlan plan, ScalarOrVector scalar, string cellPrevious, string storeCell,
             Func<string, string> storeHidden, Action? outputGate = null)
         {
-            string update = $"f * {cellPrevious} + i * g";
-            writer.WriteLine($"var c = {(plan.Math.CellClip > 0 ? scalar.Clamp(update, plan.Math.CellClip) : update)};");
+            GateMath math = plan.Math;
+            bool expressions = math.CellExpression is not null || math.HiddenExpression is not null;
+            if (expressions && cellPrevious != "cPrevious")
+            {
+                // The declared expressions may read c_prev more than once.
+                writer.WriteLine($"var cPrevious = {cellPrevious};");
+                cellPrevious = "cPrevious";
+            }
+            string update = math.CellExpression is { } cellExpression
+                ? DeclaredExpression(cellExpression, scalar, plan.Precision)
+                : $"f * {cellPrevious} + i * g";
+            writer.WriteLine($"var c = {(math.CellClip > 0 ? scalar.Clamp(update, math.CellClip) : update)};{(math.CellExpression is null ? "" : " // [LstmCell]")}");
             writer.WriteLine(storeCell);
             outputGate?.Invoke();
-            writer.WriteLine(storeHidden($"o * {ActivationExpression(plan.Math.Hidden, "c", scalar, plan.Precision)}"));
+            writer.WriteLine(storeHidden(math.HiddenExpression is { } hiddenExpression
+                ? DeclaredExpression(hiddenExpression, scalar, plan.Precision)
+                : $"o * {ActivationExpression(math.Hidden, "c", scalar, plan.Precision)}"));
         }
+
+        /// <summary>
+        /// An [LstmCell] or [LstmHidden] expression (checked by the parser) as C# on the vector type or on float: names become the
+        /// locals i, f, g, o, cPrevious and c, numbers constants, functions LstmMath's or the vector type's.
+        /// </summary>
+        private static string DeclaredExpression(string text, ScalarOrVector v, Precision precision)
+        {
+            (Expressions.ExpressionNode? tree, _) = Expressions.CellExpression.Parse(text, AnyName);
+            string Code(Expressions.ExpressionNode node) => node switch
+            {
+                Expressions.NumberNode number => v.Constant((float)number.Value),
+                Expressions.NameNode { Name: "c_prev" } => "cPrevious",
+                Expressions.NameNode name => name.Name,
+                Expressions.NegateNode negate => $"(-{Code(negate.Operand)})",
+                Expressions.BinaryNode binary => $"({Code(binary.Left)} {binary.Operator} {Code(binary.Right)})",
+                Expressions.CallNode call => Call(call.Function, [.. call.Arguments.Select(Code)]),
+                _ => throw new ArgumentOutOfRangeException(nameof(text), node, "not an expression node"),
+            };
+            string Call(string function, string[] a) => function switch
+            {
+                "sigmoid" => $"{LstmMathCall(precision, "Sigmoid")}({a[0]})",
+                "tanh" => $"{LstmMathCall(precision, "Tanh")}({a[0]})",
+                "relu" => v.Max(a[0], v.Zero),
+                "hardsigmoid" => v.Min(v.Max($"{v.Constant(0.2f)} * {a[0]} + {v.Constant(0.5f)}", v.Zero), v.One),
+                "exp" => v.Call("Exp", a[0]),
+                "abs" => v.Call("Abs", a[0]),
+                "min" => v.Min(a[0], a[1]),
+                "max" => v.Max(a[0], a[1]),
+                "clip" => v.Vector is null ? $"global::System.Math.Clamp({a[0]}, {a[1]}, {a[2]})" : $"{v.Vector}.Clamp({a[0]}, {a[1]}, {a[2]})",
+                _ => throw new ArgumentOutOfRangeException(nameof(function), function, "not a function of the expression language"),
+            };
+            return Code(tree ?? throw new InvalidOperationException($"the parser accepted an expression that does not parse: {text}"));
+        }
+
+        /// <summary>Every name, allowed: the parser has checked the expression against the declaration already.</summary>
+        private static readonly IReadOnlyDictionary<string, string?> AnyName = new Dictionary<string, string?>
+        {
+            ["i"] = null, ["f"] = null, ["g"] = null, ["o"] = null, ["c_prev"] = null, ["c"] = null,
+        };
 
         /// <summary>
         /// Reads the peephole row of a block (after the rows of U, at PeepholeOffset) and returns each gate's weights for one

@@ -67,6 +67,11 @@ public sealed partial class LstmGenerator
             int projectionSize = ReadInt(attribute, syntax, "ProjectionSize", 0, 1, hiddenSize - 1, diagnostics);
             OutputHead? head = ReadHead(type, cancellationToken, diagnostics);
             GateMath math = ReadGateMath(attribute, syntax, diagnostics);
+            math = math with
+            {
+                CellExpression = ReadExpression(type, "GenLstm.LstmCellAttribute", "LstmCell", CellNames(math), cancellationToken, diagnostics),
+                HiddenExpression = ReadExpression(type, "GenLstm.LstmHiddenAttribute", "LstmHidden", HiddenNames(math), cancellationToken, diagnostics),
+            };
 
             if (diagnostics.Count > 0)
             {
@@ -235,6 +240,66 @@ public sealed partial class LstmGenerator
                     "activation", "Activation." + (Activation)activation, "a dense head's activation is None, Sigmoid, Tanh, Relu or Softmax"));
             }
             return new OutputHead(size, (Activation)activation);
+        }
+
+        /// <summary>The names an [LstmCell] expression may read, with why a name is refused where it is.</summary>
+        private static IReadOnlyDictionary<string, string?> CellNames(GateMath math) => new Dictionary<string, string?>
+        {
+            ["i"] = math.CoupledInputForget ? "with CoupledInputForget there is no input gate (i is 1 - f); write 1 - f" : null,
+            ["f"] = null,
+            ["g"] = null,
+            ["o"] = math.Peepholes ? "with Peepholes the output gate reads the new cell c_t, so the cell update cannot read o" : null,
+            ["c_prev"] = null,
+            ["c"] = "c is the new cell that [LstmCell] computes; the previous cell is c_prev",
+        };
+
+        /// <summary>The names an [LstmHidden] expression may read: those of [LstmCell], and the new cell c.</summary>
+        private static IReadOnlyDictionary<string, string?> HiddenNames(GateMath math) => new Dictionary<string, string?>
+        {
+            ["i"] = math.CoupledInputForget ? "with CoupledInputForget there is no input gate (i is 1 - f); write 1 - f" : null,
+            ["f"] = null,
+            ["g"] = null,
+            ["o"] = null,
+            ["c_prev"] = null,
+            ["c"] = null,
+        };
+
+        /// <summary>
+        /// The expression of an [LstmCell] or [LstmHidden] attribute on the type, parsed and checked, or null without one. An
+        /// error is a diagnostic at its column inside the string literal (or on the argument, when it is not a plain literal).
+        /// </summary>
+        private static string? ReadExpression(INamedTypeSymbol type, string attributeName, string shortName, IReadOnlyDictionary<string, string?> names,
+            CancellationToken cancellationToken, List<DiagnosticInfo> diagnostics)
+        {
+            AttributeData? attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == attributeName);
+            if (attribute is null || attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not string text)
+            {
+                return null;
+            }
+            (_, Expressions.ExpressionError? error) = Expressions.CellExpression.Parse(text, names);
+            if (error is null)
+            {
+                return text.Trim();
+            }
+
+            var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+            ExpressionSyntax? argument = syntax?.ArgumentList?.Arguments.FirstOrDefault()?.Expression;
+            Location? location = argument?.GetLocation();
+            if (argument is LiteralExpressionSyntax literal && literal.Token.Text.Length >= 2)
+            {
+                // A plain "..." or @"..." literal without escapes maps columns one to one onto its text.
+                string tokenText = literal.Token.Text;
+                int quote = tokenText.StartsWith("@\"", System.StringComparison.Ordinal) ? 2 : tokenText.StartsWith("\"", System.StringComparison.Ordinal) ? 1 : -1;
+                if (quote > 0 && tokenText.Substring(quote, tokenText.Length - quote - 1) == text)
+                {
+                    int start = literal.Token.SpanStart + quote + error.Column;
+                    location = Location.Create(literal.SyntaxTree, new Microsoft.CodeAnalysis.Text.TextSpan(start, System.Math.Max(1, error.Length)));
+                }
+            }
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidExpression,
+                location is null ? LocationInfo.From(syntax) : LocationInfo.From(location), shortName,
+                (error.Column + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message));
+            return null;
         }
 
         /// <summary>The element-wise options: peepholes, coupling, clips, forget bias, activations with α and β.</summary>

@@ -152,6 +152,60 @@ public sealed class DiagnosticTests
             """,
             "'activation' is 42, which is not one of its values: Activation.None, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.Softmax, Activation.HardSigmoid, Activation.LeakyRelu, Activation.ThresholdedRelu, Activation.ScaledTanh, Activation.Affine, Activation.Elu, Activation.Softsign, Activation.Softplus"),
 
+        ["ExpressionUnknownName"] = new("GLSTM013", """
+            [Lstm(5, 24)]
+            [LstmCell("f * c_prev + [|q|] * g")]
+            public sealed partial class Model { }
+            """,
+            "The LstmCell expression is invalid at column 14: unknown name 'q'; the expression can use i, f, g, o, c_prev"),
+
+        ["ExpressionNewCellInCellUpdate"] = new("GLSTM013", """
+            [Lstm(5, 24)]
+            [LstmCell(@"f * [|c|] + i * g")]
+            public sealed partial class Model { }
+            """,
+            "The LstmCell expression is invalid at column 5: 'c' cannot be used here: c is the new cell that [LstmCell] computes; the previous cell is c_prev"),
+
+        ["ExpressionInputGateWithCifg"] = new("GLSTM013", """
+            [Lstm(5, 24, CoupledInputForget = true)]
+            [LstmCell("f * c_prev + [|i|] * g")]
+            public sealed partial class Model { }
+            """,
+            "The LstmCell expression is invalid at column 14: 'i' cannot be used here: with CoupledInputForget there is no input gate (i is 1 - f); write 1 - f"),
+
+        ["ExpressionSyntaxError"] = new("GLSTM013", """
+            [Lstm(5, 24)]
+            [LstmHidden("o * tanh(c) [|)|]")]
+            public sealed partial class Model { }
+            """,
+            "The LstmHidden expression is invalid at column 13: unexpected ')'"),
+
+        ["ExpressionUnclosedParenthesis"] = new("GLSTM013", """
+            [Lstm(5, 24)]
+            [LstmHidden("o * tanh[|(|]c")]
+            public sealed partial class Model { }
+            """,
+            "The LstmHidden expression is invalid at column 9: ')' expected to close the '(' at column 9"),
+
+        ["ExpressionWrongArity"] = new("GLSTM013", """
+            [Lstm(5, 24)]
+            [LstmHidden("o * [|clip|](c, 1)")]
+            public sealed partial class Model { }
+            """,
+            "The LstmHidden expression is invalid at column 5: 'clip' takes 3 argument(s), not 2"),
+
+        ["ExpressionUnknownFunctionFromAConstant"] = new("GLSTM013", """
+            internal static class Equations
+            {
+                public const string Hidden = "o * softmax(c)";
+            }
+
+            [Lstm(5, 24)]
+            [LstmHidden([|Equations.Hidden|])]
+            public sealed partial class Model { }
+            """,
+            "The LstmHidden expression is invalid at column 5: unknown function 'softmax'; the functions are sigmoid, tanh, relu, hardsigmoid, exp, abs, min, max, clip"),
+
         ["LayerNormWithPeepholes"] = new("GLSTM012", """
             [Lstm(5, 24, Peepholes = true, [|LayerNorm = true|])]
             public sealed partial class Model { }
@@ -367,6 +421,10 @@ public sealed class DiagnosticTests
     [Theory]
     [MemberData(nameof(CasesFor), "GLSTM011")]
     public void GLSTM011_ValueOutOfRange(string caseName) => AssertReported(Cases[caseName]);
+
+    [Theory]
+    [MemberData(nameof(CasesFor), "GLSTM013")]
+    public void GLSTM013_InvalidExpression(string caseName) => AssertReported(Cases[caseName]);
 
     [Theory]
     [MemberData(nameof(CasesFor), "GLSTM012")]

@@ -100,6 +100,19 @@ internal static class ModelDeclarations
             public sealed partial class Detector { }
             """,
 
+        // A changed cell and hidden update, compiled into the shared cell update of every path.
+        ["Expressions_5x9"] = """
+            using GenLstm;
+
+            namespace Demo.Models;
+
+            /// <summary>A leaky cell and a hidden state that keeps part of the cell.</summary>
+            [Lstm(5, 9)]
+            [LstmCell("f * c_prev + i * g - 0.01 * c_prev")]
+            [LstmHidden("o * tanh(c) + 0.1 * clip(c, -1, 1)")]
+            public sealed partial class Leaky { }
+            """,
+
         // Layer normalization: two phases per step (z of every block, then the statistics and the cell), no split steps.
         ["LayerNorm_5x9"] = """
             using GenLstm;

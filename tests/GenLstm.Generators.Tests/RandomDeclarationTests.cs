@@ -14,8 +14,9 @@ using Xunit.Abstractions;
 namespace GenLstm.Generators.Tests;
 
 /// <summary>
-/// A property test over declarations: CsCheck draws random sizes, layer counts, directions and element-wise variants
-/// (peepholes, CIFG, both clips, a forget bias, activations with α and β), the generator writes each model, Roslyn
+/// A property test over declarations: CsCheck draws random sizes, layer counts, directions, element-wise variants
+/// (peepholes, CIFG, both clips, a forget bias, activations with α and β) and random well-formed [LstmCell] / [LstmHidden]
+/// expressions (every operator and function of the language), the generator writes each model, Roslyn
 /// compiles it in memory, and its <c>Forward</c> over random weights and inputs must match the float64 references of the
 /// numeric tests (<see cref="ReferenceVariantLstm"/>, chained layer by layer). CsCheck prints the seed of a failing case,
 /// and shrinks it, so that it can be replayed.
@@ -50,7 +51,7 @@ public sealed class RandomDeclarationTests(ITestOutputHelper log)
     /// <summary>One random declaration.</summary>
     public sealed record Declaration(int InputSize, int HiddenSize, int Layers, LstmDirection Direction, bool Peepholes, bool CoupledInputForget,
         float ActivationClip, float CellClip, float ForgetBias, (string Name, float Alpha, float Beta) Gate, (string Name, float Alpha, float Beta) Cell,
-        (string Name, float Alpha, float Beta) Hidden, int Seed)
+        (string Name, float Alpha, float Beta) Hidden, int Seed, string? CellExpression = null, string? HiddenExpression = null)
     {
         public string Attribute()
         {
@@ -64,7 +65,9 @@ public sealed class RandomDeclarationTests(ITestOutputHelper log)
             {
                 options.Add($"{prefix}Activation = Activation.{name}, {prefix}Alpha = {F(alpha)}, {prefix}Beta = {F(beta)}");
             }
-            return $"[Lstm({InputSize}, {HiddenSize}, {string.Join(", ", options)})]";
+            return $"[Lstm({InputSize}, {HiddenSize}, {string.Join(", ", options)})]"
+                + (CellExpression is null ? "" : $"\n[LstmCell(\"{CellExpression}\")]")
+                + (HiddenExpression is null ? "" : $"\n[LstmHidden(\"{HiddenExpression}\")]");
         }
 
         public override string ToString() => Attribute();
@@ -81,7 +84,53 @@ public sealed class RandomDeclarationTests(ITestOutputHelper log)
             .SelectMany((i, h, layers, direction, peepholes, cifg, activationClip, cellClip) =>
                 Gen.Select(Gen.OneOf(0f, 1f, -0.5f), GenActivation(GateActivations), GenActivation(Activations), GenActivation(HiddenActivations), Gen.Int[0, int.MaxValue])
                     .Select((forgetBias, gate, cell, hidden, seed) => new Declaration(i, h, layers, (LstmDirection)direction, peepholes, cifg,
-                        activationClip, cellClip, forgetBias, gate, cell, hidden, seed)));
+                        activationClip, cellClip, forgetBias, gate, cell, hidden, seed)))
+            .SelectMany(declaration => Gen.Select(Gen.Int[0, 3], CellTerm(declaration), HiddenTerm(declaration))
+                .Select((which, cellTerm, hiddenTerm) => declaration with
+                {
+                    // A random well-formed term added to each update, through tanh so that the recurrence stays bounded (see the
+                    // activations above); which = 0 keeps both updates standard, 1 changes the cell, 2 the hidden state, 3 both.
+                    CellExpression = (which & 1) == 0 ? null : $"f * c_prev + {(declaration.CoupledInputForget ? "(1 - f)" : "i")} * g + 0.2 * tanh({cellTerm})",
+                    HiddenExpression = (which & 2) == 0 ? null : $"o * tanh(c) + 0.1 * tanh({hiddenTerm})",
+                }));
+
+    /// <summary>A random term of a cell update: its names leave out i under CIFG and o with peepholes, which the cell cannot read then.</summary>
+    private static Gen<string> CellTerm(Declaration d)
+        => Expression([.. new[] { "i", "f", "g", "o", "c_prev" }.Where(n => !(n == "i" && d.CoupledInputForget) && !(n == "o" && d.Peepholes))], 3);
+
+    /// <summary>A random term of a hidden update: it may read the new cell c too, and leaves out i under CIFG.</summary>
+    private static Gen<string> HiddenTerm(Declaration d)
+        => Expression([.. new[] { "i", "f", "g", "o", "c_prev", "c" }.Where(n => !(n == "i" && d.CoupledInputForget))], 3);
+
+    /// <summary>A random well-formed expression of the language up to <paramref name="depth"/> levels: every operator and function.</summary>
+    private static Gen<string> Expression(string[] names, int depth)
+    {
+        Gen<string> leaf = Gen.Int[0, 4].SelectMany(kind => kind == 0
+            ? Gen.Int[1, 20].Select(n => (n / 10.0).ToString("0.0", CultureInfo.InvariantCulture))
+            : Gen.OneOf(names));
+        if (depth == 0)
+        {
+            return leaf;
+        }
+        Gen<string> sub = Expression(names, depth - 1);
+        return Gen.Int[0, 14].SelectMany(kind => kind switch
+        {
+            0 => leaf,
+            1 => Gen.Select(sub, sub).Select((a, b) => $"({a} + {b})"),
+            2 => Gen.Select(sub, sub).Select((a, b) => $"({a} - {b})"),
+            3 => Gen.Select(sub, sub).Select((a, b) => $"{a} * {b}"),
+            4 => Gen.Select(sub, sub).Select((a, b) => $"{a} / (1 + abs({b}))"),
+            5 => sub.Select(a => $"-{a}"),
+            6 => sub.Select(a => $"sigmoid({a})"),
+            7 => sub.Select(a => $"tanh({a})"),
+            8 => sub.Select(a => $"relu({a})"),
+            9 => sub.Select(a => $"hardsigmoid({a})"),
+            10 => sub.Select(a => $"exp(-abs({a}))"),
+            11 => Gen.Select(sub, sub).Select((a, b) => $"min({a}, {b})"),
+            12 => Gen.Select(sub, sub).Select((a, b) => $"max({a}, {b})"),
+            _ => sub.Select(a => $"clip({a}, -1, 1)"),
+        });
+    }
 
     [Fact]
     public void Generated_models_match_the_float64_reference_for_random_declarations()
@@ -140,6 +189,7 @@ public sealed class RandomDeclarationTests(ITestOutputHelper log)
         {
             Peepholes = d.Peepholes, CoupledInputForget = d.CoupledInputForget, ActivationClip = d.ActivationClip, CellClip = d.CellClip,
             ForgetBias = d.ForgetBias, Gate = d.Gate, Cell = d.Cell, Hidden = d.Hidden,
+            CellExpression = d.CellExpression, HiddenExpression = d.HiddenExpression,
         };
         float[] x = inputs;
         double[] outputs = [];
@@ -185,7 +235,7 @@ public sealed class RandomDeclarationTests(ITestOutputHelper log)
                 }
             }
             """);
-        Assert.Empty(run.Diagnostics);
+        Assert.True(run.Diagnostics.IsEmpty, $"{d}: {string.Join("; ", run.Diagnostics)}");
         using var stream = new MemoryStream();
         var emitted = run.OutputCompilation.Emit(stream);
         Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics.Where(e => e.Severity == DiagnosticSeverity.Error)));

@@ -71,3 +71,13 @@ public static partial class Outer
 [Lstm(5, 12, LayerNorm = true)] public sealed partial class LayerNormLstm5x12 { }
 [Lstm(3, 20, Layers = 2, LayerNorm = true, CoupledInputForget = true, CellClip = 3f)] public sealed partial class LayerNormCoupledStackLstm3x20 { }
 [Lstm(16, 40, Direction = LstmDirection.Bidirectional, LayerNorm = true, GateActivation = Activation.HardSigmoid)] public sealed partial class LayerNormBidirectionalLstm16x40 { }
+
+// Changed cell and hidden updates ([LstmCell], [LstmHidden]), checked against the float64 reference's own interpreter (ExpressionTests).
+[Lstm(4, 12)][LstmCell("f * c_prev + (1 - f) * g")] public sealed partial class CoupledByExpressionLstm4x12 { }
+[Lstm(4, 12, Peepholes = true)]
+[LstmCell("f * c_prev + i * g + 0.1 * tanh(c_prev)")]
+[LstmHidden("o * tanh(c) + 0.05 * clip(c_prev, -1, 1)")]
+public sealed partial class PeepholeExpressionsLstm4x12 { }
+[Lstm(4, 12, Direction = LstmDirection.Bidirectional, Peepholes = true)]
+[LstmHidden("o * max(min(c, 1), -1) * sigmoid(g) + abs(i) * 0.1 - relu(-c) * 0.01 + hardsigmoid(f) * exp(-abs(c)) * 0.1 / (1 + abs(g))")]
+public sealed partial class EveryFunctionLstm4x12 { }

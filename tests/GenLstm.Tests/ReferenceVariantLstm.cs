@@ -20,6 +20,12 @@ internal static class ReferenceVariantLstm
         public (string Name, double Alpha, double Beta) Gate { get; init; } = ("Sigmoid", 0, 0);
         public (string Name, double Alpha, double Beta) Cell { get; init; } = ("Tanh", 0, 0);
         public (string Name, double Alpha, double Beta) Hidden { get; init; } = ("Tanh", 0, 0);
+
+        /// <summary>[LstmCell]'s expression of c_t, or null for f c_prev + i g.</summary>
+        public string? CellExpression { get; init; }
+
+        /// <summary>[LstmHidden]'s expression of h_t, or null for o · hidden(c_t).</summary>
+        public string? HiddenExpression { get; init; }
     }
 
     /// <summary>One direction's weights per gate: W [H, I], R [H, H], b [H] (both biases summed), p [H] (or null).</summary>
@@ -112,13 +118,20 @@ internal static class ReferenceVariantLstm
                     i = options.CoupledInputForget ? 1 - f : Activate(options.Gate, Clip(Z(gi, u) + peepholeI));
                 }
                 double g = Activate(options.Cell, Clip(Z(gc, u)));
-                double cell = f * c[u] + i * g;
+                var names = new System.Collections.Generic.Dictionary<string, double> { ["i"] = i, ["f"] = f, ["g"] = g, ["c_prev"] = c[u] };
+                if (!options.Peepholes)
+                {
+                    names["o"] = Activate(options.Gate, Clip(Z(go, u)));   // without an output peephole o does not depend on c_t
+                }
+                double cell = options.CellExpression is { } cellExpression ? ReferenceExpression.Evaluate(cellExpression, names) : f * c[u] + i * g;
                 if (options.CellClip > 0)
                 {
                     cell = Math.Clamp(cell, -options.CellClip, options.CellClip);
                 }
                 double o = Activate(options.Gate, Clip(Z(go, u) + (options.Peepholes ? go.P!(u) * cell : 0)));
-                next[u] = o * Activate(options.Hidden, cell);
+                names["o"] = o;
+                names["c"] = cell;
+                next[u] = options.HiddenExpression is { } hiddenExpression ? ReferenceExpression.Evaluate(hiddenExpression, names) : o * Activate(options.Hidden, cell);
                 c[u] = cell;  // c[u] is read only by unit u, so updating it in place is safe
             }
             Array.Copy(next, h, hiddenSize);

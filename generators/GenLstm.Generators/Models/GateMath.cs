@@ -38,7 +38,7 @@ internal sealed record GateFunction(Activation Activation, float Alpha, float Be
 /// forget bias. <see cref="Standard"/> is PyTorch's LSTM; every other combination is emitted by the same code.
 /// </summary>
 internal sealed record GateMath(bool Peepholes, bool CoupledInputForget, float CellClip, float ActivationClip, float ForgetBias,
-    GateFunction Gate, GateFunction Cell, GateFunction Hidden, bool LayerNorm = false)
+    GateFunction Gate, GateFunction Cell, GateFunction Hidden, bool LayerNorm = false, string? CellExpression = null, string? HiddenExpression = null)
 {
     public static readonly GateMath Standard = new(false, false, 0, 0, 0, GateFunction.Sigmoid, GateFunction.Tanh, GateFunction.Tanh);
 
@@ -57,6 +57,8 @@ internal sealed record GateMath(bool Peepholes, bool CoupledInputForget, float C
     {
         var parts = new System.Collections.Generic.List<string>();
         if (LayerNorm) parts.Add("layer normalization of each gate");
+        if (CellExpression is not null) parts.Add($"c_t = {CellExpression}");
+        if (HiddenExpression is not null) parts.Add($"h_t = {HiddenExpression}");
         if (Peepholes) parts.Add("peepholes");
         if (CoupledInputForget) parts.Add("coupled input and forget gates (i = 1 - f)");
         if (ActivationClip > 0) parts.Add($"activation inputs clipped to +-{GateFunction.Format(ActivationClip)}");
