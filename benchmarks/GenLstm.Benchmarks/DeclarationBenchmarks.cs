@@ -13,6 +13,7 @@ namespace GenLstm.Benchmarks;
 public sealed partial class HardSigmoidLstm64x64 { }
 [Lstm(64, 64, CellActivation = Activation.Elu, HiddenActivation = Activation.Softplus)] public sealed partial class ExpActivationsLstm64x64 { }
 [Lstm(64, 64, LayerNorm = true)] public sealed partial class LayerNormLstm64x64 { }
+[Lstm(64, 64)][LstmGate("z")][LstmCell("f * c_prev + i * g + z * tanh(c_prev)")] public sealed partial class AddedGateLstm64x64 { }
 [Lstm(64, 64, Layers = 2)] public sealed partial class Stacked2Lstm64x64 { }
 [Lstm(64, 64, Direction = LstmDirection.Bidirectional)] public sealed partial class BidirectionalLstm64x64 { }
 [Lstm(64, 64, ProjectionSize = 32)] public sealed partial class ProjectedLstm64x64 { }
@@ -46,6 +47,8 @@ public class DeclarationBenchmarks
     private HardSigmoidLstm64x64.State _hardSigmoidState;
     private ExpActivationsLstm64x64 _exp = null!;
     private ExpActivationsLstm64x64.State _expState;
+    private AddedGateLstm64x64 _addedGate = null!;
+    private AddedGateLstm64x64.State _addedGateState;
     private LayerNormLstm64x64 _layerNorm = null!;
     private LayerNormLstm64x64.State _layerNormState;
     private Stacked2Lstm64x64 _stacked = null!;
@@ -76,6 +79,7 @@ public class DeclarationBenchmarks
         _clipped = ClippedLstm64x64.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh);
         _hardSigmoid = HardSigmoidLstm64x64.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh);
         _exp = ExpActivationsLstm64x64.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh);
+        _addedGate = AddedGateLstm64x64.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh, Draw(Size * Size, 0.1), Draw(Size * Size, 0.1), Draw(Size, 0.5));
         _layerNorm = LayerNormLstm64x64.FromPyTorch(w.WeightIh, w.WeightHh, w.BiasIh, w.BiasHh, Draw(4 * Size, 1.0));
         _stacked = Stacked2Lstm64x64.FromPyTorch(w, w);
         _bidirectional = BidirectionalLstm64x64.FromPyTorch(w, w);
@@ -101,6 +105,9 @@ public class DeclarationBenchmarks
 
     [Benchmark, BenchmarkCategory("Step")]
     public void EluSoftplus() => _exp.Step(_input, ref _expState, _output.AsSpan(0, Size));
+
+    [Benchmark, BenchmarkCategory("Step")]
+    public void AddedGateAndCellExpression() => _addedGate.Step(_input, ref _addedGateState, _output.AsSpan(0, Size));
 
     [Benchmark, BenchmarkCategory("Step")]
     public void LayerNorm() => _layerNorm.Step(_input, ref _layerNormState, _output.AsSpan(0, Size));

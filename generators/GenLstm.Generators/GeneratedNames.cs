@@ -13,7 +13,7 @@ internal static class GeneratedNames
     private static readonly string[] ExclusiveMembers =
     [
         "InputSize", "HiddenSize", "OutputSize", "StackOutputSize", "ProjectionSize", "RecurrentSize", "Layers", "Directions", "State", "_output", "ForwardLayers",
-        "BlockSize", "RowLength", "PackedRowLength", "PaddedHiddenSize", "BlockCount", "BlockStride", "PeepholeOffset", "LayerNormOffset", "GateStatistics", "ScalarLayerNormGates", "ScalarLayerNormCell", "SplitBlock", "ChunkSteps", "_packedWeights",
+        "BlockSize", "RowLength", "PackedRowLength", "PaddedHiddenSize", "BlockCount", "BlockStride", "PeepholeOffset", "LayerNormOffset", "ExtraGateCount", "_extraGates", "ComputeExtraGates", "GateStatistics", "ScalarLayerNormGates", "ScalarLayerNormCell", "SplitBlock", "ChunkSteps", "_packedWeights",
         "CompileKernel", "StepCore", "StepBlocks", "StepBatchCore", "ForwardCore", "ScalarBlock",
     ];
 

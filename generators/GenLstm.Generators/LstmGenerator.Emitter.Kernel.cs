@@ -38,7 +38,14 @@ public sealed partial class LstmGenerator
             {
                 WriteForwardPath(writer, plan, path);
             }
-            WriteStepBlocks(writer, plan);
+            if (plan.Math.HasSplitSteps)
+            {
+                WriteStepBlocks(writer, plan);
+            }
+            if (plan.Math.ExtraGates.Count > 0)
+            {
+                WriteComputeExtraGates(writer);
+            }
             foreach ((string typeName, int lanes, int blocks) in plan.StepTileMethods)
             {
                 WriteTile(writer, plan, typeName, lanes, blocks, TileSource.Input);
@@ -82,6 +89,7 @@ public sealed partial class LstmGenerator
                 """);
             using (new IndentScope(writer))
             {
+                WriteExtraGatesCall(writer, plan, "input", "state");
                 WritePathDispatch(writer, plan,
                     path => WriteStepTiles(writer, path, TileSource.Input),
                     () =>
@@ -115,7 +123,7 @@ public sealed partial class LstmGenerator
                 """);
             using (new IndentScope(writer))
             {
-                WritePathDispatch(writer, plan, path => WriteBatchGroups(writer, path),
+                WritePathDispatch(writer, plan, path => WriteBatchGroups(writer, plan, path),
                     () => writer.WriteLine("// Every stream is stepped on its own below."));
                 writer.WriteLine();
                 writer.WriteLine("// The streams left over: one at a time.");
@@ -131,7 +139,7 @@ public sealed partial class LstmGenerator
         }
 
         /// <summary>One path's StepBatch loop: groups of streams, every block of the group in turn, then each stream's flip and output.</summary>
-        private static void WriteBatchGroups(IndentedTextWriter writer, VectorPath path)
+        private static void WriteBatchGroups(IndentedTextWriter writer, KernelPlan plan, VectorPath path)
         {
             int group = path.BatchStreams;
             if (group == 1)
@@ -145,6 +153,7 @@ public sealed partial class LstmGenerator
                 foreach (int s in Range(group))
                 {
                     writer.WriteLine($"ref State state{s} = ref {Unsafe}.Add(ref states, {Stream(s)});");
+                    WriteExtraGatesCall(writer, plan, $"{Unsafe}.Add(ref inputs, ({Stream(s)}) * InputSize)", $"state{s}");
                 }
                 string arguments = string.Join(", ", Range(group).Select(s => $"ref state{s}, ref {Unsafe}.Add(ref inputs, ({Stream(s)}) * InputSize)"));
                 using (writer.OpenBlock("for (nuint block = 0; block < BlockCount; block++)"))
@@ -244,6 +253,7 @@ public sealed partial class LstmGenerator
                 """);
             using (new IndentScope(writer, 3))
             {
+                WriteExtraGatesCall(writer, plan, $"{Unsafe}.Add(ref chunkInputs, step * InputSize)", "state");
                 WriteStepTiles(writer, path, TileSource.Projection);
                 writer.WriteLine("state._current ^= 1;");
                 writer.WriteLine(CopyHiddenToOutputs("chunkStart + step"));
@@ -414,7 +424,8 @@ public sealed partial class LstmGenerator
                                 () => Peepholes(writer, weights, $"block{block}", Index(block), part),
                                 cellPrevious: $"{vector}.LoadUnsafe(ref cell, {unit})",
                                 storeCell: $"{vector}.StoreUnsafe(c, ref cell, {unit});",
-                                storeHidden: hidden => $"{vector}.StoreUnsafe({hidden}, ref hiddenNext, {unit});");
+                                storeHidden: hidden => $"{vector}.StoreUnsafe({hidden}, ref hiddenNext, {unit});",
+                                extraGate: e => $"{vector}.LoadUnsafe(ref cell, {ExtraGateOffset(e)} + {unit})");
                         }
                     }
                 }
@@ -490,7 +501,8 @@ public sealed partial class LstmGenerator
                                     () => Peepholes(writer, new WeightReader(plan.WeightType, vector, lanes), "block", "", part),
                                     cellPrevious: $"{vector}.LoadUnsafe(ref cell, {offset})",
                                     storeCell: $"{vector}.StoreUnsafe(c, ref cell, {offset});",
-                                    storeHidden: hidden => $"{vector}.StoreUnsafe({hidden}, ref hiddenNext, {offset});");
+                                    storeHidden: hidden => $"{vector}.StoreUnsafe({hidden}, ref hiddenNext, {offset});",
+                                    extraGate: e => $"{vector}.LoadUnsafe(ref cell, {ExtraGateOffset(e)} + {offset})");
                             }
                         }
                     });
@@ -600,7 +612,8 @@ public sealed partial class LstmGenerator
                     () => Peepholes(writer, weights, "block", "", part: 0, lane: "lane + "),
                     cellPrevious: $"{Unsafe}.Add(ref cell, lane)",
                     storeCell: $"{Unsafe}.Add(ref cell, lane) = c;",
-                    storeHidden: hidden => $"{Unsafe}.Add(ref hiddenNext, lane) = {hidden};");
+                    storeHidden: hidden => $"{Unsafe}.Add(ref hiddenNext, lane) = {hidden};",
+                    extraGate: e => $"{Unsafe}.Add(ref cell, {ExtraGateOffset(e)} + (int)lane)");
             }
             writer.WriteLine("    }");
             writer.WriteLine("}");
@@ -644,6 +657,35 @@ public sealed partial class LstmGenerator
             }
         }
 
+        /// <summary>Where added gate e's z sits relative to the same unit's c in the state's cell buffer.</summary>
+        private static string ExtraGateOffset(int e) => $"PaddedHiddenSize * {1 + e}";
+
+        /// <summary>The call that computes the added gates' z for a step, before its tiles (nothing without [LstmGate]).</summary>
+        private static void WriteExtraGatesCall(IndentedTextWriter writer, KernelPlan plan, string input, string state)
+        {
+            if (plan.Math.ExtraGates.Count > 0)
+            {
+                writer.WriteLine($"ComputeExtraGates(ref {input}, ref {state});");
+            }
+        }
+
+        /// <summary>The kernel's member that computes the added gates' preactivations into the state, after c.</summary>
+        private static void WriteComputeExtraGates(IndentedTextWriter writer)
+        {
+            writer.WriteLines($$"""
+                /// <summary>
+                /// The [LstmGate] gates' z = b + W x_t + U h_{t-1} for every unit, into the state after c (gate e at
+                /// PaddedHiddenSize · (1 + e)), where each tile's cell update reads its units' values.
+                /// </summary>
+                {{CompiledAtLoad}}
+                private void ComputeExtraGates(ref float input, ref State state)
+                    => _extraGates.Compute({{MemoryMarshal}}.CreateReadOnlySpan(ref input, InputSize),
+                        {{MemoryMarshal}}.CreateReadOnlySpan(ref state.HiddenStart(state._current), RecurrentSize),
+                        {{MemoryMarshal}}.CreateSpan(ref {{Unsafe}}.Add(ref state._cell[0], PaddedHiddenSize), ExtraGateCount * PaddedHiddenSize));
+
+                """);
+        }
+
         /// <summary>
         /// The LSTM cell for one register of units (or one unit, in scalar code): the same statements on every path, for the
         /// standard gates and every variant of <see cref="GateMath"/>.
@@ -660,7 +702,7 @@ public sealed partial class LstmGenerator
         /// <param name="storeCell">Stores the local c.</param>
         /// <param name="storeHidden">Stores an h_t expression.</param>
         private static void WriteCellUpdate(IndentedTextWriter writer, KernelPlan plan, string? vector, Func<string, string> preactivation,
-            Func<Func<string, string>> peephole, string cellPrevious, string storeCell, Func<string, string> storeHidden)
+            Func<Func<string, string>> peephole, string cellPrevious, string storeCell, Func<string, string> storeHidden, Func<int, string>? extraGate = null)
         {
             GateMath math = plan.Math;
             var scalar = new ScalarOrVector(vector);
@@ -708,6 +750,13 @@ public sealed partial class LstmGenerator
                 writer.WriteLine($"var i = {scalar.One} - f; // input gate, coupled to the forget gate");
             }
             writer.WriteLine($"var g = {Activate(math.Cell, Input("g", null))}; // cell candidate");
+            for (int e = 0; e < math.ExtraGates.Count; e++)
+            {
+                ExtraGate gate = math.ExtraGates[e];
+                string z = (extraGate ?? throw new InvalidOperationException("this cell update has no access to the added gates"))(e);
+                writer.WriteLine($"var z_{gate.Name} = {(math.ActivationClip > 0 ? scalar.Clamp(z, math.ActivationClip) : z)};");
+                writer.WriteLine($"var gate_{gate.Name} = {Activate(gate.Function, "z_" + gate.Name)}; // [LstmGate(\"{gate.Name}\")]");
+            }
             void OutputGate(string? peepholeSource) => writer.WriteLine($"var o = {Activate(math.Gate, Input("o", peepholeSource))}; // output gate");
             if (!math.Peepholes)
             {
@@ -748,12 +797,13 @@ public sealed partial class LstmGenerator
         /// </summary>
         private static string DeclaredExpression(string text, ScalarOrVector v, Precision precision)
         {
-            (Expressions.ExpressionNode? tree, _) = Expressions.CellExpression.Parse(text, AnyName);
+            (Expressions.ExpressionNode? tree, _) = Expressions.CellExpression.Parse(text, AnyName(text));
             string Code(Expressions.ExpressionNode node) => node switch
             {
                 Expressions.NumberNode number => v.Constant((float)number.Value),
                 Expressions.NameNode { Name: "c_prev" } => "cPrevious",
-                Expressions.NameNode name => name.Name,
+                Expressions.NameNode { Name: "i" or "f" or "g" or "o" or "c" } name => name.Name,
+                Expressions.NameNode name => "gate_" + name.Name,
                 Expressions.NegateNode negate => $"(-{Code(negate.Operand)})",
                 Expressions.BinaryNode binary => $"({Code(binary.Left)} {binary.Operator} {Code(binary.Right)})",
                 Expressions.CallNode call => Call(call.Function, [.. call.Arguments.Select(Code)]),
@@ -775,11 +825,16 @@ public sealed partial class LstmGenerator
             return Code(tree ?? throw new InvalidOperationException($"the parser accepted an expression that does not parse: {text}"));
         }
 
-        /// <summary>Every name, allowed: the parser has checked the expression against the declaration already.</summary>
-        private static readonly IReadOnlyDictionary<string, string?> AnyName = new Dictionary<string, string?>
+        /// <summary>Every name the text holds, allowed: the parser has checked the expression against the declaration already.</summary>
+        private static IReadOnlyDictionary<string, string?> AnyName(string text)
         {
-            ["i"] = null, ["f"] = null, ["g"] = null, ["o"] = null, ["c_prev"] = null, ["c"] = null,
-        };
+            var names = new Dictionary<string, string?>();
+            foreach (string word in System.Text.RegularExpressions.Regex.Matches(text, "[A-Za-z_][A-Za-z0-9_]*").Cast<System.Text.RegularExpressions.Match>().Select(m => m.Value))
+            {
+                names[word] = null;
+            }
+            return names;
+        }
 
         /// <summary>
         /// Reads the peephole row of a block (after the rows of U, at PeepholeOffset) and returns each gate's weights for one

@@ -36,6 +36,7 @@ public sealed partial class LstmGenerator
                 """);
             using (new IndentScope(writer))
             {
+                WriteExtraGatesCall(writer, plan, "input", "state");
                 string keyword = "if";
                 foreach ((string? typeName, int _) in LayerNormPaths)
                 {
@@ -101,6 +102,10 @@ public sealed partial class LstmGenerator
                 }
 
                 """);
+            if (plan.Math.ExtraGates.Count > 0)
+            {
+                WriteComputeExtraGates(writer);
+            }
             foreach ((string? typeName, int lanes) in LayerNormPaths)
             {
                 WriteLayerNormGates(writer, plan, typeName, lanes);
@@ -228,7 +233,8 @@ public sealed partial class LstmGenerator
                             () => throw new InvalidOperationException("a layer-norm model has no peepholes (the parser rejects the combination)"),
                             cellPrevious: vector is null ? $"{Unsafe}.Add(ref cell, {unitOffset})" : $"{vector}.LoadUnsafe(ref cell, {unitOffset})",
                             storeCell: vector is null ? $"{Unsafe}.Add(ref cell, {unitOffset}) = c;" : $"{vector}.StoreUnsafe(c, ref cell, {unitOffset});",
-                            storeHidden: hidden => vector is null ? $"{Unsafe}.Add(ref hiddenNext, {unitOffset}) = {hidden};" : $"{vector}.StoreUnsafe({hidden}, ref hiddenNext, {unitOffset});");
+                            storeHidden: hidden => vector is null ? $"{Unsafe}.Add(ref hiddenNext, {unitOffset}) = {hidden};" : $"{vector}.StoreUnsafe({hidden}, ref hiddenNext, {unitOffset});",
+                            extraGate: e => vector is null ? $"{Unsafe}.Add(ref cell, {ExtraGateOffset(e)} + {unitOffset})" : $"{vector}.LoadUnsafe(ref cell, {ExtraGateOffset(e)} + {unitOffset})");
                     }
                 }
                 if (vector is null)

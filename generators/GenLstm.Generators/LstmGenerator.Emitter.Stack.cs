@@ -368,7 +368,8 @@ public sealed partial class LstmGenerator
                 for (int index = 0; index < layers.Count; index++)
                 {
                     arguments.Add($"{layers[index].Kernel.TypeName}.FromPyTorch(layers[{index}].WeightIh, layers[{index}].WeightHh, layers[{index}].BiasIh, layers[{index}].BiasHh"
-                        + (spec.Math.Peepholes ? $", layers[{index}].RequirePeepholes()" : "") + (spec.Math.LayerNorm ? $", layers[{index}].RequireLayerNorm()" : "") + ")");
+                        + (spec.Math.Peepholes ? $", layers[{index}].RequirePeepholes()" : "") + (spec.Math.LayerNorm ? $", layers[{index}].RequireLayerNorm()" : "")
+                        + (spec.Math.ExtraGates.Count > 0 ? $", layers[{index}].RequireExtraGates().WeightIh, layers[{index}].RequireExtraGates().WeightHh, layers[{index}].RequireExtraGates().Bias" : "") + ")");
                 }
                 if (spec.ProjectionSize > 0)
                 {
@@ -426,7 +427,7 @@ public sealed partial class LstmGenerator
                 /// <param name="file">The file.</param>
                 /// <exception cref="global::GenLstm.WeightFormatException">A tensor is missing, misshaped, not finite, or belongs to a layer or direction this model lacks.</exception>
                 public static {{type}} FromSafeTensors(global::GenLstm.SafeTensorsFile file)
-                    => FromPyTorch({{(spec.Head is { } read ? $"{DenseLayer}.Read(file, StackOutputSize, OutputSize, global::GenLstm.Activation.{read.Activation}), " : "")}}global::GenLstm.PyTorchLstmTensors.ReadLayers(file, InputSize, HiddenSize, Layers, global::GenLstm.LstmDirection.{{spec.Direction}}{{(spec.ProjectionSize > 0 ? ", ProjectionSize" : "")}}{{(spec.Math.Peepholes ? ", peepholes: true" : "")}}{{(spec.Math.LayerNorm ? ", layerNorm: true" : "")}}));
+                    => FromPyTorch({{(spec.Head is { } read ? $"{DenseLayer}.Read(file, StackOutputSize, OutputSize, global::GenLstm.Activation.{read.Activation}), " : "")}}global::GenLstm.PyTorchLstmTensors.ReadLayers(file, InputSize, HiddenSize, Layers, global::GenLstm.LstmDirection.{{spec.Direction}}{{(spec.ProjectionSize > 0 ? ", ProjectionSize" : "")}}{{(spec.Math.Peepholes ? ", peepholes: true" : "")}}{{(spec.Math.LayerNorm ? ", layerNorm: true" : "")}}{{(spec.Math.ExtraGates.Count > 0 ? $", extraGates: [{string.Join(", ", spec.Math.ExtraGates.Select(g => $"\"{g.Name}\""))}]" : "")}}));
 
                 """);
         }

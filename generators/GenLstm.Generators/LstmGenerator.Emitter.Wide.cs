@@ -143,7 +143,8 @@ public sealed partial class LstmGenerator
                         () => Peepholes(writer, narrowWeights, $"block{b}", Index(b), part: 0),
                         cellPrevious: $"{Narrow}.LoadUnsafe(ref cell, {unit})",
                         storeCell: $"{Narrow}.StoreUnsafe(c, ref cell, {unit});",
-                        storeHidden: hidden => $"{Narrow}.StoreUnsafe({hidden}, ref hiddenNext, {unit});");
+                        storeHidden: hidden => $"{Narrow}.StoreUnsafe({hidden}, ref hiddenNext, {unit});",
+                        extraGate: e => $"{Narrow}.LoadUnsafe(ref cell, {ExtraGateOffset(e)} + {unit})");
                 }
             }
         }

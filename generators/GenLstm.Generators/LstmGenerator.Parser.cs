@@ -67,6 +67,7 @@ public sealed partial class LstmGenerator
             int projectionSize = ReadInt(attribute, syntax, "ProjectionSize", 0, 1, hiddenSize - 1, diagnostics);
             OutputHead? head = ReadHead(type, cancellationToken, diagnostics);
             GateMath math = ReadGateMath(attribute, syntax, diagnostics);
+            math = math with { ExtraGates = ReadExtraGates(type, cancellationToken, diagnostics) };
             math = math with
             {
                 CellExpression = ReadExpression(type, "GenLstm.LstmCellAttribute", "LstmCell", CellNames(math), cancellationToken, diagnostics),
@@ -242,8 +243,49 @@ public sealed partial class LstmGenerator
             return new OutputHead(size, (Activation)activation);
         }
 
+        /// <summary>
+        /// The type's [LstmGate] attributes in declaration order. A name that is not an identifier, or is one of the standard
+        /// names, a function or a name used twice, is GLSTM012 on the name; so is an activation that is not element-wise.
+        /// </summary>
+        private static EquatableArray<ExtraGate> ReadExtraGates(INamedTypeSymbol type, CancellationToken cancellationToken, List<DiagnosticInfo> diagnostics)
+        {
+            var gates = new List<ExtraGate>();
+            foreach (AttributeData attribute in type.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == "GenLstm.LstmGateAttribute"))
+            {
+                if (attribute.ConstructorArguments.Length != 2 || attribute.ConstructorArguments[0].Value is not string name
+                    || attribute.ConstructorArguments[1].Value is not int activation)
+                {
+                    continue;
+                }
+                var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+                LocationInfo? At(int index) => LocationInfo.From((SyntaxNode?)(syntax?.ArgumentList is { } list && index < list.Arguments.Count ? list.Arguments[index] : null) ?? syntax);
+                string? problem =
+                    name.Length == 0 || !(char.IsLetter(name[0]) || name[0] == '_') || !name.All(ch => char.IsLetterOrDigit(ch) || ch == '_')
+                        ? "a gate's name is an identifier: a letter or '_', then letters, digits or '_'"
+                    : name is "i" or "f" or "g" or "o" or "c" or "c_prev" ? "i, f, g, o, c and c_prev are the standard names already"
+                    : Expressions.CellExpression.Functions.ContainsKey(name) ? "that is the name of a function of the expression language"
+                    : gates.Any(g => g.Name == name) ? "another [LstmGate] has that name"
+                    : null;
+                if (problem is not null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidOptionValue, At(0), "name", $"\"{name}\"", problem));
+                    continue;
+                }
+                if (!System.Enum.IsDefined(typeof(Activation), activation) || (Activation)activation is Activation.None or Activation.Softmax)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidOptionValue, At(1), "activation",
+                        System.Enum.IsDefined(typeof(Activation), activation) ? "Activation." + (Activation)activation : activation.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        "a gate's activation is element-wise and not the identity (every Activation but None and Softmax)"));
+                    continue;
+                }
+                float Named(string key) => attribute.NamedArguments.FirstOrDefault(a => a.Key == key).Value.Value is float value ? value : float.NaN;
+                gates.Add(new ExtraGate(name, GateFunction.Create((Activation)activation, Named("Alpha"), Named("Beta"))));
+            }
+            return new EquatableArray<ExtraGate>(gates);
+        }
+
         /// <summary>The names an [LstmCell] expression may read, with why a name is refused where it is.</summary>
-        private static IReadOnlyDictionary<string, string?> CellNames(GateMath math) => new Dictionary<string, string?>
+        private static IReadOnlyDictionary<string, string?> CellNames(GateMath math) => WithExtraGates(math, new Dictionary<string, string?>
         {
             ["i"] = math.CoupledInputForget ? "with CoupledInputForget there is no input gate (i is 1 - f); write 1 - f" : null,
             ["f"] = null,
@@ -251,10 +293,10 @@ public sealed partial class LstmGenerator
             ["o"] = math.Peepholes ? "with Peepholes the output gate reads the new cell c_t, so the cell update cannot read o" : null,
             ["c_prev"] = null,
             ["c"] = "c is the new cell that [LstmCell] computes; the previous cell is c_prev",
-        };
+        });
 
         /// <summary>The names an [LstmHidden] expression may read: those of [LstmCell], and the new cell c.</summary>
-        private static IReadOnlyDictionary<string, string?> HiddenNames(GateMath math) => new Dictionary<string, string?>
+        private static IReadOnlyDictionary<string, string?> HiddenNames(GateMath math) => WithExtraGates(math, new Dictionary<string, string?>
         {
             ["i"] = math.CoupledInputForget ? "with CoupledInputForget there is no input gate (i is 1 - f); write 1 - f" : null,
             ["f"] = null,
@@ -262,7 +304,17 @@ public sealed partial class LstmGenerator
             ["o"] = null,
             ["c_prev"] = null,
             ["c"] = null,
-        };
+        });
+
+        /// <summary>The names plus every [LstmGate]'s, which both expressions may read.</summary>
+        private static Dictionary<string, string?> WithExtraGates(GateMath math, Dictionary<string, string?> names)
+        {
+            foreach (ExtraGate gate in math.ExtraGates)
+            {
+                names[gate.Name] = null;
+            }
+            return names;
+        }
 
         /// <summary>
         /// The expression of an [LstmCell] or [LstmHidden] attribute on the type, parsed and checked, or null without one. An

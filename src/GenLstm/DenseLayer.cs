@@ -133,7 +133,7 @@ public sealed class DenseLayer
 
     /// <summary>Σ a_k b_k over equal lengths: vectors of <see cref="Vector{T}"/>'s width, then the remainder.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    internal static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         ref float left = ref MemoryMarshal.GetReference(a);
         ref float right = ref MemoryMarshal.GetReference(b);

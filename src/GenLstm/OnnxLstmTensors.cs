@@ -85,7 +85,7 @@ public sealed class OnnxLstmTensors(float[] w, float[] r, float[]? b = null, flo
                     NegateInto(peepholes, hiddenSize);
                 }
             }
-            layers[d] = new PyTorchLstmTensors(weightIh, weightHh, biasIh, biasHh, weightHr: null, peepholes, layerNorm: null);
+            layers[d] = new PyTorchLstmTensors(weightIh, weightHh, biasIh, biasHh, weightHr: null, peepholes, layerNorm: null, extraGates: null);
         }
         return layers;
     }

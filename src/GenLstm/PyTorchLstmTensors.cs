@@ -29,17 +29,20 @@ public sealed partial class PyTorchLstmTensors
     /// <param name="weightHr"><c>weight_hr_l{k}</c>, [P, H], for a model with <c>ProjectionSize</c> = P; null otherwise.</param>
     /// <param name="peepholes">p_i, p_f, p_o, [3, H], for a model with <c>Peepholes</c>; null otherwise.</param>
     /// <param name="layerNorm">The layer-norm scales of gates i, f, g, o, [4H], for a model with <c>LayerNorm</c>; null otherwise.</param>
+    /// <param name="extraGates">The added gates' tensors (<c>[LstmGate]</c>), every gate's in declaration order; null without.</param>
     /// <exception cref="ArgumentNullException">One of the four LSTM tensors is null.</exception>
     public PyTorchLstmTensors(float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh, float[]? weightHr = null, float[]? peepholes = null,
-        float[]? layerNorm = null)
+        float[]? layerNorm = null, (float[] WeightIh, float[] WeightHh, float[] Bias)? extraGates = null)
         : this("", weightIh ?? throw new ArgumentNullException(nameof(weightIh)), weightHh ?? throw new ArgumentNullException(nameof(weightHh)),
-            biasIh ?? throw new ArgumentNullException(nameof(biasIh)), biasHh ?? throw new ArgumentNullException(nameof(biasHh)), weightHr, peepholes, layerNorm)
+            biasIh ?? throw new ArgumentNullException(nameof(biasIh)), biasHh ?? throw new ArgumentNullException(nameof(biasHh)), weightHr, peepholes, layerNorm,
+            extraGates)
     {
     }
 
     private PyTorchLstmTensors(string prefix, float[] weightIh, float[] weightHh, float[] biasIh, float[] biasHh, float[]? weightHr, float[]? peepholes,
-        float[]? layerNorm)
+        float[]? layerNorm, (float[] WeightIh, float[] WeightHh, float[] Bias)? extraGates)
     {
+        ExtraGates = extraGates;
         LayerNorm = layerNorm;
         Peepholes = peepholes;
         Prefix = prefix;
@@ -67,6 +70,17 @@ public sealed partial class PyTorchLstmTensors
     /// null without. The biases are added after the normalization.
     /// </summary>
     public float[]? LayerNorm { get; }
+
+    /// <summary>
+    /// The tensors of the gates <c>[LstmGate]</c> adds, every gate's in declaration order: <c>weight_ih_{name}_l{k}</c> [H, I],
+    /// <c>weight_hh_{name}_l{k}</c> [H, R], <c>bias_{name}_l{k}</c> [H]; null without added gates.
+    /// </summary>
+    public (float[] WeightIh, float[] WeightHh, float[] Bias)? ExtraGates { get; }
+
+    /// <summary>The added gates' tensors, or an error naming what the declaration expects.</summary>
+    /// <exception cref="ArgumentException">This layer has no <see cref="ExtraGates"/>.</exception>
+    public (float[] WeightIh, float[] WeightHh, float[] Bias) RequireExtraGates()
+        => ExtraGates ?? throw new ArgumentException("The layer has no tensors for the gates [LstmGate] adds.", "extraGates");
 
     /// <summary>The layer-norm scales, or an error naming what the declaration expects.</summary>
     /// <exception cref="ArgumentException">This layer has no <see cref="LayerNorm"/>.</exception>
@@ -128,12 +142,13 @@ public sealed partial class PyTorchLstmTensors
     /// <param name="projectionSize">The declared <c>ProjectionSize</c> P, or 0 for none.</param>
     /// <param name="peepholes">Whether the declaration has <c>Peepholes</c>: then <c>weight_ci_l{k}</c>, <c>weight_cf_l{k}</c> and <c>weight_co_l{k}</c> [H] are read.</param>
     /// <param name="layerNorm">Whether the declaration has <c>LayerNorm</c>: then <c>layer_norm_weight_l{k}</c> [4H] is read.</param>
+    /// <param name="extraGates">The names of the gates <c>[LstmGate]</c> adds, in declaration order: their tensors are read too.</param>
     /// <exception cref="WeightFormatException">
     /// A tensor is missing, misshaped, of a non-float dtype, or belongs to a layer or direction the declaration
     /// lacks (say <c>weight_ih_l2</c> for two layers); or several prefixes hold LSTM tensors.
     /// </exception>
     public static PyTorchLstmTensors[] ReadLayers(SafeTensorsFile file, int inputSize, int hiddenSize, int layers, LstmDirection direction,
-        int projectionSize = 0, bool peepholes = false, bool layerNorm = false)
+        int projectionSize = 0, bool peepholes = false, bool layerNorm = false, string[]? extraGates = null)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentOutOfRangeException.ThrowIfLessThan(layers, 1);
@@ -176,7 +191,12 @@ public sealed partial class PyTorchLstmTensors
                             .. NonFiniteWeights.ReadFloat32(file, prefix + "weight_cf" + suffix, hiddenSize),
                             .. NonFiniteWeights.ReadFloat32(file, prefix + "weight_co" + suffix, hiddenSize)]
                         : null,
-                    layerNorm ? NonFiniteWeights.ReadFloat32(file, prefix + "layer_norm_weight" + suffix, gateRows) : null);
+                    layerNorm ? NonFiniteWeights.ReadFloat32(file, prefix + "layer_norm_weight" + suffix, gateRows) : null,
+                    extraGates is { Length: > 0 }
+                        ? ([.. extraGates.SelectMany(gate => NonFiniteWeights.ReadFloat32(file, $"{prefix}weight_ih_{gate}{suffix}", hiddenSize, layerInputSize))],
+                            [.. extraGates.SelectMany(gate => NonFiniteWeights.ReadFloat32(file, $"{prefix}weight_hh_{gate}{suffix}", hiddenSize, recurrentSize))],
+                            [.. extraGates.SelectMany(gate => NonFiniteWeights.ReadFloat32(file, $"{prefix}bias_{gate}{suffix}", hiddenSize))])
+                        : null);
             }
         }
         return result;

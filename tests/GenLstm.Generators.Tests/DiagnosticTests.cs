@@ -206,6 +206,43 @@ public sealed class DiagnosticTests
             """,
             "The LstmHidden expression is invalid at column 5: unknown function 'softmax'; the functions are sigmoid, tanh, relu, hardsigmoid, exp, abs, min, max, clip"),
 
+        ["GateNamedLikeAStandardGate"] = new("GLSTM012", """
+            [Lstm(5, 24)]
+            [LstmGate([|"f"|])]
+            public sealed partial class Model { }
+            """,
+            "'name' is \"f\": i, f, g, o, c and c_prev are the standard names already"),
+
+        ["GateNameUsedTwice"] = new("GLSTM012", """
+            [Lstm(5, 24)]
+            [LstmGate("z")]
+            [LstmGate([|"z"|], Activation.Tanh)]
+            public sealed partial class Model { }
+            """,
+            "'name' is \"z\": another [LstmGate] has that name"),
+
+        ["GateNameNotAnIdentifier"] = new("GLSTM012", """
+            [Lstm(5, 24)]
+            [LstmGate([|"2z"|])]
+            public sealed partial class Model { }
+            """,
+            "'name' is \"2z\": a gate's name is an identifier: a letter or '_', then letters, digits or '_'"),
+
+        ["GateWithSoftmax"] = new("GLSTM012", """
+            [Lstm(5, 24)]
+            [LstmGate("z", [|Activation.Softmax|])]
+            public sealed partial class Model { }
+            """,
+            "'activation' is Activation.Softmax: a gate's activation is element-wise and not the identity (every Activation but None and Softmax)"),
+
+        ["ExpressionNamesAnUndeclaredGate"] = new("GLSTM013", """
+            [Lstm(5, 24)]
+            [LstmGate("z")]
+            [LstmCell("f * c_prev + i * g * [|y|]")]
+            public sealed partial class Model { }
+            """,
+            "The LstmCell expression is invalid at column 22: unknown name 'y'; the expression can use i, f, g, o, c_prev, z"),
+
         ["LayerNormWithPeepholes"] = new("GLSTM012", """
             [Lstm(5, 24, Peepholes = true, [|LayerNorm = true|])]
             public sealed partial class Model { }

@@ -113,6 +113,19 @@ internal static class ModelDeclarations
             public sealed partial class Leaky { }
             """,
 
+        // An added gate: its z computed for all units before the tiles, its activation in the cell update.
+        ["ExtraGate_5x9"] = """
+            using GenLstm;
+
+            namespace Demo.Models;
+
+            /// <summary>The DESIGN card's custom cell: an extra gate z.</summary>
+            [Lstm(5, 9)]
+            [LstmGate("z", Activation.Sigmoid)]
+            [LstmCell("f * c_prev + i * g + z * tanh(c_prev)")]
+            public sealed partial class Custom { }
+            """,
+
         // Layer normalization: two phases per step (z of every block, then the statistics and the cell), no split steps.
         ["LayerNorm_5x9"] = """
             using GenLstm;

@@ -51,7 +51,8 @@ public sealed class RandomDeclarationTests(ITestOutputHelper log)
     /// <summary>One random declaration.</summary>
     public sealed record Declaration(int InputSize, int HiddenSize, int Layers, LstmDirection Direction, bool Peepholes, bool CoupledInputForget,
         float ActivationClip, float CellClip, float ForgetBias, (string Name, float Alpha, float Beta) Gate, (string Name, float Alpha, float Beta) Cell,
-        (string Name, float Alpha, float Beta) Hidden, int Seed, string? CellExpression = null, string? HiddenExpression = null)
+        (string Name, float Alpha, float Beta) Hidden, int Seed, string? CellExpression = null, string? HiddenExpression = null,
+        (string Name, float Alpha, float Beta)? ExtraGate = null)
     {
         public string Attribute()
         {
@@ -66,6 +67,7 @@ public sealed class RandomDeclarationTests(ITestOutputHelper log)
                 options.Add($"{prefix}Activation = Activation.{name}, {prefix}Alpha = {F(alpha)}, {prefix}Beta = {F(beta)}");
             }
             return $"[Lstm({InputSize}, {HiddenSize}, {string.Join(", ", options)})]"
+                + (ExtraGate is { } gate ? $"\n[LstmGate(\"z\", Activation.{gate.Name}, Alpha = {F(gate.Alpha)}, Beta = {F(gate.Beta)})]" : "")
                 + (CellExpression is null ? "" : $"\n[LstmCell(\"{CellExpression}\")]")
                 + (HiddenExpression is null ? "" : $"\n[LstmHidden(\"{HiddenExpression}\")]");
         }
@@ -85,6 +87,8 @@ public sealed class RandomDeclarationTests(ITestOutputHelper log)
                 Gen.Select(Gen.OneOf(0f, 1f, -0.5f), GenActivation(GateActivations), GenActivation(Activations), GenActivation(HiddenActivations), Gen.Int[0, int.MaxValue])
                     .Select((forgetBias, gate, cell, hidden, seed) => new Declaration(i, h, layers, (LstmDirection)direction, peepholes, cifg,
                         activationClip, cellClip, forgetBias, gate, cell, hidden, seed)))
+            .SelectMany(declaration => Gen.Select(Gen.Bool, GenActivation(GateActivations))
+                .Select((extra, gate) => extra ? declaration with { ExtraGate = gate } : declaration))
             .SelectMany(declaration => Gen.Select(Gen.Int[0, 3], CellTerm(declaration), HiddenTerm(declaration))
                 .Select((which, cellTerm, hiddenTerm) => declaration with
                 {
@@ -96,11 +100,11 @@ public sealed class RandomDeclarationTests(ITestOutputHelper log)
 
     /// <summary>A random term of a cell update: its names leave out i under CIFG and o with peepholes, which the cell cannot read then.</summary>
     private static Gen<string> CellTerm(Declaration d)
-        => Expression([.. new[] { "i", "f", "g", "o", "c_prev" }.Where(n => !(n == "i" && d.CoupledInputForget) && !(n == "o" && d.Peepholes))], 3);
+        => Expression([.. new[] { "i", "f", "g", "o", "c_prev", "z" }.Where(n => !(n == "i" && d.CoupledInputForget) && !(n == "o" && d.Peepholes) && !(n == "z" && d.ExtraGate is null))], 3);
 
     /// <summary>A random term of a hidden update: it may read the new cell c too, and leaves out i under CIFG.</summary>
     private static Gen<string> HiddenTerm(Declaration d)
-        => Expression([.. new[] { "i", "f", "g", "o", "c_prev", "c" }.Where(n => !(n == "i" && d.CoupledInputForget))], 3);
+        => Expression([.. new[] { "i", "f", "g", "o", "c_prev", "c", "z" }.Where(n => !(n == "i" && d.CoupledInputForget) && !(n == "z" && d.ExtraGate is null))], 3);
 
     /// <summary>A random well-formed expression of the language up to <paramref name="depth"/> levels: every operator and function.</summary>
     private static Gen<string> Expression(string[] names, int depth)
@@ -160,6 +164,7 @@ public sealed class RandomDeclarationTests(ITestOutputHelper log)
         int directions = d.Direction == LstmDirection.Bidirectional ? 2 : 1;
         var writer = new SafeTensorsWriter();
         var layers = new List<(float[] Wih, float[] Whh, float[] Bih, float[] Bhh, float[]? P)>();
+        var extraGates = new List<(float[] W, float[] U, float[] B)>();
         for (int layer = 0; layer < d.Layers; layer++)
         {
             int columns = layer == 0 ? d.InputSize : directions * d.HiddenSize;
@@ -171,6 +176,13 @@ public sealed class RandomDeclarationTests(ITestOutputHelper log)
                     Draw(4 * d.HiddenSize, 0.5), Draw(4 * d.HiddenSize, 0.5), d.Peepholes ? Draw(3 * d.HiddenSize, 0.7) : null);
                 writer.Add("weight_ih" + suffix, tensors.Item1, 4 * d.HiddenSize, columns).Add("weight_hh" + suffix, tensors.Item2, 4 * d.HiddenSize, d.HiddenSize)
                     .Add("bias_ih" + suffix, tensors.Item3).Add("bias_hh" + suffix, tensors.Item4);
+                if (d.ExtraGate is not null)
+                {
+                    var extra = (Draw(d.HiddenSize * columns, 1.5 / Math.Sqrt(columns)), Draw(d.HiddenSize * d.HiddenSize, 1.5 / Math.Sqrt(d.HiddenSize)), Draw(d.HiddenSize, 0.5));
+                    writer.Add("weight_ih_z" + suffix, extra.Item1, d.HiddenSize, columns).Add("weight_hh_z" + suffix, extra.Item2, d.HiddenSize, d.HiddenSize)
+                        .Add("bias_z" + suffix, extra.Item3);
+                    extraGates.Add(extra);
+                }
                 if (tensors.Item5 is { } p)
                 {
                     writer.Add("weight_ci" + suffix, p[..d.HiddenSize]).Add("weight_cf" + suffix, p[d.HiddenSize..(2 * d.HiddenSize)]).Add("weight_co" + suffix, p[(2 * d.HiddenSize)..]);
@@ -180,10 +192,11 @@ public sealed class RandomDeclarationTests(ITestOutputHelper log)
         }
         float[] inputs = [.. Enumerable.Range(0, Steps * d.InputSize).Select(_ => Uniform(2))];
         return (Compile(d).Invoke(null, [writer.ToBytes(), inputs]) as float[] ?? throw new InvalidOperationException("no outputs"),
-            Reference(d, layers, inputs, directions));
+            Reference(d, layers, extraGates, inputs, directions));
     }
 
-    private static double[] Reference(Declaration d, List<(float[] Wih, float[] Whh, float[] Bih, float[] Bhh, float[]? P)> layers, float[] inputs, int directions)
+    private static double[] Reference(Declaration d, List<(float[] Wih, float[] Whh, float[] Bih, float[] Bhh, float[]? P)> layers,
+        List<(float[] W, float[] U, float[] B)> extraGates, float[] inputs, int directions)
     {
         var options = new ReferenceVariantLstm.Options
         {
@@ -200,8 +213,14 @@ public sealed class RandomDeclarationTests(ITestOutputHelper log)
             for (int direction = 0; direction < directions; direction++)
             {
                 var w = layers[layer * directions + direction];
-                double[] h = ReferenceVariantLstm.Run(w.Wih, w.Whh, w.Bih, w.Bhh, w.P, x, size, d.HiddenSize,
-                    options with { Reverse = direction == 1 || d.Direction == LstmDirection.Reverse });
+                var layerOptions = options with
+                {
+                    Reverse = direction == 1 || d.Direction == LstmDirection.Reverse,
+                    ExtraGates = d.ExtraGate is { } gate
+                        ? [("z", gate, extraGates[layer * directions + direction].W, extraGates[layer * directions + direction].U, extraGates[layer * directions + direction].B)]
+                        : [],
+                };
+                double[] h = ReferenceVariantLstm.Run(w.Wih, w.Whh, w.Bih, w.Bhh, w.P, x, size, d.HiddenSize, layerOptions);
                 for (int t = 0; t < Steps; t++)
                 {
                     Array.Copy(h, t * d.HiddenSize, outputs, (t * directions + direction) * d.HiddenSize, d.HiddenSize);

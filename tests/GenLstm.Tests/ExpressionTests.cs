@@ -78,4 +78,72 @@ public sealed class ExpressionTests(ITestOutputHelper log)
         return (file.ReadFloat32("W"), file.ReadFloat32("R"), file.ReadFloat32("B"),
             file.Tensors.Any(t => t.Name == "P") ? file.ReadFloat32("P") : null, file.ReadFloat32("X"));
     }
+
+    [Fact]
+    public void Added_gates_feed_the_expressions_and_match_the_reference_on_every_entry_point()
+    {
+        var random = new Random(17);
+        float[] Draw(int count, double bound) => [.. Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() * 2 - 1) * bound))];
+        float[] wih = Draw(48 * 4, 0.7), whh = Draw(48 * 12, 0.3), bih = Draw(48, 0.5), bhh = Draw(48, 0.5);
+        float[] zW = Draw(12 * 4, 0.7), zU = Draw(12 * 12, 0.3), zB = Draw(12, 0.5), rW = Draw(12 * 4, 0.7), rU = Draw(12 * 12, 0.3), rB = Draw(12, 0.5);
+        var file = new SafeTensorsWriter().Add("weight_ih_l0", wih, 48, 4).Add("weight_hh_l0", whh, 48, 12).Add("bias_ih_l0", bih).Add("bias_hh_l0", bhh)
+            .Add("weight_ih_z_l0", zW, 12, 4).Add("weight_hh_z_l0", zU, 12, 12).Add("bias_z_l0", zB)
+            .Add("weight_ih_r_l0", rW, 12, 4).Add("weight_hh_r_l0", rU, 12, 12).Add("bias_r_l0", rB).ToFile("gates.safetensors");
+        var model = ExtraGatesLstm4x12.FromSafeTensors(file);
+        float[] x = Draw(30 * 4, 2);
+
+        var state = new ExtraGatesLstm4x12.State();
+        var outputs = new float[30 * 12];
+        model.Forward(x, outputs, ref state);
+        double[] expected = ReferenceVariantLstm.Run(wih, whh, bih, bhh, null, x, 4, 12, new()
+        {
+            ActivationClip = 4,
+            ExtraGates = [("z", ("Sigmoid", 0, 0), zW, zU, zB), ("r", ("HardSigmoid", 0.25, 0.5), rW, rU, rB)],
+            CellExpression = "f * c_prev + i * g + z * tanh(c_prev)",
+            HiddenExpression = "o * tanh(c) * (1 - r) + r * c_prev * 0.1",
+        });
+        Check("two added gates", outputs, expected);
+
+        var streams = new ExtraGatesLstm4x12.State[5];
+        var batch = new float[5 * 12];
+        var stepped = new float[30 * 12];
+        var stepState = new ExtraGatesLstm4x12.State();
+        for (int t = 0; t < 30; t++)
+        {
+            model.Step(x.AsSpan(t * 4, 4), ref stepState, stepped.AsSpan(t * 12, 12));
+            float[] inputs = [.. Enumerable.Repeat(x.Skip(t * 4).Take(4), 5).SelectMany(v => v)];
+            model.StepBatch(inputs, streams, batch);
+            Assert.Equal(stepped.AsSpan(t * 12, 12).ToArray(), batch.AsSpan(4 * 12, 12).ToArray());
+        }
+        Assert.Equal(outputs, stepped);
+
+        var missing = Assert.Throws<WeightFormatException>(() => ExtraGatesLstm4x12.FromSafeTensors(new SafeTensorsWriter()
+            .Add("weight_ih_l0", wih, 48, 4).Add("weight_hh_l0", whh, 48, 12).Add("bias_ih_l0", bih).Add("bias_hh_l0", bhh).ToFile("nogates.safetensors")));
+        Assert.Equal("weight_ih_z_l0", missing.TensorName);
+    }
+
+    [Fact]
+    public void An_added_gate_in_a_bidirectional_layer_norm_stack_runs_and_loads_every_layer()
+    {
+        var random = new Random(18);
+        float[] Draw(int count, double bound) => [.. Enumerable.Range(0, count).Select(_ => (float)(1 + (random.NextDouble() * 2 - 1) * bound))];
+        var writer = new SafeTensorsWriter();
+        for (int layer = 0; layer < 2; layer++)
+        {
+            int columns = layer == 0 ? 3 : 20;
+            foreach (string suffix in new[] { $"_l{layer}", $"_l{layer}_reverse" })
+            {
+                writer.Add("weight_ih" + suffix, Draw(40 * columns, 0.5), 40, columns).Add("weight_hh" + suffix, Draw(40 * 10, 0.5), 40, 10)
+                    .Add("bias_ih" + suffix, Draw(40, 0.5)).Add("bias_hh" + suffix, Draw(40, 0.5)).Add("layer_norm_weight" + suffix, Draw(40, 0.2))
+                    .Add("weight_ih_m" + suffix, Draw(10 * columns, 0.5), 10, columns).Add("weight_hh_m" + suffix, Draw(10 * 10, 0.5), 10, 10).Add("bias_m" + suffix, Draw(10, 0.5));
+            }
+        }
+        var model = ExtraGateLayerNormStackLstm3x10.FromSafeTensors(writer.ToFile());
+        var state = new ExtraGateLayerNormStackLstm3x10.State();
+        var outputs = new float[8 * 20];
+        model.Forward(Draw(8 * 3, 1), outputs, ref state);
+
+        Assert.All(outputs, v => Assert.InRange(v, -1f, 1f));
+        Assert.Contains(outputs, v => Math.Abs(v) > 0.01f);
+    }
 }

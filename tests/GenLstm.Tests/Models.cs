@@ -81,3 +81,15 @@ public sealed partial class PeepholeExpressionsLstm4x12 { }
 [Lstm(4, 12, Direction = LstmDirection.Bidirectional, Peepholes = true)]
 [LstmHidden("o * max(min(c, 1), -1) * sigmoid(g) + abs(i) * 0.1 - relu(-c) * 0.01 + hardsigmoid(f) * exp(-abs(c)) * 0.1 / (1 + abs(g))")]
 public sealed partial class EveryFunctionLstm4x12 { }
+
+// Added gates ([LstmGate]) read by the cell and hidden expressions (ExpressionTests).
+[Lstm(4, 12, ActivationClip = 4f)]
+[LstmGate("z", Activation.Sigmoid)]
+[LstmGate("r", Activation.HardSigmoid, Alpha = 0.25f)]
+[LstmCell("f * c_prev + i * g + z * tanh(c_prev)")]
+[LstmHidden("o * tanh(c) * (1 - r) + r * c_prev * 0.1")]
+public sealed partial class ExtraGatesLstm4x12 { }
+[Lstm(3, 10, Layers = 2, Direction = LstmDirection.Bidirectional, LayerNorm = true)]
+[LstmGate("m")]
+[LstmCell("f * c_prev + i * g * m")]
+public sealed partial class ExtraGateLayerNormStackLstm3x10 { }

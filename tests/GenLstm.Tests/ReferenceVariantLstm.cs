@@ -21,6 +21,9 @@ internal static class ReferenceVariantLstm
         public (string Name, double Alpha, double Beta) Cell { get; init; } = ("Tanh", 0, 0);
         public (string Name, double Alpha, double Beta) Hidden { get; init; } = ("Tanh", 0, 0);
 
+        /// <summary>[LstmGate]s: name, activation, and their W [H, I], U [H, H], b [H].</summary>
+        public (string Name, (string Name, double Alpha, double Beta) Activation, float[] W, float[] U, float[] B)[] ExtraGates { get; init; } = [];
+
         /// <summary>[LstmCell]'s expression of c_t, or null for f c_prev + i g.</summary>
         public string? CellExpression { get; init; }
 
@@ -119,6 +122,10 @@ internal static class ReferenceVariantLstm
                 }
                 double g = Activate(options.Cell, Clip(Z(gc, u)));
                 var names = new System.Collections.Generic.Dictionary<string, double> { ["i"] = i, ["f"] = f, ["g"] = g, ["c_prev"] = c[u] };
+                foreach (var extra in options.ExtraGates)
+                {
+                    names[extra.Name] = Activate(extra.Activation, Clip(Z(new Gate((v, k) => extra.W[v * inputSize + k], (v, k) => extra.U[v * hiddenSize + k], v => extra.B[v], null), u)));
+                }
                 if (!options.Peepholes)
                 {
                     names["o"] = Activate(options.Gate, Clip(Z(go, u)));   // without an output peephole o does not depend on c_t

@@ -38,18 +38,25 @@ internal sealed record GateFunction(Activation Activation, float Alpha, float Be
 /// forget bias. <see cref="Standard"/> is PyTorch's LSTM; every other combination is emitted by the same code.
 /// </summary>
 internal sealed record GateMath(bool Peepholes, bool CoupledInputForget, float CellClip, float ActivationClip, float ForgetBias,
-    GateFunction Gate, GateFunction Cell, GateFunction Hidden, bool LayerNorm = false, string? CellExpression = null, string? HiddenExpression = null)
+    GateFunction Gate, GateFunction Cell, GateFunction Hidden, bool LayerNorm = false, string? CellExpression = null, string? HiddenExpression = null,
+    Helpers.EquatableArray<ExtraGate> ExtraGates = default)
 {
     public static readonly GateMath Standard = new(false, false, 0, 0, 0, GateFunction.Sigmoid, GateFunction.Tanh, GateFunction.Tanh);
 
     public bool IsStandard => Equals(Standard);
 
     /// <summary>
+    /// Whether a step can be split between two cores (GenLstm.LstmWorker): not with layer normalization (it needs every unit's
+    /// z before any activation) nor with added gates (computed for all units before the tiles).
+    /// </summary>
+    public bool HasSplitSteps => !LayerNorm && ExtraGates.Count == 0;
+
+    /// <summary>
     /// Whether an ONNX LSTM node's weights can express this model: always, except that ONNX Runtime couples the gates as
     /// f = 1 − i and GenLstm as i = 1 − f, which FromOnnx bridges by negating the input gate's weights into the forget gate:
     /// exact only for a gate activation with act(−z) = 1 − act(z) (Sigmoid, HardSigmoid with β = 0.5).
     /// </summary>
-    public bool HasOnnxForm => !LayerNorm && (!CoupledInputForget || Gate.Activation == Activation.Sigmoid
+    public bool HasOnnxForm => !LayerNorm && ExtraGates.Count == 0 && (!CoupledInputForget || Gate.Activation == Activation.Sigmoid
         || (Gate.Activation == Activation.HardSigmoid && Gate.Beta == 0.5f));
 
     /// <summary>What the declaration changes from the standard LSTM, for comments: "peepholes, CIFG, …".</summary>
@@ -57,6 +64,7 @@ internal sealed record GateMath(bool Peepholes, bool CoupledInputForget, float C
     {
         var parts = new System.Collections.Generic.List<string>();
         if (LayerNorm) parts.Add("layer normalization of each gate");
+        foreach (ExtraGate gate in ExtraGates) parts.Add($"gate {gate.Name} = {gate.Function}(W x + U h + b)");
         if (CellExpression is not null) parts.Add($"c_t = {CellExpression}");
         if (HiddenExpression is not null) parts.Add($"h_t = {HiddenExpression}");
         if (Peepholes) parts.Add("peepholes");
@@ -70,3 +78,6 @@ internal sealed record GateMath(bool Peepholes, bool CoupledInputForget, float C
         return string.Join(", ", parts);
     }
 }
+
+/// <summary>A gate added by <c>[LstmGate(name, activation)]</c>, with its own weights (GenLstm.LstmExtraGates).</summary>
+internal sealed record ExtraGate(string Name, GateFunction Function);
