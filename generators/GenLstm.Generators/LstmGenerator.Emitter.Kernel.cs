@@ -657,6 +657,17 @@ public sealed partial class LstmGenerator
             }
         }
 
+        /// <summary>
+        /// What part of the cell update to write: all of it, or (for a layer-norm kernel with peepholes, whose output gate is
+        /// normalized only once every unit's c_t is known) the gates and c_t, then in a second pass o and h_t.
+        /// </summary>
+        private enum CellStage
+        {
+            Full,
+            CellOnly,
+            HiddenOnly,
+        }
+
         /// <summary>Where added gate e's z sits relative to the same unit's c in the state's cell buffer.</summary>
         private static string ExtraGateOffset(int e) => $"PaddedHiddenSize * {1 + e}";
 
@@ -702,10 +713,24 @@ public sealed partial class LstmGenerator
         /// <param name="storeCell">Stores the local c.</param>
         /// <param name="storeHidden">Stores an h_t expression.</param>
         private static void WriteCellUpdate(IndentedTextWriter writer, KernelPlan plan, string? vector, Func<string, string> preactivation,
-            Func<Func<string, string>> peephole, string cellPrevious, string storeCell, Func<string, string> storeHidden, Func<int, string>? extraGate = null)
+            Func<Func<string, string>> peephole, string cellPrevious, string storeCell, Func<string, string> storeHidden, Func<int, string>? extraGate = null,
+            CellStage stage = CellStage.Full)
         {
             GateMath math = plan.Math;
             var scalar = new ScalarOrVector(vector);
+            string Activate(GateFunction function, string input) => ActivationExpression(function, input, scalar, plan.Precision);
+            if (stage == CellStage.HiddenOnly)
+            {
+                // The cell is done (cellPrevious is the new c_t here): the output gate and h_t.
+                writer.WriteLine($"var c = {cellPrevious};");
+                string zo = preactivation("o");
+                string input = math.ActivationClip > 0 ? scalar.Clamp(zo, math.ActivationClip) : zo;
+                writer.WriteLine($"var o = {Activate(math.Gate, input)}; // output gate");
+                writer.WriteLine(storeHidden(math.HiddenExpression is { } hiddenExpression
+                    ? DeclaredExpression(hiddenExpression, scalar, plan.Precision)
+                    : $"o * {ActivationExpression(math.Hidden, "c", scalar, plan.Precision)}"));
+                return;
+            }
             Func<string, string>? peepholes = null;
             if (math.Peepholes)
             {
@@ -739,7 +764,6 @@ public sealed partial class LstmGenerator
                 return "x" + gate;
             }
 
-            string Activate(GateFunction function, string input) => ActivationExpression(function, input, scalar, plan.Precision);
             if (!math.CoupledInputForget)
             {
                 writer.WriteLine($"var i = {Activate(math.Gate, Input("i", cellPrevious))}; // input gate");
@@ -758,6 +782,11 @@ public sealed partial class LstmGenerator
                 writer.WriteLine($"var gate_{gate.Name} = {Activate(gate.Function, "z_" + gate.Name)}; // [LstmGate(\"{gate.Name}\")]");
             }
             void OutputGate(string? peepholeSource) => writer.WriteLine($"var o = {Activate(math.Gate, Input("o", peepholeSource))}; // output gate");
+            if (stage == CellStage.CellOnly)
+            {
+                WriteCellAndHidden(writer, plan, scalar, cellPrevious, storeCell, storeHidden: null);
+                return;
+            }
             if (!math.Peepholes)
             {
                 OutputGate(null);
@@ -770,7 +799,7 @@ public sealed partial class LstmGenerator
         /// written by <paramref name="outputGate"/> once c_t is known (an output peephole reads c_t).
         /// </summary>
         private static void WriteCellAndHidden(IndentedTextWriter writer, KernelPlan plan, ScalarOrVector scalar, string cellPrevious, string storeCell,
-            Func<string, string> storeHidden, Action? outputGate = null)
+            Func<string, string>? storeHidden, Action? outputGate = null)
         {
             GateMath math = plan.Math;
             bool expressions = math.CellExpression is not null || math.HiddenExpression is not null;
@@ -785,6 +814,10 @@ public sealed partial class LstmGenerator
                 : $"f * {cellPrevious} + i * g";
             writer.WriteLine($"var c = {(math.CellClip > 0 ? scalar.Clamp(update, math.CellClip) : update)};{(math.CellExpression is null ? "" : " // [LstmCell]")}");
             writer.WriteLine(storeCell);
+            if (storeHidden is null)
+            {
+                return;
+            }
             outputGate?.Invoke();
             writer.WriteLine(storeHidden(math.HiddenExpression is { } hiddenExpression
                 ? DeclaredExpression(hiddenExpression, scalar, plan.Precision)

@@ -179,7 +179,9 @@ public sealed partial class LstmGenerator
 
         /// <summary>
         /// The normalization and the cell: per gate ((z − mean) / stddev) · γ + β, then the shared cell update (activations,
-        /// forget bias, clips, coupling) on every register of units.
+        /// forget bias, clips, coupling) on every register of units. With peepholes, as TFLite: p_i ⊙ c_{t-1} and p_f ⊙ c_{t-1}
+        /// join z before the normalization, and p_o ⊙ c_t joins z_o once every unit's c_t is known, so the output gate and h_t
+        /// take a second pass.
         /// </summary>
         private static void WriteLayerNormCell(IndentedTextWriter writer, KernelPlan plan, string? typeName, int lanes)
         {
@@ -187,63 +189,111 @@ public sealed partial class LstmGenerator
             string? vector = typeName is null ? null : $"{Intrinsics}.{typeName}";
             var scalar = new ScalarOrVector(vector);
             var weights = vector is null ? WeightReader.Scalar(plan.WeightType) : new WeightReader(plan.WeightType, vector, lanes);
-            // Registers per block; scalar code loops over the block's units instead.
-            int parts = vector is null ? 1 : KernelPlan.BlockSize / lanes;
+            // Peephole terms are added to z here, before the normalization, so the shared cell update must not add them again.
+            KernelPlan normalized = plan with { Math = plan.Math with { Peepholes = false } };
+            bool peepholes = plan.Math.Peepholes;
+            string Load(string buffer, string offset) => vector is null ? $"{Unsafe}.Add(ref {buffer}, {offset})" : $"{vector}.LoadUnsafe(ref {buffer}, {offset})";
+            string Store(string value, string buffer, string offset)
+                => vector is null ? $"{Unsafe}.Add(ref {buffer}, {offset}) = {value};" : $"{vector}.StoreUnsafe({value}, ref {buffer}, {offset});";
             writer.WriteLines($$"""
                 /// <summary>{{typeName ?? "Scalar"}}: the layer normalization of the stored z, the activations and the cell update of every unit.</summary>
                 {{AggressiveOptimization}}
                 private static void {{typeName ?? "Scalar"}}LayerNormCell(ref {{element}} weights, ref float gates, ref float cell, ref float hiddenNext)
                 {
-                    GateStatistics(ref gates, 0, out float meanI, out float scaleI);
-                    GateStatistics(ref gates, 1, out float meanF, out float scaleF);
-                    GateStatistics(ref gates, 2, out float meanG, out float scaleG);
-                    GateStatistics(ref gates, 3, out float meanO, out float scaleO);
-                    for (nuint block = 0; block < BlockCount; block++)
-                    {
-                        ref {{element}} blockWeights = ref {{Unsafe}}.Add(ref weights, block * BlockStride);
-                        ref float blockGates = ref {{Unsafe}}.Add(ref gates, block * RowLength);
-                        nuint unit = block * BlockSize;
                 """);
-            using (new IndentScope(writer, 2))
+            using (new IndentScope(writer))
             {
-                string lane = vector is null ? "lane + " : "";
-                if (vector is null)
+                void Statistics(params string[] gateNames)
                 {
-                    writer.WriteLine("for (nuint lane = 0; lane < BlockSize; lane++)");
-                    writer.WriteLine("{");
-                    writer.Indent(1);
-                }
-                for (int part = 0; part < parts; part++)
-                {
-                    string offset = vector is null ? "lane" : part == 0 ? "unit" : $"unit + {part * lanes}";
-                    using (writer.OpenBlock(""))
+                    foreach (string gate in gateNames)
                     {
-                        Func<string, int, string> gamma = weights.ReadRow(writer, "blockWeights", $"LayerNormOffset + {lane}", "gamma", "");
-                        Func<string, int, string> beta = weights.ReadRow(writer, "blockWeights", $"LayerNormOffset + PackedRowLength + {lane}", "beta", "");
-                        foreach (var gate in Gates)
-                        {
-                            string statistics = char.ToUpperInvariant(gate.Name[0]).ToString();
-                            string z = vector is null
-                                ? $"{Unsafe}.Add(ref blockGates, {AccumulatorOffset(gate.Name, 0, KernelPlan.BlockSize)} + (int)lane)"
-                                : $"{vector}.LoadUnsafe(ref blockGates, {AccumulatorOffset(gate.Name, part, lanes)})";
-                            writer.WriteLine($"var n{gate.Name} = ({z} - {Broadcast(scalar, "mean" + statistics)}) * {Broadcast(scalar, "scale" + statistics)} * {gamma(gate.Name, part)} + {beta(gate.Name, part)};");
-                        }
-                        string unitOffset = vector is null ? "unit + lane" : offset;
-                        WriteCellUpdate(writer, plan, vector, gate => "n" + gate,
-                            () => throw new InvalidOperationException("a layer-norm model has no peepholes (the parser rejects the combination)"),
-                            cellPrevious: vector is null ? $"{Unsafe}.Add(ref cell, {unitOffset})" : $"{vector}.LoadUnsafe(ref cell, {unitOffset})",
-                            storeCell: vector is null ? $"{Unsafe}.Add(ref cell, {unitOffset}) = c;" : $"{vector}.StoreUnsafe(c, ref cell, {unitOffset});",
-                            storeHidden: hidden => vector is null ? $"{Unsafe}.Add(ref hiddenNext, {unitOffset}) = {hidden};" : $"{vector}.StoreUnsafe({hidden}, ref hiddenNext, {unitOffset});",
-                            extraGate: e => vector is null ? $"{Unsafe}.Add(ref cell, {ExtraGateOffset(e)} + {unitOffset})" : $"{vector}.LoadUnsafe(ref cell, {ExtraGateOffset(e)} + {unitOffset})");
+                        string name = char.ToUpperInvariant(gate[0]).ToString();
+                        writer.WriteLine($"GateStatistics(ref gates, {GateIndex(gate)}, out float mean{name}, out float scale{name});");
                     }
                 }
-                if (vector is null)
+                // One pass over the units: body(part, z offset of a gate within the block, unit offset in the state, peephole row reader).
+                void Pass(string comment, Action<int, Func<string, string>, string, Func<string, int, string>?> body)
                 {
-                    writer.Indent(-1);
-                    writer.WriteLine("}");
+                    writer.WriteLine($"// {comment}");
+                    using (writer.OpenBlock("for (nuint block = 0; block < BlockCount; block++)"))
+                    {
+                        writer.WriteLine($"ref {element} blockWeights = ref {Unsafe}.Add(ref weights, block * BlockStride);");
+                        writer.WriteLine($"ref float blockGates = ref {Unsafe}.Add(ref gates, block * RowLength);");
+                        writer.WriteLine("nuint unit = block * BlockSize;");
+                        using (vector is null ? writer.OpenBlock("for (nuint lane = 0; lane < BlockSize; lane++)") : default(IndentedTextWriter.Block?))
+                        {
+                            for (int part = 0; part < (vector is null ? 1 : KernelPlan.BlockSize / lanes); part++)
+                            {
+                                int p = part;
+                                using (writer.OpenBlock(""))
+                                {
+                                    Func<string, string> gateOffset = gate => vector is null
+                                        ? $"{AccumulatorOffset(gate, 0, KernelPlan.BlockSize)} + (int)lane"
+                                        : AccumulatorOffset(gate, p, lanes);
+                                    string unitOffset = vector is null ? "unit + lane" : p == 0 ? "unit" : $"unit + {p * lanes}";
+                                    Func<string, int, string>? peephole = peepholes
+                                        ? weights.ReadRow(writer, "blockWeights", vector is null ? "PeepholeOffset + lane + " : "PeepholeOffset + ", "peephole", "")
+                                        : null;
+                                    body(p, gateOffset, unitOffset, peephole);
+                                }
+                            }
+                        }
+                    }
+                }
+                void Normalize(int part, Func<string, string> gateOffset, params string[] gateNames)
+                {
+                    string lane = vector is null ? "lane + " : "";
+                    Func<string, int, string> gamma = weights.ReadRow(writer, "blockWeights", $"LayerNormOffset + {lane}", "gamma", "");
+                    Func<string, int, string> beta = weights.ReadRow(writer, "blockWeights", $"LayerNormOffset + PackedRowLength + {lane}", "beta", "");
+                    foreach (string gate in gateNames)
+                    {
+                        string name = char.ToUpperInvariant(gate[0]).ToString();
+                        writer.WriteLine($"var n{gate} = ({Load("blockGates", gateOffset(gate))} - {Broadcast(scalar, "mean" + name)}) * {Broadcast(scalar, "scale" + name)} * {gamma(gate, part)} + {beta(gate, part)};");
+                    }
+                }
+                string StoreHidden(string unitOffset, string hidden) => Store(hidden, "hiddenNext", unitOffset);
+                string ExtraGate(int e, string unitOffset) => Load("cell", $"{ExtraGateOffset(e)} + {unitOffset}");
+
+                if (!peepholes)
+                {
+                    Statistics("i", "f", "g", "o");
+                    Pass("Every unit: normalized z, activations, c_t and h_t.", (part, gateOffset, unitOffset, _) =>
+                    {
+                        Normalize(part, gateOffset, "i", "f", "g", "o");
+                        WriteCellUpdate(writer, normalized, vector, gate => "n" + gate, () => throw new InvalidOperationException("peepholes are added before"),
+                            cellPrevious: Load("cell", unitOffset), storeCell: Store("c", "cell", unitOffset),
+                            storeHidden: hidden => StoreHidden(unitOffset, hidden), extraGate: e => ExtraGate(e, unitOffset));
+                    });
+                }
+                else
+                {
+                    Pass("The input and forget gates' peepholes read c_{t-1}: z += p ⊙ c_{t-1}, before the normalization.", (part, gateOffset, unitOffset, peephole) =>
+                    {
+                        writer.WriteLine($"var cPrevious = {Load("cell", unitOffset)};");
+                        foreach (string gate in new[] { "i", "f" })
+                        {
+                            writer.WriteLine(Store($"{Load("blockGates", gateOffset(gate))} + {peephole!(gate, part)} * cPrevious", "blockGates", gateOffset(gate)));
+                        }
+                    });
+                    Statistics("i", "f", "g");
+                    Pass("Every unit: the normalized gates i, f, g and c_t.", (part, gateOffset, unitOffset, _) =>
+                    {
+                        Normalize(part, gateOffset, "i", "f", "g");
+                        WriteCellUpdate(writer, normalized, vector, gate => "n" + gate, () => throw new InvalidOperationException("peepholes are added before"),
+                            cellPrevious: Load("cell", unitOffset), storeCell: Store("c", "cell", unitOffset),
+                            storeHidden: hidden => StoreHidden(unitOffset, hidden), extraGate: e => ExtraGate(e, unitOffset), stage: CellStage.CellOnly);
+                    });
+                    Pass("The output gate's peephole reads c_t: z_o += p_o ⊙ c_t, before its normalization.", (part, gateOffset, unitOffset, peephole) =>
+                        writer.WriteLine(Store($"{Load("blockGates", gateOffset("o"))} + {peephole!("o", part)} * {Load("cell", unitOffset)}", "blockGates", gateOffset("o"))));
+                    Statistics("o");
+                    Pass("Every unit: the normalized output gate and h_t.", (part, gateOffset, unitOffset, _) =>
+                    {
+                        Normalize(part, gateOffset, "o");
+                        WriteCellUpdate(writer, normalized, vector, gate => "n" + gate, () => throw new InvalidOperationException("peepholes are added before"),
+                            cellPrevious: Load("cell", unitOffset), storeCell: "", storeHidden: hidden => StoreHidden(unitOffset, hidden), stage: CellStage.HiddenOnly);
+                    });
                 }
             }
-            writer.WriteLine("    }");
             writer.WriteLine("}");
             writer.WriteLine();
         }

@@ -296,15 +296,29 @@ public sealed partial class LstmGenerator
         });
 
         /// <summary>The names an [LstmHidden] expression may read: those of [LstmCell], and the new cell c.</summary>
-        private static IReadOnlyDictionary<string, string?> HiddenNames(GateMath math) => WithExtraGates(math, new Dictionary<string, string?>
+        private static IReadOnlyDictionary<string, string?> HiddenNames(GateMath math)
         {
-            ["i"] = math.CoupledInputForget ? "with CoupledInputForget there is no input gate (i is 1 - f); write 1 - f" : null,
-            ["f"] = null,
-            ["g"] = null,
-            ["o"] = null,
-            ["c_prev"] = null,
-            ["c"] = null,
-        });
+            if (math.LayerNorm && math.Peepholes)
+            {
+                // The output gate is normalized in a second pass over the units, after every c_t: only o and c are at hand there.
+                const string why = "with LayerNorm and Peepholes, h_t is computed in a second pass where only o and c are at hand";
+                var names = new Dictionary<string, string?> { ["i"] = why, ["f"] = why, ["g"] = why, ["o"] = null, ["c_prev"] = why, ["c"] = null };
+                foreach (ExtraGate gate in math.ExtraGates)
+                {
+                    names[gate.Name] = why;
+                }
+                return names;
+            }
+            return WithExtraGates(math, new Dictionary<string, string?>
+            {
+                ["i"] = math.CoupledInputForget ? "with CoupledInputForget there is no input gate (i is 1 - f); write 1 - f" : null,
+                ["f"] = null,
+                ["g"] = null,
+                ["o"] = null,
+                ["c_prev"] = null,
+                ["c"] = null,
+            });
+        }
 
         /// <summary>The names plus every [LstmGate]'s, which both expressions may read.</summary>
         private static Dictionary<string, string?> WithExtraGates(GateMath math, Dictionary<string, string?> names)
@@ -400,11 +414,6 @@ public sealed partial class LstmGenerator
                 forgetBias = 0;
             }
             bool layerNorm = Named("LayerNorm", false), peepholes = Named("Peepholes", false);
-            if (layerNorm && peepholes)
-            {
-                Invalid("LayerNorm", "true", "layer normalization with peepholes is not supported yet (the output gate's peephole reads c_t, which would need a third pass); declare one of the two");
-                layerNorm = false;
-            }
             return new GateMath(
                 LayerNorm: layerNorm,
                 Peepholes: peepholes,

@@ -243,11 +243,12 @@ public sealed class DiagnosticTests
             """,
             "The LstmCell expression is invalid at column 22: unknown name 'y'; the expression can use i, f, g, o, c_prev, z"),
 
-        ["LayerNormWithPeepholes"] = new("GLSTM012", """
-            [Lstm(5, 24, Peepholes = true, [|LayerNorm = true|])]
+        ["LayerNormPeepholesHiddenReadsF"] = new("GLSTM013", """
+            [Lstm(5, 24, Peepholes = true, LayerNorm = true)]
+            [LstmHidden("o * tanh(c) * [|f|]")]
             public sealed partial class Model { }
             """,
-            "'LayerNorm' is true: layer normalization with peepholes is not supported yet (the output gate's peephole reads c_t, which would need a third pass); declare one of the two"),
+            "The LstmHidden expression is invalid at column 15: 'f' cannot be used here: with LayerNorm and Peepholes, h_t is computed in a second pass where only o and c are at hand"),
 
         ["SoftmaxGate"] = new("GLSTM012", """
             [Lstm(5, 24, [|GateActivation = Activation.Softmax|])]

@@ -126,14 +126,16 @@ internal static class ModelDeclarations
             public sealed partial class Custom { }
             """,
 
-        // Layer normalization: two phases per step (z of every block, then the statistics and the cell), no split steps.
+        // Layer normalization with peepholes: z of every block, the input and forget peepholes, the statistics, c_t, then the
+        // output peephole, its statistics and h_t; no split steps.
         ["LayerNorm_5x9"] = """
             using GenLstm;
 
             namespace Demo.Models;
 
             /// <summary>TFLite's layer-norm LSTM with CIFG.</summary>
-            [Lstm(5, 9, LayerNorm = true, CoupledInputForget = true)]
+            [Lstm(5, 9, LayerNorm = true, CoupledInputForget = true, Peepholes = true)]
+            [LstmHidden("o * tanh(c) + 0.1 * c")]
             public sealed partial class Normalized { }
             """,
 

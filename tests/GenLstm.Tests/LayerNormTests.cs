@@ -70,6 +70,20 @@ public sealed class LayerNormTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void Layer_norm_with_peepholes_matches_the_float64_TFLite_equations()
+    {
+        (SafeTensorsFile file, List<Layer> layers) = RandomFile(6, 16, 1, 1, seed: 9, peepholes: true);
+        var model = LayerNormPeepholeLstm6x16.FromSafeTensors(file);
+        float[] inputs = Inputs(6, seed: 10);
+
+        var outputs = new float[Steps * 16];
+        var state = new LayerNormPeepholeLstm6x16.State();
+        model.Forward(inputs, outputs, ref state);
+
+        Check("6x16 with peepholes, cell clip 2", outputs, Reference(layers, inputs, 6, 16, 1, new() { CellClip = 2 }));
+    }
+
+    [Fact]
     public void The_layer_norm_scales_are_required_and_allocation_free_in_steady_state()
     {
         (SafeTensorsFile file, _) = RandomFile(5, 12, 1, 1, seed: 7);
@@ -103,7 +117,8 @@ public sealed class LayerNormTests(ITestOutputHelper log)
         Assert.True(expected.Any(v => Math.Abs(v) > 0.1), "the outputs must not all be near zero");
     }
 
-    private sealed record Layer(float[] WeightIh, float[] WeightHh, float[] Bias, float[] Gamma);
+    /// <param name="Peepholes">p_i, p_f, p_o ([3, H]), or null.</param>
+    private sealed record Layer(float[] WeightIh, float[] WeightHh, float[] Bias, float[] Gamma, float[]? Peepholes = null);
 
     private sealed record Options
     {
@@ -113,7 +128,8 @@ public sealed class LayerNormTests(ITestOutputHelper log)
     }
 
     /// <summary>A random state dict with layer-norm scales (γ around 1), layers and directions in PyTorch's order.</summary>
-    private static (SafeTensorsFile File, List<Layer> Layers) RandomFile(int inputSize, int hiddenSize, int layerCount, int directions, int seed)
+    private static (SafeTensorsFile File, List<Layer> Layers) RandomFile(int inputSize, int hiddenSize, int layerCount, int directions, int seed,
+        bool peepholes = false)
     {
         var random = new Random(seed);
         float[] Draw(int count, double center, double bound) => [.. Enumerable.Range(0, count).Select(_ => (float)(center + (random.NextDouble() * 2 - 1) * bound))];
@@ -129,7 +145,12 @@ public sealed class LayerNormTests(ITestOutputHelper log)
                 float[] bih = Draw(4 * hiddenSize, 0, 0.5), bhh = Draw(4 * hiddenSize, 0, 0.5), gamma = Draw(4 * hiddenSize, 1, 0.5);
                 writer.Add("weight_ih" + suffix, wih, 4 * hiddenSize, columns).Add("weight_hh" + suffix, whh, 4 * hiddenSize, hiddenSize)
                     .Add("bias_ih" + suffix, bih).Add("bias_hh" + suffix, bhh).Add("layer_norm_weight" + suffix, gamma);
-                layers.Add(new Layer(wih, whh, [.. bih.Zip(bhh, (a, b) => a + b)], gamma));
+                float[]? p = peepholes ? Draw(3 * hiddenSize, 0, 0.8) : null;
+                if (p is not null)
+                {
+                    writer.Add("weight_ci" + suffix, p[..hiddenSize]).Add("weight_cf" + suffix, p[hiddenSize..(2 * hiddenSize)]).Add("weight_co" + suffix, p[(2 * hiddenSize)..]);
+                }
+                layers.Add(new Layer(wih, whh, [.. bih.Zip(bhh, (a, b) => a + b)], gamma, p));
             }
         }
         return (writer.ToFile(), layers);
@@ -187,15 +208,18 @@ public sealed class LayerNormTests(ITestOutputHelper log)
                     {
                         sum += (double)w.WeightHh[row * hiddenSize + k] * h[k];
                     }
+                    // TFLite adds the peephole terms before the normalization: p_i, p_f ⊙ c_{t-1} here, p_o ⊙ c_t below.
+                    if (w.Peepholes is { } p && gate < 2)
+                    {
+                        sum += p[gate * hiddenSize + u] * c[u];
+                    }
                     z[gate, u] = sum;
                 }
-                // MeanStddevNormalization, then the layer-norm scale, then the bias.
-                double mean = Enumerable.Range(0, hiddenSize).Average(u => z[gate, u]);
-                double variance = Enumerable.Range(0, hiddenSize).Average(u => (z[gate, u] - mean) * (z[gate, u] - mean));
-                for (int u = 0; u < hiddenSize; u++)
+                if (gate == 3)
                 {
-                    z[gate, u] = (z[gate, u] - mean) / Math.Sqrt(variance + 1e-8) * w.Gamma[gate * hiddenSize + u] + w.Bias[gate * hiddenSize + u];
+                    break;   // the output gate is normalized once c_t is known
                 }
+                Normalize(w, z, gate, hiddenSize);
             }
             for (int u = 0; u < hiddenSize; u++)
             {
@@ -203,11 +227,30 @@ public sealed class LayerNormTests(ITestOutputHelper log)
                 double i = options.CoupledInputForget ? 1 - f : Gate(options, z[0, u]);
                 double cell = f * c[u] + i * Math.Tanh(z[2, u]);
                 c[u] = options.CellClip > 0 ? Math.Clamp(cell, -options.CellClip, options.CellClip) : cell;
+            }
+            for (int u = 0; u < hiddenSize; u++)
+            {
+                z[3, u] += w.Peepholes is { } p ? p[2 * hiddenSize + u] * c[u] : 0;
+            }
+            Normalize(w, z, 3, hiddenSize);
+            for (int u = 0; u < hiddenSize; u++)
+            {
                 h[u] = Gate(options, z[3, u]) * Math.Tanh(c[u]);
                 outputs[t * hiddenSize + u] = h[u];
             }
         }
         return outputs;
+    }
+
+    /// <summary>MeanStddevNormalization of one gate's z, then the layer-norm scale, then the bias.</summary>
+    private static void Normalize(Layer w, double[,] z, int gate, int hiddenSize)
+    {
+        double mean = Enumerable.Range(0, hiddenSize).Average(u => z[gate, u]);
+        double variance = Enumerable.Range(0, hiddenSize).Average(u => (z[gate, u] - mean) * (z[gate, u] - mean));
+        for (int u = 0; u < hiddenSize; u++)
+        {
+            z[gate, u] = (z[gate, u] - mean) / Math.Sqrt(variance + 1e-8) * w.Gamma[gate * hiddenSize + u] + w.Bias[gate * hiddenSize + u];
+        }
     }
 
     private static double Gate(Options options, double z) => options.Gate.Name switch

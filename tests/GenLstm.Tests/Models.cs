@@ -93,3 +93,4 @@ public sealed partial class ExtraGatesLstm4x12 { }
 [LstmGate("m")]
 [LstmCell("f * c_prev + i * g * m")]
 public sealed partial class ExtraGateLayerNormStackLstm3x10 { }
+[Lstm(6, 16, LayerNorm = true, Peepholes = true, CellClip = 2f)] public sealed partial class LayerNormPeepholeLstm6x16 { }
