@@ -207,6 +207,18 @@ internal static class ModelDeclarations
             public sealed partial class Everything { }
             """,
 
+        ["IssueExample"] = """
+            using GenLstm;
+
+            namespace Demo.Stacks;
+
+            /// <summary>The variants issue's example: 2 bidirectional layers with peepholes, projection and a softmax head.</summary>
+            [Lstm(16, 64, Layers = 2, Direction = LstmDirection.Bidirectional, Peepholes = true, ProjectionSize = 32, CellClip = 3f,
+                GateActivation = Activation.HardSigmoid)]
+            [LstmOutput(10, Activation.Softmax)]
+            public sealed partial class Tagger { }
+            """,
+
         ["ProjectedForward"] = """
             using GenLstm;
 

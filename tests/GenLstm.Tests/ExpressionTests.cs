@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Xunit;
@@ -145,5 +146,84 @@ public sealed class ExpressionTests(ITestOutputHelper log)
 
         Assert.All(outputs, v => Assert.InRange(v, -1f, 1f));
         Assert.Contains(outputs, v => Math.Abs(v) > 0.01f);
+    }
+
+    [Fact]
+    public void Peepholes_projection_two_bidirectional_layers_and_a_softmax_head_compose()
+    {
+        // The variants issue's example, against the float64 reference chained by hand: each layer and direction a
+        // projected peephole LSTM (the projection applied to h_t), then the softmax head on the last layer's output.
+        var random = new Random(19);
+        float[] Draw(int count, double bound) => [.. Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() * 2 - 1) * bound))];
+        var writer = new SafeTensorsWriter();
+        var layers = new List<(float[] Wih, float[] Whh, float[] B, float[] P, float[] Hr)>();
+        for (int layer = 0; layer < 2; layer++)
+        {
+            int columns = layer == 0 ? 4 : 10;
+            foreach (string suffix in new[] { $"_l{layer}", $"_l{layer}_reverse" })
+            {
+                float[] wih = Draw(48 * columns, 0.6), whh = Draw(48 * 5, 0.6), bih = Draw(48, 0.5), bhh = Draw(48, 0.5), p = Draw(36, 0.7), hr = Draw(5 * 12, 0.5);
+                writer.Add("weight_ih" + suffix, wih, 48, columns).Add("weight_hh" + suffix, whh, 48, 5).Add("bias_ih" + suffix, bih).Add("bias_hh" + suffix, bhh)
+                    .Add("weight_ci" + suffix, p[..12]).Add("weight_cf" + suffix, p[12..24]).Add("weight_co" + suffix, p[24..]).Add("weight_hr" + suffix, hr, 5, 12);
+                layers.Add((wih, whh, [.. bih.Zip(bhh, (a, b) => a + b)], p, hr));
+            }
+        }
+        float[] headW = Draw(3 * 10, 0.8), headB = Draw(3, 0.3);
+        writer.Add("output.weight", headW, 3, 10).Add("output.bias", headB);
+        var model = PeepholeProjectedBidirectionalHeadLstm4x12.FromSafeTensors(writer.ToFile());
+        const int steps = 9;
+        float[] x = Draw(steps * 4, 1.5);
+        var state = new PeepholeProjectedBidirectionalHeadLstm4x12.State();
+        var outputs = new float[steps * 3];
+        model.Forward(x, outputs, ref state);
+
+        double[] sequence = [.. x.Select(v => (double)v)];
+        int size = 4;
+        for (int layer = 0; layer < 2; layer++)
+        {
+            var next = new double[steps * 10];
+            for (int d = 0; d < 2; d++)
+            {
+                var w = layers[layer * 2 + d];
+                var h = new double[5];
+                var c = new double[12];
+                for (int step = 0; step < steps; step++)
+                {
+                    int t = d == 1 ? steps - 1 - step : step;
+                    var unprojected = new double[12];
+                    for (int u = 0; u < 12; u++)
+                    {
+                        double Z(int gate)
+                        {
+                            int row = gate * 12 + u;
+                            double z = w.B[row];
+                            for (int k = 0; k < size; k++) z += w.Wih[row * size + k] * (double)(float)sequence[t * size + k];
+                            for (int k = 0; k < 5; k++) z += w.Whh[row * 5 + k] * h[k];
+                            return z;
+                        }
+                        double Sigmoid(double v) => 1 / (1 + Math.Exp(-v));
+                        double i = Sigmoid(Z(0) + w.P[u] * c[u]), f = Sigmoid(Z(1) + w.P[12 + u] * c[u]), g = Math.Tanh(Z(2));
+                        c[u] = f * c[u] + i * g;
+                        double o = Sigmoid(Z(3) + w.P[24 + u] * c[u]);
+                        unprojected[u] = o * Math.Tanh(c[u]);
+                    }
+                    for (int r = 0; r < 5; r++)
+                    {
+                        h[r] = Enumerable.Range(0, 12).Sum(u => w.Hr[r * 12 + u] * unprojected[u]);
+                        next[t * 10 + d * 5 + r] = h[r];
+                    }
+                }
+            }
+            sequence = next;
+            size = 10;
+        }
+        var expected = new double[steps * 3];
+        for (int t = 0; t < steps; t++)
+        {
+            double[] logits = [.. Enumerable.Range(0, 3).Select(o => headB[o] + Enumerable.Range(0, 10).Sum(k => headW[o * 10 + k] * (double)(float)sequence[t * 10 + k]))];
+            double max = logits.Max(), total = logits.Sum(v => Math.Exp(v - max));
+            for (int o = 0; o < 3; o++) expected[t * 3 + o] = Math.Exp(logits[o] - max) / total;
+        }
+        Check("2 bidirectional layers, peepholes, projection, softmax head", outputs, expected);
     }
 }

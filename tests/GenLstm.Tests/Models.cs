@@ -94,3 +94,5 @@ public sealed partial class ExtraGatesLstm4x12 { }
 [LstmCell("f * c_prev + i * g * m")]
 public sealed partial class ExtraGateLayerNormStackLstm3x10 { }
 [Lstm(6, 16, LayerNorm = true, Peepholes = true, CellClip = 2f)] public sealed partial class LayerNormPeepholeLstm6x16 { }
+[Lstm(4, 12, Layers = 2, Direction = LstmDirection.Bidirectional, Peepholes = true, ProjectionSize = 5)][LstmOutput(3, Activation.Softmax)]
+public sealed partial class PeepholeProjectedBidirectionalHeadLstm4x12 { }
