@@ -141,24 +141,12 @@ public sealed partial class LstmGenerator
 
         private static void WriteStackConstants(IndentedTextWriter writer, LstmSpec spec)
         {
+            WritePublicSizes(writer, spec, spec.OutputSize, hiddenDoc: $" of every layer{(spec.Directions == 2 ? " and direction" : "")}",
+                outputDoc: spec.Head is null ? "the last layer's output, <see cref=\"StackOutputSize\"/>" : "the head's y_t",
+                layersDoc: "", directionsDoc: spec.Directions == 2 ? "2 (bidirectional)" : "1");
             writer.WriteLines($"""
-                /// <summary>Number of input features I: the length of one input vector x_t.</summary>
-                public const int InputSize = {spec.InputSize};
-
-                /// <summary>Number of hidden units H of every layer{(spec.Directions == 2 ? " and direction" : "")}.</summary>
-                public const int HiddenSize = {spec.HiddenSize};
-
-                /// <summary>Length of one output vector: {(spec.Head is null ? "the last layer's output, <see cref=\"StackOutputSize\"/>" : "the head's y_t")}.</summary>
-                public const int OutputSize = {spec.OutputSize};
-
                 /// <summary>Length of the last layer's output at each step: its h_t{(spec.ProjectionSize > 0 ? " (projected)" : "")}{(spec.Directions == 2 ? ", forward then reverse" : "")}.</summary>
                 public const int StackOutputSize = {spec.StackOutputSize};
-
-                /// <summary>Number of stacked layers.</summary>
-                public const int Layers = {spec.Layers};
-
-                /// <summary>Directions per layer: {(spec.Directions == 2 ? "2 (bidirectional)" : "1")}.</summary>
-                public const int Directions = {spec.Directions};
 
                 """);
             if (spec.ProjectionSize > 0)

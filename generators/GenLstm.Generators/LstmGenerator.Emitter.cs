@@ -195,24 +195,34 @@ public sealed partial class LstmGenerator
                 """);
         }
 
-        private static void WriteConstants(IndentedTextWriter writer, LstmSpec spec, KernelPlan plan)
+        /// <summary>The public sizes every model type has, a one-layer kernel's and a stack's alike; the docs say what each is here.</summary>
+        /// <param name="outputSize">A kernel's output is its h_t (H values, before any projection); a stack's is <see cref="LstmSpec.OutputSize"/>.</param>
+        private static void WritePublicSizes(IndentedTextWriter writer, LstmSpec spec, int outputSize, string hiddenDoc, string outputDoc, string layersDoc, string directionsDoc)
         {
             writer.WriteLines($"""
                 /// <summary>Number of input features I: the length of one input vector x_t.</summary>
                 public const int InputSize = {spec.InputSize};
 
-                /// <summary>Number of hidden units H: the length of h_t and c_t.</summary>
+                /// <summary>Number of hidden units H{hiddenDoc}.</summary>
                 public const int HiddenSize = {spec.HiddenSize};
 
-                /// <summary>Length of one output vector: the output is h_t, so <see cref="HiddenSize"/>.</summary>
-                public const int OutputSize = {spec.HiddenSize};
+                /// <summary>Length of one output vector: {outputDoc}.</summary>
+                public const int OutputSize = {outputSize};
 
-                /// <summary>Number of stacked layers: 1.</summary>
-                public const int Layers = 1;
+                /// <summary>Number of stacked layers{layersDoc}.</summary>
+                public const int Layers = {spec.Layers};
 
-                /// <summary>Directions per layer: 1 (forward).</summary>
-                public const int Directions = 1;
+                /// <summary>Directions per layer: {directionsDoc}.</summary>
+                public const int Directions = {spec.Directions};
 
+                """);
+        }
+
+        private static void WriteConstants(IndentedTextWriter writer, LstmSpec spec, KernelPlan plan)
+        {
+            WritePublicSizes(writer, spec, spec.HiddenSize, hiddenDoc: ": the length of h_t and c_t", outputDoc: "the output is h_t, so <see cref=\"HiddenSize\"/>",
+                layersDoc: ": 1", directionsDoc: "1 (forward)");
+            writer.WriteLines($"""
                 /// <summary>Hidden units per block of the packed weights: one Vector256 of float.</summary>
                 private const int BlockSize = {KernelPlan.BlockSize};
 
