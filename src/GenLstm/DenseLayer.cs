@@ -53,8 +53,8 @@ public sealed class DenseLayer
         {
             LstmArguments.RequireLength(bias.Length, size, nameof(bias));
         }
-        RequireFinite(weight, inputSize, nameof(weight));
-        RequireFinite(bias, 1, nameof(bias));
+        NonFiniteWeights.Require(weight, inputSize, nameof(weight));
+        NonFiniteWeights.Require(bias, 1, nameof(bias));
         return new DenseLayer(inputSize, size, activation, weight.ToArray(), bias.IsEmpty ? new float[size] : bias.ToArray());
     }
 
@@ -175,15 +175,6 @@ public sealed class DenseLayer
         if (activation is not (Activation.None or Activation.Sigmoid or Activation.Tanh or Activation.Relu or Activation.Softmax))
         {
             throw new ArgumentOutOfRangeException(nameof(activation), activation, "A dense layer's activation is None, Sigmoid, Tanh, Relu or Softmax.");
-        }
-    }
-
-    private static void RequireFinite(ReadOnlySpan<float> values, int columns, string parameterName)
-    {
-        int bad = NonFiniteWeights.IndexOf(values);
-        if (bad >= 0)
-        {
-            throw new ArgumentException($"Weights must be finite; element {NonFiniteWeights.Position(bad, columns)} is {values[bad]}.", parameterName);
         }
     }
 }

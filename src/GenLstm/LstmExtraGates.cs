@@ -58,14 +58,9 @@ public sealed class LstmExtraGates
         LstmArguments.RequireLength(weightIh.Length, rows * inputSize, nameof(weightIh));
         LstmArguments.RequireLength(weightHh.Length, rows * recurrentSize, nameof(weightHh));
         LstmArguments.RequireLength(bias.Length, rows, nameof(bias));
-        foreach ((ReadOnlySpan<float> values, string name) in new[] { (weightIh.ToArray(), nameof(weightIh)), (weightHh.ToArray(), nameof(weightHh)), (bias.ToArray(), nameof(bias)) })
-        {
-            int bad = NonFiniteWeights.IndexOf(values);
-            if (bad >= 0)
-            {
-                throw new ArgumentException($"Weights must be finite; element {bad} is {values[bad]}.", name);
-            }
-        }
+        NonFiniteWeights.Require(weightIh, inputSize, nameof(weightIh));
+        NonFiniteWeights.Require(weightHh, recurrentSize, nameof(weightHh));
+        NonFiniteWeights.Require(bias, 1, nameof(bias));
         return new LstmExtraGates(gateCount, inputSize, hiddenSize, recurrentSize, paddedHiddenSize, weightIh.ToArray(), weightHh.ToArray(), bias.ToArray());
     }
 

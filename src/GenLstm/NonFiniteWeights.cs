@@ -35,4 +35,18 @@ internal static class NonFiniteWeights
         }
         return values;
     }
+
+    /// <summary>Throws, naming the parameter, the element and its value, unless every value is finite.</summary>
+    /// <param name="values">The weights.</param>
+    /// <param name="columns">Columns of the row-major tensor (1 for a vector), for the element's position.</param>
+    /// <param name="parameterName">The parameter the values were passed as.</param>
+    /// <exception cref="ArgumentException">A value is NaN or infinite.</exception>
+    public static void Require(ReadOnlySpan<float> values, int columns, string parameterName)
+    {
+        int bad = IndexOf(values);
+        if (bad >= 0)
+        {
+            throw new ArgumentException($"Weights must be finite; element {bad} (index {Position(bad, columns)}) is {values[bad]}.", parameterName);
+        }
+    }
 }

@@ -240,11 +240,6 @@ public sealed class PackedLstmWeights
             throw new ArgumentException(
                 $"Expected {expected} values (shape {shape}, row-major), got {values.Length}.", parameterName);
         }
-        int bad = NonFiniteWeights.IndexOf(values);
-        if (bad >= 0)
-        {
-            throw new ArgumentException(
-                $"Weights must be finite; element {bad} (index {NonFiniteWeights.Position(bad, columns)}) is {values[bad]}.", parameterName);
-        }
+        NonFiniteWeights.Require(values, columns, parameterName);
     }
 }
