@@ -66,5 +66,5 @@ public sealed class ModelFiles
     }
 
     /// <summary>Reads PyTorch's tensors (<c>weight_ih_l0</c> [4H, I], <c>weight_hh_l0</c> [4H, H], both biases [4H]).</summary>
-    public PyTorchLstmTensors ReadWeights() => PyTorchLstmTensors.Read(SafeTensorsFile.Open(WeightsPath), InputSize, HiddenSize);
+    public PyTorchLstmTensors ReadWeights() => PyTorchLstmTensors.Read(WeightFile.Open(WeightsPath), InputSize, HiddenSize);
 }

@@ -7,12 +7,12 @@ namespace GenLstm.Generators;
 internal static class GeneratedNames
 {
     /// <summary>Public methods a user may overload with other parameters.</summary>
-    public static readonly string[] OverloadableMethods = ["Step", "StepBatch", "Forward", "Load", "FromPyTorch", "FromSafeTensors", "FromOnnx"];
+    public static readonly string[] OverloadableMethods = ["Step", "StepBatch", "Forward", "Load", "FromPyTorch", "FromSafeTensors", "FromOnnx", "FromWeights", "FromKeras", "FromGates"];
 
     /// <summary>Every other generated member: constants, fields, the State type, private methods.</summary>
     private static readonly string[] ExclusiveMembers =
     [
-        "InputSize", "HiddenSize", "OutputSize", "StackOutputSize", "ProjectionSize", "RecurrentSize", "Layers", "Directions", "State", "_output", "ForwardLayers",
+        "Declaration", "InputSize", "HiddenSize", "OutputSize", "StackOutputSize", "ProjectionSize", "RecurrentSize", "Layers", "Directions", "State", "_output", "ForwardLayers",
         "BlockSize", "RowLength", "PackedRowLength", "PaddedHiddenSize", "BlockCount", "BlockStride", "PeepholeOffset", "LayerNormOffset", "ExtraGateCount", "_extraGates", "ComputeExtraGates", "GateStatistics", "ScalarLayerNormGates", "ScalarLayerNormCell", "SplitBlock", "ChunkSteps", "_packedWeights",
         "CompileKernel", "StepCore", "StepBlocks", "StepBatchCore", "ForwardCore", "ScalarBlock",
     ];

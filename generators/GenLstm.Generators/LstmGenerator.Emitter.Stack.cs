@@ -355,9 +355,7 @@ public sealed partial class LstmGenerator
                 var arguments = new List<string>();
                 for (int index = 0; index < layers.Count; index++)
                 {
-                    arguments.Add($"{layers[index].Kernel.TypeName}.FromPyTorch(layers[{index}].WeightIh, layers[{index}].WeightHh, layers[{index}].BiasIh, layers[{index}].BiasHh"
-                        + (spec.Math.Peepholes ? $", layers[{index}].RequirePeepholes()" : "") + (spec.Math.LayerNorm ? $", layers[{index}].RequireLayerNorm()" : "")
-                        + (spec.Math.ExtraGates.Count > 0 ? $", layers[{index}].RequireExtraGates().WeightIh, layers[{index}].RequireExtraGates().WeightHh, layers[{index}].RequireExtraGates().Bias" : "") + ")");
+                    arguments.Add(PyTorchCall(spec, $"layers[{index}]", $"{layers[index].Kernel.TypeName}.FromPyTorch"));
                 }
                 if (spec.ProjectionSize > 0)
                 {
@@ -397,27 +395,16 @@ public sealed partial class LstmGenerator
             writer.WriteLines($$"""
                 }
 
-                /// <summary>
-                /// Loads a safetensors file holding the PyTorch state dict of <c>{{torch}}</c>: {{names}}
-                /// (<c>weight_ih</c>, <c>weight_hh</c>, <c>bias_ih</c>, <c>bias_hh</c> each), optionally under one module prefix such as <c>lstm.</c>.
-                /// Every layer is loaded or the call fails.{{(spec.Head is { } h ? $" The head is <c>output.weight</c> [{h.Size}, {spec.StackOutputSize}] and <c>output.bias</c> [{h.Size}], or the one <c>&lt;module&gt;.weight</c> of that shape (see <see cref=\"{DenseLayer}.Read\"/>)." : "")}}
-                /// </summary>
-                /// <param name="path">The <c>.safetensors</c> file.</param>
-                /// <exception cref="global::GenLstm.WeightFormatException">The file is malformed or does not fit this model; the message names the file and tensor.</exception>
-                public static {{type}} Load(string path) => FromSafeTensors(global::GenLstm.SafeTensorsFile.Open(path));
-
-                /// <summary>Loads a safetensors file from a stream (read to its end, not closed); see <see cref="Load(string)"/>.</summary>
-                /// <param name="stream">The stream, positioned at the start of the file.</param>
-                /// <exception cref="global::GenLstm.WeightFormatException">The content is malformed or does not fit this model.</exception>
-                public static {{type}} Load(global::System.IO.Stream stream) => FromSafeTensors(global::GenLstm.SafeTensorsFile.Read(stream));
-
-                {{onnx}}/// <summary>Creates the model from an opened safetensors file (PyTorch state-dict names); see <see cref="Load(string)"/>.</summary>
-                /// <param name="file">The file.</param>
-                /// <exception cref="global::GenLstm.WeightFormatException">A tensor is missing, misshaped, not finite, or belongs to a layer or direction this model lacks.</exception>
-                public static {{type}} FromSafeTensors(global::GenLstm.SafeTensorsFile file)
-                    => FromPyTorch({{(spec.Head is { } read ? $"{DenseLayer}.Read(file, StackOutputSize, OutputSize, global::GenLstm.Activation.{read.Activation}), " : "")}}global::GenLstm.PyTorchLstmTensors.ReadLayers(file, InputSize, HiddenSize, Layers, global::GenLstm.LstmDirection.{{spec.Direction}}{{(spec.ProjectionSize > 0 ? ", ProjectionSize" : "")}}{{(spec.Math.Peepholes ? ", peepholes: true" : "")}}{{(spec.Math.LayerNorm ? ", layerNorm: true" : "")}}{{(spec.Math.ExtraGates.Count > 0 ? $", extraGates: [{string.Join(", ", spec.Math.ExtraGates.Select(g => $"\"{g.Name}\""))}]" : "")}}));
-
+                {{onnx}}
                 """);
+            string headNote = spec.Head is { } h
+                ? $" The head is <c>output.weight</c> [{h.Size}, {spec.StackOutputSize}] and <c>output.bias</c> [{h.Size}], or the one <c>&lt;module&gt;.weight</c> of that shape (see <see cref=\"{DenseLayer}.Read\"/>)."
+                : "";
+            string readLayers = $"global::GenLstm.PyTorchLstmTensors.ReadLayers(file, InputSize, HiddenSize, Layers, global::GenLstm.LstmDirection.{spec.Direction}"
+                + (spec.ProjectionSize > 0 ? ", ProjectionSize" : "") + (spec.Math.Peepholes ? ", peepholes: true" : "") + (spec.Math.LayerNorm ? ", layerNorm: true" : "")
+                + (spec.Math.ExtraGates.Count > 0 ? $", extraGates: [{string.Join(", ", spec.Math.ExtraGates.Select(g => $"\"{g.Name}\""))}]" : "") + ")";
+            WriteFileLoaders(writer, spec, $"{names} (<c>weight_ih</c>, <c>weight_hh</c>, <c>bias_ih</c>, <c>bias_hh</c> each)", headNote,
+                $"return FromPyTorch({(spec.Head is { } read ? $"{DenseLayer}.Read(file, StackOutputSize, OutputSize, global::GenLstm.Activation.{read.Activation}), " : "")}{readLayers});");
         }
 
         private static void WriteStackStep(IndentedTextWriter writer, LstmSpec spec, List<StackLayer> layers)

@@ -445,30 +445,14 @@ public sealed partial class LstmGenerator
             {
                 return;
             }
-            writer.WriteLines($$"""
-                /// <summary>
-                /// Loads a safetensors file holding a PyTorch state dict: <c>weight_ih_l0</c>, <c>weight_hh_l0</c>, <c>bias_ih_l0</c>,
-                /// <c>bias_hh_l0</c>, optionally under one module prefix such as <c>lstm.</c>.
-                /// </summary>
-                /// <param name="path">The <c>.safetensors</c> file.</param>
-                /// <exception cref="global::GenLstm.WeightFormatException">The file is malformed or does not fit this model; the message names the file and tensor.</exception>
-                public static {{type}} Load(string path) => FromSafeTensors(global::GenLstm.SafeTensorsFile.Open(path));
-
-                /// <summary>Loads a safetensors file from a stream (read to its end, not closed); see <see cref="Load(string)"/>.</summary>
-                /// <param name="stream">The stream, positioned at the start of the file.</param>
-                /// <exception cref="global::GenLstm.WeightFormatException">The content is malformed or does not fit this model.</exception>
-                public static {{type}} Load(global::System.IO.Stream stream) => FromSafeTensors(global::GenLstm.SafeTensorsFile.Read(stream));
-
-                /// <summary>Creates the model from an opened safetensors file (PyTorch state-dict names); see <see cref="Load(string)"/>.</summary>
-                /// <param name="file">The file.</param>
-                /// <exception cref="global::GenLstm.WeightFormatException">A tensor is missing, misshaped, not finite, or belongs to a layer this model lacks.</exception>
-                public static {{type}} FromSafeTensors(global::GenLstm.SafeTensorsFile file)
-                {
-                    var tensors = global::GenLstm.PyTorchLstmTensors.ReadLayers(file, InputSize, HiddenSize, Layers, global::GenLstm.LstmDirection.Forward{{(peepholes ? ", peepholes: true" : "")}}{{(layerNorm ? ", layerNorm: true" : "")}}{{readExtra}})[0];
-                    return FromPyTorch(tensors.WeightIh, tensors.WeightHh, tensors.BiasIh, tensors.BiasHh{{(peepholes ? ", tensors.RequirePeepholes()" : "")}}{{(layerNorm ? ", tensors.RequireLayerNorm()" : "")}}{{(extra ? ", tensors.RequireExtraGates().WeightIh, tensors.RequireExtraGates().WeightHh, tensors.RequireExtraGates().Bias" : "")}});
-                }
-
-                """);
+            string readPyTorch = $"global::GenLstm.PyTorchLstmTensors.ReadLayers(file, InputSize, HiddenSize, Layers, global::GenLstm.LstmDirection.Forward{(peepholes ? ", peepholes: true" : "")}{(layerNorm ? ", layerNorm: true" : "")}{readExtra})[0]";
+            WriteFileLoaders(writer, spec, "<c>weight_ih_l0</c>, <c>weight_hh_l0</c>, <c>bias_ih_l0</c>, <c>bias_hh_l0</c>", "",
+                $"var tensors = {readPyTorch};",
+                $"return {PyTorchCall(spec, "tensors")};");
+            if (spec.Math.HasPlainWeights && spec.ProjectionSize == 0)
+            {
+                WriteKerasFactories(writer, spec);
+            }
             if (spec.Math.HasOnnxForm)
             {
                 writer.WriteLines($$"""
@@ -484,11 +468,133 @@ public sealed partial class LstmGenerator
                 public static {{type}} FromOnnx(float[] w, float[] r, float[]? b{{(peepholes ? ", float[] p" : " = null")}})
                 {
                     var tensors = new global::GenLstm.OnnxLstmTensors(w, r, b{{(peepholes ? ", p" : "")}}).ToPyTorch(InputSize, HiddenSize, directions: 1{{(spec.Math.CoupledInputForget ? ", inputForget: true" : "")}})[0];
-                    return FromPyTorch(tensors.WeightIh, tensors.WeightHh, tensors.BiasIh, tensors.BiasHh{{(peepholes ? ", tensors.RequirePeepholes()" : "")}});
+                    return {{PyTorchCall(spec, "tensors")}};
                 }
 
                 """);
             }
+        }
+
+        /// <summary>The call of the generated <c>FromPyTorch</c> with the tensors of one <c>PyTorchLstmTensors</c>, for the declaration's weights.</summary>
+        private static string PyTorchCall(LstmSpec spec, string tensors, string method = "FromPyTorch")
+            => $"{method}({tensors}.WeightIh, {tensors}.WeightHh, {tensors}.BiasIh, {tensors}.BiasHh"
+                + (spec.Math.Peepholes ? $", {tensors}.RequirePeepholes()" : "") + (spec.Math.LayerNorm ? $", {tensors}.RequireLayerNorm()" : "")
+                + (spec.Math.ExtraGates.Count > 0 ? $", {tensors}.RequireExtraGates().WeightIh, {tensors}.RequireExtraGates().WeightHh, {tensors}.RequireExtraGates().Bias" : "") + ")";
+
+        /// <summary>
+        /// Writes what reads a model from a file, for single layers and stacks alike: the <c>Declaration</c> a file is checked
+        /// against, <c>Load</c> from a path or stream (any format <c>WeightFile</c> recognizes), <c>FromSafeTensors</c>, and
+        /// <c>FromWeights</c>, whose body reads the canonical tensors.
+        /// </summary>
+        /// <param name="writer">Where the code goes.</param>
+        /// <param name="spec">The model.</param>
+        /// <param name="tensorNames">The canonical LSTM tensors, for the docs.</param>
+        /// <param name="headNote">What the docs say about the head's tensors ("" without a head).</param>
+        /// <param name="body">The statements of <c>FromWeights</c> after the declaration check; <c>file</c> is the weights.</param>
+        private static void WriteFileLoaders(IndentedTextWriter writer, LstmSpec spec, string tensorNames, string headNote, params string[] body)
+        {
+            string type = spec.TypeName;
+            string F(float value) => GateFunction.Format(value) + "f";
+            writer.WriteLines($$"""
+                /// <summary>What this declaration says, as loading checks a weight file's own statements against it (ONNX attributes, JSON sizes, Keras activations).</summary>
+                public static global::GenLstm.LstmDeclaration Declaration { get; } = new(InputSize, HiddenSize)
+                {
+                    Layers = {{spec.Layers}},
+                    Direction = global::GenLstm.LstmDirection.{{spec.Direction}},
+                    GateActivation = global::GenLstm.Activation.{{spec.Math.Gate.Activation}},
+                    CellActivation = global::GenLstm.Activation.{{spec.Math.Cell.Activation}},
+                    HiddenActivation = global::GenLstm.Activation.{{spec.Math.Hidden.Activation}},
+                    ActivationClip = {{F(spec.Math.ActivationClip)}},
+                    CoupledInputForget = {{(spec.Math.CoupledInputForget ? "true" : "false")}},
+                    Peepholes = {{(spec.Math.Peepholes ? "true" : "false")}},
+                    OutputSize = {{spec.Head?.Size ?? 0}},
+                    OutputActivation = global::GenLstm.Activation.{{spec.Head?.Activation ?? Activation.None}},
+                };
+
+                /// <summary>
+                /// Loads a weight file of any format <see cref="global::GenLstm.WeightFile"/> recognizes by content: safetensors or <c>.npz</c> with PyTorch's
+                /// state-dict names ({{tensorNames}}, optionally under one module prefix such as <c>lstm.</c>), safetensors with Keras names, ONNX, RTNeural's
+                /// JSON, a state dict as JSON (GuitarML's too), Keras HDF5 with the GenLstm.Keras package.{{headNote}} Every layer is loaded or the call fails.
+                /// </summary>
+                /// <param name="path">The file.</param>
+                /// <exception cref="global::GenLstm.WeightFormatException">The file is malformed or does not fit this model; the message names the file and the tensor or attribute.</exception>
+                public static {{type}} Load(string path) => FromWeights(global::GenLstm.WeightFile.Open(path));
+
+                /// <summary>Loads a weight file from a stream (read to its end, not closed); see <see cref="Load(string)"/>.</summary>
+                /// <param name="stream">The stream, positioned at the start of the file.</param>
+                /// <exception cref="global::GenLstm.WeightFormatException">The content is malformed or does not fit this model.</exception>
+                public static {{type}} Load(global::System.IO.Stream stream) => FromWeights(global::GenLstm.WeightFile.Read(stream));
+
+                /// <summary>Creates the model from an opened safetensors file; see <see cref="Load(string)"/>.</summary>
+                /// <param name="file">The file.</param>
+                /// <exception cref="global::GenLstm.WeightFormatException">A tensor is missing, misshaped, not finite, or belongs to a layer or direction this model lacks.</exception>
+                public static {{type}} FromSafeTensors(global::GenLstm.SafeTensorsFile file) => FromWeights(global::GenLstm.WeightFile.FromSafeTensors(file));
+
+                /// <summary>
+                /// Creates the model from weights in canonical names (see <see cref="Load(string)"/>), after checking what the file states
+                /// (<see cref="global::GenLstm.WeightFile.Attributes"/>) against <see cref="Declaration"/>.
+                /// </summary>
+                /// <param name="file">The weights.</param>
+                /// <exception cref="global::GenLstm.WeightFormatException">
+                /// An attribute of the file disagrees with the declaration, or a tensor is missing, misshaped, not finite, or belongs to a layer or direction this model lacks.
+                /// </exception>
+                public static {{type}} FromWeights(global::GenLstm.WeightFile file)
+                {
+                    global::System.ArgumentNullException.ThrowIfNull(file);
+                    file.RequireDeclaration(Declaration);
+                """);
+            foreach (string line in body)
+            {
+                writer.WriteLine("    " + line);
+            }
+            writer.WriteLines("""
+                }
+
+                """);
+        }
+
+        /// <summary>Writes <c>FromKeras</c> and <c>FromGates</c>, for single-layer models whose weights are the four gates' alone.</summary>
+        private static void WriteKerasFactories(IndentedTextWriter writer, LstmSpec spec)
+        {
+            string type = spec.TypeName;
+            int i = spec.InputSize, h = spec.HiddenSize;
+            string[] gates = ["i", "f", "o", "c"];
+            string gateParameters = string.Join(", ", gates.SelectMany(g => new[] { "w" + g, "u" + g, "b" + g }).Select(p => $"{ReadOnlySpan} {p}"));
+            string gateParameterDocs = string.Join("\n", gates.SelectMany(g => new[]
+            {
+                $"/// <param name=\"w{g}\">W_{g}, [{i}, {h}].</param>",
+                $"/// <param name=\"u{g}\">U_{g}, [{h}, {h}].</param>",
+                $"/// <param name=\"b{g}\">b_{g}, [{h}].</param>",
+            }));
+            writer.WriteLines($$"""
+                /// <summary>
+                /// Creates the model from a Keras <c>LSTM({{h}})</c> layer's <c>get_weights()</c>: <c>kernel</c> [I, 4H] = [{{i}}, {{4 * h}}],
+                /// <c>recurrent_kernel</c> [H, 4H] = [{{h}}, {{4 * h}}], <c>bias</c> [4H] = [{{4 * h}}] (gate order i, f, c, o), row-major.
+                /// </summary>
+                /// <param name="kernel">W, [{{i}}, {{4 * h}}].</param>
+                /// <param name="recurrentKernel">U, [{{h}}, {{4 * h}}].</param>
+                /// <param name="bias">b, [{{4 * h}}]; empty for none.</param>
+                /// <exception cref="global::System.ArgumentException">A span has the wrong length or holds a NaN or infinity.</exception>
+                public static {{type}} FromKeras({{ReadOnlySpan}} kernel, {{ReadOnlySpan}} recurrentKernel, {{ReadOnlySpan}} bias)
+                {
+                    var tensors = global::GenLstm.PyTorchLstmTensors.FromKeras(InputSize, HiddenSize, kernel, recurrentKernel, bias);
+                    return {{PyTorchCall(spec, "tensors")}};
+                }
+
+                /// <summary>
+                /// Creates the model from per-gate tensors, as the original TensorFlow LSTM tutorial holds them: for each gate x of
+                /// i, f, o and c (the cell candidate), W_x [I, H] = [{{i}}, {{h}}], U_x [H, H] = [{{h}}, {{h}}] and b_x [H] = [{{h}}], with
+                /// x = act(x_t W_x + h_{t-1} U_x + b_x). Row-major.
+                /// </summary>
+                {{gateParameterDocs}}
+                /// <exception cref="global::System.ArgumentException">A span has the wrong length (the message names it) or holds a NaN or infinity.</exception>
+                public static {{type}} FromGates({{gateParameters}})
+                {
+                    var tensors = global::GenLstm.PyTorchLstmTensors.FromGates(InputSize, HiddenSize, wi, ui, bi, wf, uf, bf, wo, uo, bo, wc, uc, bc);
+                    return {{PyTorchCall(spec, "tensors")}};
+                }
+
+                """);
         }
 
         private static void WriteStepAndForward(IndentedTextWriter writer)

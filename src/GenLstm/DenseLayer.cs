@@ -59,7 +59,7 @@ public sealed class DenseLayer
     }
 
     /// <summary>
-    /// Finds the head's tensors in a safetensors file: <c>output.weight</c> [size, inputSize] and <c>output.bias</c> [size],
+    /// Finds the head's tensors in a weight file: <c>output.weight</c> [size, inputSize] and <c>output.bias</c> [size],
     /// or else the one <c>&lt;module&gt;.weight</c> of that shape with its <c>&lt;module&gt;.bias</c>. A missing bias is zero.
     /// </summary>
     /// <param name="file">The file.</param>
@@ -68,14 +68,14 @@ public sealed class DenseLayer
     /// <param name="activation">The activation applied to W x + b.</param>
     /// <exception cref="WeightFormatException">No tensor or several have the shape, or a tensor is misshaped or not finite.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The activation is not one a head can have.</exception>
-    public static DenseLayer Read(SafeTensorsFile file, int inputSize, int size, Activation activation)
+    public static DenseLayer Read(WeightFile file, int inputSize, int size, Activation activation)
     {
         ArgumentNullException.ThrowIfNull(file);
         RequireHeadActivation(activation);
         const string canonical = "output.weight";
-        List<SafeTensorInfo> candidates = [.. file.Tensors.Where(t => (t.Name == "weight" || t.Name.EndsWith(".weight", StringComparison.Ordinal))
+        List<WeightTensor> candidates = [.. file.Tensors.Where(t => (t.Name == "weight" || t.Name.EndsWith(".weight", StringComparison.Ordinal))
             && t.Shape.Count == 2 && t.Shape[0] == size && t.Shape[1] == inputSize)];
-        SafeTensorInfo? chosen = candidates.FirstOrDefault(t => t.Name == canonical) ?? (candidates.Count == 1 ? candidates[0] : null);
+        WeightTensor? chosen = candidates.FirstOrDefault(t => t.Name == canonical) ?? (candidates.Count == 1 ? candidates[0] : null);
         if (chosen is null)
         {
             string problem = candidates.Count == 0

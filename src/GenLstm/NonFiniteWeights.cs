@@ -24,7 +24,7 @@ internal static class NonFiniteWeights
 
     /// <summary>Reads a float32 tensor of the given shape and rejects it, naming the file, tensor and element, unless every value is finite.</summary>
     /// <exception cref="WeightFormatException">The tensor is missing, misshaped, or holds a NaN or infinity.</exception>
-    public static float[] ReadFloat32(SafeTensorsFile file, string name, params ReadOnlySpan<long> shape)
+    public static float[] ReadFloat32(WeightFile file, string name, params ReadOnlySpan<long> shape)
     {
         float[] values = file.ReadFloat32(name, shape);
         int bad = IndexOf(values);

@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 namespace GenLstm;
 
 /// <summary>
-/// The four tensors of one layer (and direction) of a <c>torch.nn.LSTM</c>, found in a safetensors file by their
+/// The four tensors of one layer (and direction) of a <c>torch.nn.LSTM</c>, found in a weight file (<see cref="WeightFile"/>) by their
 /// state-dict names (<c>weight_ih_l0</c>, <c>weight_hh_l0</c>, <c>bias_ih_l0</c>, <c>bias_hh_l0</c>; <c>_l1</c>, <c>_reverse</c>
 /// for further layers and directions) and checked against the declared sizes. Generated <c>Load</c> methods use it; it is public so other loaders can reuse the checks.
 /// </summary>
@@ -113,6 +113,101 @@ public sealed partial class PyTorchLstmTensors
             WeightHr ?? throw new ArgumentException($"The layer has no weight_hr (its projection, [{projectionSize}, {hiddenSize}]) but the model declares ProjectionSize = {projectionSize}.", "weightHr"),
             bias: default);
 
+    /// <summary>
+    /// One layer from Keras's tensors: <c>kernel</c> [I, 4H], <c>recurrent_kernel</c> [H, 4H], <c>bias</c> [4H] (gate order i, f, c, o,
+    /// which is PyTorch's i, f, g, o), as <c>layer.get_weights()</c> returns them, row-major. Keras's one bias becomes
+    /// <see cref="BiasIh"/>; <see cref="BiasHh"/> is zero.
+    /// </summary>
+    /// <param name="inputSize">I.</param>
+    /// <param name="hiddenSize">H.</param>
+    /// <param name="kernel">W, [I, 4H].</param>
+    /// <param name="recurrentKernel">U, [H, 4H].</param>
+    /// <param name="bias">b, [4H]; empty for none.</param>
+    /// <exception cref="ArgumentException">A span has the wrong length; the message names it and gives the shape.</exception>
+    public static PyTorchLstmTensors FromKeras(int inputSize, int hiddenSize, ReadOnlySpan<float> kernel, ReadOnlySpan<float> recurrentKernel, ReadOnlySpan<float> bias)
+    {
+        int gates = PackedLstmWeights.GateCount * hiddenSize;
+        RequireShape(kernel, inputSize, gates, nameof(kernel));
+        RequireShape(recurrentKernel, hiddenSize, gates, nameof(recurrentKernel));
+        if (!bias.IsEmpty)
+        {
+            RequireShape(bias, 1, gates, nameof(bias));
+        }
+        var weightIh = new float[gates * inputSize];
+        var weightHh = new float[gates * hiddenSize];
+        TransposeInto(kernel, inputSize, gates, weightIh);
+        TransposeInto(recurrentKernel, hiddenSize, gates, weightHh);
+        return new PyTorchLstmTensors(weightIh, weightHh, bias.IsEmpty ? new float[gates] : bias.ToArray(), new float[gates]);
+    }
+
+    /// <summary>
+    /// One layer from per-gate tensors, as the original TensorFlow LSTM tutorial holds them: for each gate x of i (input),
+    /// f (forget), o (output) and c (cell candidate), W_x [I, H] multiplies the input, U_x [H, H] the previous h, and b_x [H]
+    /// is added: x = act(x_t W_x + h_{t-1} U_x + b_x). Row-major spans.
+    /// </summary>
+    /// <param name="inputSize">I.</param>
+    /// <param name="hiddenSize">H.</param>
+    /// <param name="wi">W_i, [I, H].</param>
+    /// <param name="ui">U_i, [H, H].</param>
+    /// <param name="bi">b_i, [H].</param>
+    /// <param name="wf">W_f, [I, H].</param>
+    /// <param name="uf">U_f, [H, H].</param>
+    /// <param name="bf">b_f, [H].</param>
+    /// <param name="wo">W_o, [I, H].</param>
+    /// <param name="uo">U_o, [H, H].</param>
+    /// <param name="bo">b_o, [H].</param>
+    /// <param name="wc">W_c, [I, H].</param>
+    /// <param name="uc">U_c, [H, H].</param>
+    /// <param name="bc">b_c, [H].</param>
+    /// <exception cref="ArgumentException">A span has the wrong length; the message names it and gives the shape.</exception>
+    public static PyTorchLstmTensors FromGates(int inputSize, int hiddenSize,
+        ReadOnlySpan<float> wi, ReadOnlySpan<float> ui, ReadOnlySpan<float> bi,
+        ReadOnlySpan<float> wf, ReadOnlySpan<float> uf, ReadOnlySpan<float> bf,
+        ReadOnlySpan<float> wo, ReadOnlySpan<float> uo, ReadOnlySpan<float> bo,
+        ReadOnlySpan<float> wc, ReadOnlySpan<float> uc, ReadOnlySpan<float> bc)
+    {
+        int gates = PackedLstmWeights.GateCount * hiddenSize;
+        var weightIh = new float[gates * inputSize];
+        var weightHh = new float[gates * hiddenSize];
+        var biasIh = new float[gates];
+        // PyTorch's row blocks are i, f, g (= the tutorial's c), o.
+        void Gate(int block, ReadOnlySpan<float> w, ReadOnlySpan<float> u, ReadOnlySpan<float> b, string wName, string uName, string bName)
+        {
+            RequireShape(w, inputSize, hiddenSize, wName);
+            RequireShape(u, hiddenSize, hiddenSize, uName);
+            RequireShape(b, 1, hiddenSize, bName);
+            TransposeInto(w, inputSize, hiddenSize, weightIh.AsSpan(block * hiddenSize * inputSize, hiddenSize * inputSize));
+            TransposeInto(u, hiddenSize, hiddenSize, weightHh.AsSpan(block * hiddenSize * hiddenSize, hiddenSize * hiddenSize));
+            b.CopyTo(biasIh.AsSpan(block * hiddenSize));
+        }
+        Gate(0, wi, ui, bi, nameof(wi), nameof(ui), nameof(bi));
+        Gate(1, wf, uf, bf, nameof(wf), nameof(uf), nameof(bf));
+        Gate(2, wc, uc, bc, nameof(wc), nameof(uc), nameof(bc));
+        Gate(3, wo, uo, bo, nameof(wo), nameof(uo), nameof(bo));
+        return new PyTorchLstmTensors(weightIh, weightHh, biasIh, new float[gates]);
+    }
+
+    private static void RequireShape(ReadOnlySpan<float> values, int rows, int columns, string parameterName)
+    {
+        if (values.Length != rows * columns)
+        {
+            throw new ArgumentException(
+                $"Expected {(rows == 1 ? $"[{columns}]" : $"[{rows}, {columns}]")} = {rows * columns} values, got {values.Length}.", parameterName);
+        }
+    }
+
+    /// <summary>[rows, columns] row-major into [columns, rows] row-major.</summary>
+    internal static void TransposeInto(ReadOnlySpan<float> source, int rows, int columns, Span<float> destination)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            for (int column = 0; column < columns; column++)
+            {
+                destination[column * rows + row] = source[row * columns + column];
+            }
+        }
+    }
+
     /// <summary>Finds and reads the tensors of a one-layer LSTM with the given sizes.</summary>
     /// <param name="file">The opened file.</param>
     /// <param name="inputSize">The declared input size I.</param>
@@ -121,7 +216,7 @@ public sealed partial class PyTorchLstmTensors
     /// A tensor is missing, misshaped, of a non-float dtype, or belongs to a layer or direction the declaration
     /// lacks; or several prefixes hold LSTM tensors.
     /// </exception>
-    public static PyTorchLstmTensors Read(SafeTensorsFile file, int inputSize, int hiddenSize)
+    public static PyTorchLstmTensors Read(WeightFile file, int inputSize, int hiddenSize)
         => ReadLayers(file, inputSize, hiddenSize, layers: 1, LstmDirection.Forward)[0];
 
     /// <summary>
@@ -147,7 +242,7 @@ public sealed partial class PyTorchLstmTensors
     /// A tensor is missing, misshaped, of a non-float dtype, or belongs to a layer or direction the declaration
     /// lacks (say <c>weight_ih_l2</c> for two layers); or several prefixes hold LSTM tensors.
     /// </exception>
-    public static PyTorchLstmTensors[] ReadLayers(SafeTensorsFile file, int inputSize, int hiddenSize, int layers, LstmDirection direction,
+    public static PyTorchLstmTensors[] ReadLayers(WeightFile file, int inputSize, int hiddenSize, int layers, LstmDirection direction,
         int projectionSize = 0, bool peepholes = false, bool layerNorm = false, string[]? extraGates = null)
     {
         ArgumentNullException.ThrowIfNull(file);
@@ -155,7 +250,7 @@ public sealed partial class PyTorchLstmTensors
         bool bidirectional = direction == LstmDirection.Bidirectional;
         string prefix = FindPrefix(file);
 
-        foreach (SafeTensorInfo tensor in file.Tensors)
+        foreach (WeightTensor tensor in file.Tensors)
         {
             Match match = LstmTensorName().Match(tensor.Name);
             if (match.Success && match.Groups["prefix"].Value == prefix
@@ -202,7 +297,7 @@ public sealed partial class PyTorchLstmTensors
         return result;
     }
 
-    private static string FindPrefix(SafeTensorsFile file)
+    private static string FindPrefix(WeightFile file)
     {
         const string anchor = "weight_ih_l0";
         List<string> prefixes = file.Tensors
@@ -222,5 +317,5 @@ public sealed partial class PyTorchLstmTensors
     }
 
     [GeneratedRegex(@"^(?<prefix>(?:.*\.)?)(?<kind>weight_ih|weight_hh|bias_ih|bias_hh|weight_hr|weight_ci|weight_cf|weight_co|layer_norm_weight)_l(?<layer>\d+)(?<reverse>_reverse)?$")]
-    private static partial Regex LstmTensorName();
+    internal static partial Regex LstmTensorName();
 }

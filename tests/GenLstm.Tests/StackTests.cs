@@ -212,7 +212,7 @@ public sealed class StackTests(ITestOutputHelper log)
     public void FromPyTorch_rejects_a_head_that_differs_from_the_declaration()
     {
         SafeTensorsFile file = StackHarness.Golden("head2_3x20_softmax");
-        PyTorchLstmTensors[] layers = PyTorchLstmTensors.ReadLayers(file, 3, 20, 2, LstmDirection.Forward);
+        PyTorchLstmTensors[] layers = PyTorchLstmTensors.ReadLayers(WeightFile.FromSafeTensors(file), 3, 20, 2, LstmDirection.Forward);
         float[] weight = file.ReadFloat32("output.weight"), bias = file.ReadFloat32("output.bias");
 
         var error = Assert.Throws<ArgumentException>(() => HeadSoftmaxStacked2Lstm3x20.FromPyTorch(
@@ -242,7 +242,7 @@ public sealed class StackTests(ITestOutputHelper log)
         Assert.Equal("lstm.weight_hr_l0", undeclared.TensorName);
         Assert.Contains("projection", undeclared.Message);
 
-        PyTorchLstmTensors layer = PyTorchLstmTensors.ReadLayers(projected, 5, 24, 1, LstmDirection.Forward, projectionSize: 8)[0];
+        PyTorchLstmTensors layer = PyTorchLstmTensors.ReadLayers(WeightFile.FromSafeTensors(projected), 5, 24, 1, LstmDirection.Forward, projectionSize: 8)[0];
         var noHr = new PyTorchLstmTensors(layer.WeightIh, layer.WeightHh, layer.BiasIh, layer.BiasHh);
         Assert.Contains("weight_hr", Assert.Throws<ArgumentException>(() => ProjectedLstm5x24.FromPyTorch(noHr)).Message);
         var state = new ProjectedLstm5x24.State();
@@ -313,7 +313,7 @@ public sealed class StackTests(ITestOutputHelper log)
     private static (double[] Outputs, double[] Hidden, double[] Cell) ReferenceStack(StackHarness model, SafeTensorsFile file,
         float[] inputs, float[] h0, float[] c0)
     {
-        PyTorchLstmTensors[] layers = PyTorchLstmTensors.ReadLayers(file, model.InputSize, model.HiddenSize, model.Layers, model.Direction, model.ProjectionSize);
+        PyTorchLstmTensors[] layers = PyTorchLstmTensors.ReadLayers(WeightFile.FromSafeTensors(file), model.InputSize, model.HiddenSize, model.Layers, model.Direction, model.ProjectionSize);
         int h = model.ProjectionSize > 0 ? model.ProjectionSize : model.HiddenSize, directions = model.Direction == LstmDirection.Bidirectional ? 2 : 1;
         int steps = inputs.Length / model.InputSize;
         double[] x = Array.ConvertAll(inputs, v => (double)v);

@@ -46,6 +46,12 @@ internal sealed record GateMath(bool Peepholes, bool CoupledInputForget, float C
     public bool IsStandard => Equals(Standard);
 
     /// <summary>
+    /// Whether the weights are the four gates' W, U and b alone (no peepholes, layer-norm scales or added gates), so that
+    /// Keras's and the TensorFlow tutorial's tensors describe the model completely.
+    /// </summary>
+    public bool HasPlainWeights => !Peepholes && !LayerNorm && ExtraGates.Count == 0;
+
+    /// <summary>
     /// Whether a step can be split between two cores (GenLstm.LstmWorker): not with layer normalization (it needs every unit's
     /// z before any activation) nor with added gates (computed for all units before the tiles).
     /// </summary>

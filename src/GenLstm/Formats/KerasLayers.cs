@@ -1,0 +1,241 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text.RegularExpressions;
+
+namespace GenLstm.Formats;
+
+/// <summary>
+/// Turns a Keras model's layers into GenLstm's canonical (PyTorch) tensors. Keras's gate order i, f, c, o is PyTorch's
+/// i, f, g, o, so only the orientation changes: Keras multiplies a row vector by [in, 4H], PyTorch a matrix [4H, in] by a
+/// column; Keras has one bias where PyTorch adds two.
+/// </summary>
+internal static partial class KerasLayers
+{
+    private enum Kind { Lstm, Dense, Other }
+
+    /// <summary>Whether tensor names are Keras's (a <c>…/recurrent_kernel</c> is present) rather than PyTorch's.</summary>
+    public static bool HoldsKerasNames(IEnumerable<WeightTensor> tensors)
+        => tensors.Any(t => Leaf(t.Name) == "recurrent_kernel");
+
+    /// <summary>
+    /// Groups tensors named by Keras weight paths (<c>lstm/lstm_cell/kernel:0</c>, <c>model_weights/lstm/lstm/kernel:0</c>,
+    /// <c>bidirectional/backward_lstm/kernel</c>) into layers. Their order is not in such a file: LSTM layers come in natural name
+    /// order (<c>lstm</c>, <c>lstm_1</c>, <c>lstm_2</c>, forward before backward), then the dense layers, so the first dense
+    /// layer is the head.
+    /// </summary>
+    public static WeightFile FromNamedTensors(string sourceName, WeightFileFormat format, IReadOnlyList<WeightTensor> tensors, List<string> skipped)
+    {
+        var layers = new Dictionary<string, List<WeightTensor>>(StringComparer.Ordinal);
+        foreach (WeightTensor tensor in tensors)
+        {
+            string leaf = Leaf(tensor.Name);
+            if (leaf is not ("kernel" or "recurrent_kernel" or "bias"))
+            {
+                skipped.Add($"tensor '{tensor.Name}' {tensor.ShapeText}: not a kernel, recurrent_kernel or bias.");
+                continue;
+            }
+            string layer = LayerPath(tensor.Name);
+            if (!layers.TryGetValue(layer, out List<WeightTensor>? weights))
+            {
+                layers[layer] = weights = [];
+            }
+            weights.Add(tensor with { Name = leaf });
+        }
+
+        List<KerasLayerWeights> ordered = [.. layers
+            .Select(pair => new KerasLayerWeights(pair.Key, pair.Value) { Backward = pair.Key.Split('/').Any(part => part.StartsWith("backward", StringComparison.Ordinal)) })
+            .OrderBy(layer => Classify(layer))
+            .ThenBy(layer => NaturalKey(layer.Name.Replace("backward_", "", StringComparison.Ordinal).Replace("forward_", "", StringComparison.Ordinal)), StringComparer.Ordinal)
+            .ThenBy(layer => layer.Backward)];
+        return ToWeightFile(sourceName, format, ordered, skipped);
+    }
+
+    /// <summary>The canonical weight set of layers given in the model's order; see <see cref="WeightFile.FromKerasLayers"/>.</summary>
+    public static WeightFile ToWeightFile(string sourceName, WeightFileFormat format, IReadOnlyList<KerasLayerWeights> layers, List<string> skipped)
+    {
+        var tensors = new List<WeightTensor>();
+        var attributes = new List<WeightFileAttribute>();
+        int first = Enumerable.Range(0, layers.Count).FirstOrDefault(i => Classify(layers[i]) == Kind.Lstm, -1);
+        int end = first;
+        int layerIndex = -1;
+        for (int i = first; i >= 0 && i < layers.Count && Classify(layers[i]) == Kind.Lstm; i++, end = i)
+        {
+            bool reverse = layers[i].Backward && i > first && !layers[i - 1].Backward;
+            if (!reverse)
+            {
+                layerIndex++;
+            }
+            AddLstm(sourceName, layers[i], $"_l{layerIndex}{(reverse ? "_reverse" : "")}", tensors, attributes);
+        }
+        int head = first >= 0 && end < layers.Count && Classify(layers[end]) == Kind.Dense ? end : -1;
+        if (head >= 0)
+        {
+            AddHead(sourceName, layers[head], tensors, attributes);
+        }
+        for (int i = 0; i < layers.Count; i++)
+        {
+            if (i < first || i >= end && i != head || first < 0)
+            {
+                string where = first < 0 ? "the file has no LSTM layer" : i < first ? "it runs before the LSTM, GenLstm does not run it"
+                    : "it runs after the LSTM" + (head >= 0 ? " and its head" : "") + ", GenLstm does not run it";
+                skipped.Add($"layer '{layers[i].Name}' ({layers[i].Type ?? Classify(layers[i]).ToString().ToLowerInvariant()}, "
+                    + $"{string.Join(", ", layers[i].Weights.Select(w => $"{w.Name} {w.ShapeText}"))}): {where}.");
+            }
+        }
+        return new WeightFile(sourceName, format, tensors, attributes, skipped);
+    }
+
+    /// <summary>The activation a Keras activation name stands for; null for one GenLstm lacks.</summary>
+    public static Activation? ActivationOf(string kerasName) => kerasName switch
+    {
+        "" or "linear" => Activation.None,
+        "sigmoid" => Activation.Sigmoid,
+        "tanh" => Activation.Tanh,
+        "relu" => Activation.Relu,
+        "softmax" => Activation.Softmax,
+        "hard_sigmoid" => Activation.HardSigmoid,
+        "elu" => Activation.Elu,
+        "softsign" => Activation.Softsign,
+        "softplus" => Activation.Softplus,
+        _ => null,
+    };
+
+    private static Kind Classify(KerasLayerWeights layer)
+    {
+        WeightTensor? kernel = Weight(layer, "kernel");
+        WeightTensor? recurrent = Weight(layer, "recurrent_kernel");
+        return layer.Type switch
+        {
+            "lstm" or "cudnnlstm" => Kind.Lstm,
+            "dense" or "time-distributed-dense" or "timedistributed" => Kind.Dense,
+            null when recurrent is { Shape.Count: 2 } && recurrent.Shape[1] == 4 * recurrent.Shape[0] => Kind.Lstm,
+            null when recurrent is null && kernel is { Shape.Count: 2 } => Kind.Dense,
+            _ => Kind.Other,
+        };
+    }
+
+    private static void AddLstm(string sourceName, KerasLayerWeights layer, string suffix, List<WeightTensor> tensors, List<WeightFileAttribute> attributes)
+    {
+        WeightTensor kernel = RequireWeight(sourceName, layer, "kernel", 2);
+        WeightTensor recurrent = RequireWeight(sourceName, layer, "recurrent_kernel", 2);
+        long hidden = recurrent.Shape[0];
+        long gates = 4 * hidden;
+        if (recurrent.Shape[1] != gates || kernel.Shape[1] != gates)
+        {
+            throw new WeightFormatException(sourceName, $"{layer.Name}/{(recurrent.Shape[1] != gates ? "recurrent_kernel" : "kernel")}",
+                $"an LSTM layer's recurrent_kernel is [H, 4H] and its kernel [in, 4H]; found {recurrent.ShapeText} and {kernel.ShapeText}.");
+        }
+        if (layer.Units is int units && units != hidden)
+        {
+            throw new WeightFormatException(sourceName, $"{layer.Name}/recurrent_kernel",
+                $"the layer declares {units} units ({layer.UnitsAttribute}) but its weights are for {hidden}: recurrent_kernel is {recurrent.ShapeText}, expected [{units}, {4 * units}].");
+        }
+
+        WeightTensor? bias = Weight(layer, "bias");
+        float[] biasIh = new float[gates], biasHh = new float[gates];
+        if (bias is not null)
+        {
+            if (bias.Shape.Count != 1 || (bias.Shape[0] != gates && bias.Shape[0] != 2 * gates))
+            {
+                throw new WeightFormatException(sourceName, $"{layer.Name}/bias", $"expected shape [{gates}] (or [{2 * gates}] from CuDNNLSTM), found {bias.ShapeText}.");
+            }
+            bias.Values.AsSpan(0, (int)gates).CopyTo(biasIh);
+            if (bias.Shape[0] == 2 * gates)
+            {
+                bias.Values.AsSpan((int)gates).CopyTo(biasHh);
+            }
+        }
+        tensors.Add(kernel.Transposed("weight_ih" + suffix));
+        tensors.Add(recurrent.Transposed("weight_hh" + suffix));
+        tensors.Add(new WeightTensor("bias_ih" + suffix, [gates], biasIh));
+        tensors.Add(new WeightTensor("bias_hh" + suffix, [gates], biasHh));
+
+        string origin = $"Keras layer '{layer.Name}'";
+        if (layer.Activation is { } activation)
+        {
+            Activation? declared = ActivationOf(activation);
+            attributes.Add(new WeightFileAttribute(origin, "activation", activation)
+            {
+                Disagreement = d => d.CellActivation == declared && d.HiddenActivation == declared ? null
+                    : $"CellActivation = {d.CellActivation}, HiddenActivation = {d.HiddenActivation}",
+            });
+        }
+        if (layer.RecurrentActivation is { } recurrentActivation)
+        {
+            Activation? declared = ActivationOf(recurrentActivation);
+            attributes.Add(new WeightFileAttribute(origin, "recurrent_activation", recurrentActivation)
+            {
+                Disagreement = d => d.GateActivation == declared ? null : $"GateActivation = {d.GateActivation}",
+            });
+        }
+    }
+
+    private static void AddHead(string sourceName, KerasLayerWeights layer, List<WeightTensor> tensors, List<WeightFileAttribute> attributes)
+    {
+        WeightTensor kernel = RequireWeight(sourceName, layer, "kernel", 2);
+        tensors.Add(kernel.Transposed("output.weight"));
+        if (Weight(layer, "bias") is { } bias)
+        {
+            if (bias.Shape.Count != 1 || bias.Shape[0] != kernel.Shape[1])
+            {
+                throw new WeightFormatException(sourceName, $"{layer.Name}/bias", $"expected shape [{kernel.Shape[1]}] to go with kernel {kernel.ShapeText}, found {bias.ShapeText}.");
+            }
+            tensors.Add(bias with { Name = "output.bias" });
+        }
+        if (layer.Activation is { } activation)
+        {
+            Activation? declared = ActivationOf(activation);
+            attributes.Add(new WeightFileAttribute($"Keras layer '{layer.Name}' (the output head)", "activation", activation.Length == 0 ? "linear" : activation)
+            {
+                Disagreement = d => d.OutputSize == 0 || d.OutputActivation == declared ? null : $"[LstmOutput] with Activation.{d.OutputActivation}",
+            });
+        }
+    }
+
+    private static WeightTensor? Weight(KerasLayerWeights layer, string name) => layer.Weights.FirstOrDefault(w => w.Name == name);
+
+    private static WeightTensor RequireWeight(string sourceName, KerasLayerWeights layer, string name, int rank)
+    {
+        WeightTensor weight = Weight(layer, name)
+            ?? throw new WeightFormatException(sourceName, $"{layer.Name}/{name}", $"the layer has no '{name}'; it holds {string.Join(", ", layer.Weights.Select(w => $"'{w.Name}' {w.ShapeText}"))}.");
+        return weight.Shape.Count == rank ? weight
+            : throw new WeightFormatException(sourceName, $"{layer.Name}/{name}", $"expected {rank} dimensions, found {weight.ShapeText}.");
+    }
+
+    /// <summary>A weight path's last part without the <c>:0</c> suffix TensorFlow variables carry.</summary>
+    private static string Leaf(string name) => VariableSuffix().Replace(name[(name.LastIndexOf('/') + 1)..], "");
+
+    /// <summary>
+    /// The layer a weight path belongs to: the path without its leaf, without the file's top group (<c>model_weights</c>,
+    /// <c>layers</c>), without the cell level some Keras versions add (<c>lstm_cell</c>, <c>lstm_cell_3</c>, <c>cell</c>) and
+    /// without the repeated layer name of <c>model.save</c> (<c>lstm/lstm</c>).
+    /// </summary>
+    private static string LayerPath(string name)
+    {
+        var parts = new List<string>();
+        string[] segments = name.Split('/');
+        foreach (string segment in segments.Take(segments.Length - 1))
+        {
+            if (segment is "model_weights" or "layers" or "cell" or "vars" || LstmCell().IsMatch(segment) || parts.Count > 0 && parts[^1] == segment)
+            {
+                continue;
+            }
+            parts.Add(segment);
+        }
+        return string.Join("/", parts);
+    }
+
+    /// <summary>Sorts <c>lstm_10</c> after <c>lstm_2</c>: numbers padded to ten digits.</summary>
+    private static string NaturalKey(string name) => Digits().Replace(name, m => m.Value.PadLeft(10, '0'));
+
+    [GeneratedRegex(@":\d+$")]
+    private static partial Regex VariableSuffix();
+
+    [GeneratedRegex(@"^lstm_cell(_\d+)?$")]
+    private static partial Regex LstmCell();
+
+    [GeneratedRegex(@"\d+")]
+    private static partial Regex Digits();
+}

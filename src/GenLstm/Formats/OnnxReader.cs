@@ -1,0 +1,234 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace GenLstm.Formats;
+
+/// <summary>
+/// Reads an ONNX model's <c>LSTM</c> nodes, one per layer in graph order: their <c>W</c>, <c>R</c>, <c>B</c>, <c>P</c> constants
+/// become the canonical tensors (<see cref="OnnxLstmTensors.ToPyTorch"/>), their attributes become
+/// <see cref="WeightFileAttribute"/>s checked against the declaration. A <c>Gemm</c> (or <c>MatMul</c> + <c>Add</c>) with constant
+/// weights after the last LSTM becomes the output head.
+/// </summary>
+internal static class OnnxReader
+{
+    private static readonly string[] DefaultActivations = ["Sigmoid", "Tanh", "Tanh"];
+
+    /// <summary>Operators that only move or reshape data; they are not reported as skipped layers.</summary>
+    private static readonly HashSet<string> Plumbing = new(StringComparer.Ordinal)
+    {
+        "Transpose", "Squeeze", "Unsqueeze", "Reshape", "Shape", "Gather", "Concat", "Slice", "Constant", "Identity", "Cast",
+        "ConstantOfShape", "Expand", "Flatten", "Split",
+    };
+
+    public static WeightFile Read(ReadOnlyMemory<byte> bytes, string sourceName)
+    {
+        OnnxGraph graph;
+        try
+        {
+            graph = OnnxGraph.Parse(bytes.Span);
+        }
+        catch (ProtobufException e)
+        {
+            throw new WeightFormatException(sourceName, null,
+                $"not a weight file GenLstm reads (safetensors, .npz, ONNX, RTNeural or state-dict JSON, Keras HDF5); read as ONNX, it fails: {e.Message}.");
+        }
+
+        Dictionary<string, OnnxTensor> constants = new(graph.Initializers, StringComparer.Ordinal);
+        foreach (OnnxNode node in graph.Nodes.Where(n => n.OpType == "Constant" && n.Outputs.Length == 1))
+        {
+            if (node.Attributes.TryGetValue("value", out OnnxAttribute? value) && value.T is { } tensor)
+            {
+                constants[node.Outputs[0]] = tensor with { Name = node.Outputs[0] };
+            }
+        }
+
+        List<OnnxNode> lstms = [.. graph.Nodes.Where(n => n.OpType == "LSTM" && n.Domain is "" or "ai.onnx")];
+        if (lstms.Count == 0)
+        {
+            throw new WeightFormatException(sourceName, null,
+                $"the ONNX graph has no LSTM node; its operators: {string.Join(", ", graph.Nodes.Select(n => n.OpType).Distinct())}.");
+        }
+
+        var tensors = new List<WeightTensor>();
+        var attributes = new List<WeightFileAttribute>
+        {
+            new("ONNX graph", "LSTM nodes", lstms.Count.ToString(CultureInfo.InvariantCulture))
+            {
+                Disagreement = d => d.Layers == lstms.Count ? null : $"Layers = {d.Layers}",
+            },
+        };
+        for (int layer = 0; layer < lstms.Count; layer++)
+        {
+            AddLayer(sourceName, lstms[layer], layer, constants, tensors, attributes);
+        }
+
+        var used = new HashSet<OnnxNode>(lstms);
+        if (FindHead(lstms[^1], graph, constants) is { } head)
+        {
+            tensors.Add(head.Weight);
+            if (head.Bias is not null)
+            {
+                tensors.Add(head.Bias);
+            }
+            used.UnionWith(head.Nodes);
+        }
+        List<string> skipped = [.. graph.Nodes
+            .Where(n => !used.Contains(n) && !Plumbing.Contains(n.OpType) && n.Inputs.Any(constants.ContainsKey))
+            .Select(n => $"node '{n.Name}' ({n.OpType}) with constant inputs {string.Join(", ", n.Inputs.Where(constants.ContainsKey).Select(i => $"'{i}' {constants[i].ShapeText}"))}: GenLstm does not run it.")];
+        return new WeightFile(sourceName, WeightFileFormat.Onnx, tensors, attributes, skipped);
+    }
+
+    private static void AddLayer(string sourceName, OnnxNode node, int layer, Dictionary<string, OnnxTensor> constants,
+        List<WeightTensor> tensors, List<WeightFileAttribute> attributes)
+    {
+        string origin = $"ONNX node '{node.Name}'";
+        float[] Input(int index, string role, bool required)
+        {
+            string name = index < node.Inputs.Length ? node.Inputs[index] : "";
+            if (name.Length == 0)
+            {
+                return required ? throw new WeightFormatException(sourceName, role, $"{origin} has no input {role}.") : [];
+            }
+            if (!constants.TryGetValue(name, out OnnxTensor? tensor))
+            {
+                throw new WeightFormatException(sourceName, name,
+                    $"input {role} of {origin} is computed in the graph, not a constant (initializer or Constant node): GenLstm reads weights only from the file's constants.");
+            }
+            return tensor switch
+            {
+                { External: true } => throw new WeightFormatException(sourceName, name,
+                    $"input {role} of {origin} is stored in an external data file; save a self-contained model (onnx.save(model, path, save_as_external_data=False))."),
+                { Values: null } => throw new WeightFormatException(sourceName, name, $"input {role} of {origin} has ONNX data type {tensor.DataType}, not a float type."),
+                _ => tensor.Values,
+            };
+        }
+        long[] Dims(int index) => constants[node.Inputs[index]].Dims;
+
+        float[] w = Input(1, "W", required: true), r = Input(2, "R", required: true), b = Input(3, "B", required: false), p = Input(7, "P", required: false);
+        long[] wDims = Dims(1), rDims = Dims(2);
+        if (wDims.Length != 3 || rDims.Length != 3 || rDims[1] != 4 * rDims[2] || wDims[1] != rDims[1] || wDims[0] != rDims[0] || wDims[0] is not (1 or 2))
+        {
+            throw new WeightFormatException(sourceName, node.Inputs[2],
+                $"{origin}: W must be [D, 4H, I] and R [D, 4H, H] with D = 1 or 2; found W {SafeTensorInfo.FormatShape(wDims)}, R {SafeTensorInfo.FormatShape(rDims)}.");
+        }
+        int directions = (int)wDims[0], hidden = (int)rDims[2], input = (int)wDims[2];
+        string direction = node.Attributes.TryGetValue("direction", out OnnxAttribute? d) && d.S is { } s ? s : "forward";
+        if ((direction == "bidirectional") != (directions == 2))
+        {
+            throw new WeightFormatException(sourceName, node.Inputs[1], $"{origin} has direction = {direction} but W holds {directions} direction(s): {SafeTensorInfo.FormatShape(wDims)}.");
+        }
+        bool inputForget = node.Attributes.TryGetValue("input_forget", out OnnxAttribute? forget) && forget.I is not (null or 0);
+
+        PyTorchLstmTensors[] converted;
+        try
+        {
+            converted = new OnnxLstmTensors(w, r, b, p).ToPyTorch(input, hidden, directions, inputForget);
+        }
+        catch (ArgumentException e)
+        {
+            throw new WeightFormatException(sourceName, e.ParamName?.ToUpperInvariant(), $"{origin}: {e.Message}", e);
+        }
+        for (int k = 0; k < directions; k++)
+        {
+            string suffix = $"_l{layer}{(k == 1 ? "_reverse" : "")}";
+            PyTorchLstmTensors t = converted[k];
+            tensors.Add(new WeightTensor("weight_ih" + suffix, [4L * hidden, input], t.WeightIh));
+            tensors.Add(new WeightTensor("weight_hh" + suffix, [4L * hidden, hidden], t.WeightHh));
+            tensors.Add(new WeightTensor("bias_ih" + suffix, [4L * hidden], t.BiasIh));
+            tensors.Add(new WeightTensor("bias_hh" + suffix, [4L * hidden], t.BiasHh));
+            if (t.Peepholes is { } peepholes)
+            {
+                tensors.Add(new WeightTensor("weight_ci" + suffix, [hidden], peepholes[..hidden]));
+                tensors.Add(new WeightTensor("weight_cf" + suffix, [hidden], peepholes[hidden..(2 * hidden)]));
+                tensors.Add(new WeightTensor("weight_co" + suffix, [hidden], peepholes[(2 * hidden)..]));
+            }
+        }
+
+        AddAttributes(node, origin, hidden, direction, attributes);
+    }
+
+    private static void AddAttributes(OnnxNode node, string origin, int hidden, string direction, List<WeightFileAttribute> attributes)
+    {
+        if (node.Attributes.TryGetValue("hidden_size", out OnnxAttribute? hiddenSize) && hiddenSize.I is long declaredHidden)
+        {
+            attributes.Add(new WeightFileAttribute(origin, "hidden_size", declaredHidden.ToString(CultureInfo.InvariantCulture))
+            {
+                Disagreement = d => d.HiddenSize == declaredHidden && declaredHidden == hidden ? null : $"HiddenSize = {d.HiddenSize} (and R is for {hidden})",
+            });
+        }
+        LstmDirection fileDirection = direction switch
+        {
+            "reverse" => LstmDirection.Reverse,
+            "bidirectional" => LstmDirection.Bidirectional,
+            _ => LstmDirection.Forward,
+        };
+        attributes.Add(new WeightFileAttribute(origin, "direction", direction)
+        {
+            Disagreement = d => d.Direction == fileDirection && direction is "forward" or "reverse" or "bidirectional" ? null : $"Direction = LstmDirection.{d.Direction}",
+        });
+
+        string[] activations = node.Attributes.TryGetValue("activations", out OnnxAttribute? a) && a.Strings.Length > 0 ? a.Strings : DefaultActivations;
+        string activationText = string.Join(", ", activations);
+        attributes.Add(new WeightFileAttribute(origin, "activations", $"[{activationText}]")
+        {
+            Disagreement = d =>
+            {
+                string declared = string.Join(", ", new[] { d.GateActivation, d.CellActivation, d.HiddenActivation }.Select(x => x.ToString()));
+                bool agrees = activations.Length % 3 == 0 && activations.Chunk(3).All(triple => string.Join(", ", triple) == declared);
+                return agrees ? null : $"GateActivation, CellActivation, HiddenActivation = [{declared}]";
+            },
+        });
+        if (node.Attributes.ContainsKey("activation_alpha") || node.Attributes.ContainsKey("activation_beta"))
+        {
+            attributes.Add(new WeightFileAttribute(origin, "activation_alpha/beta",
+                $"[{string.Join(", ", node.Attributes.GetValueOrDefault("activation_alpha")?.Floats ?? [])}] / [{string.Join(", ", node.Attributes.GetValueOrDefault("activation_beta")?.Floats ?? [])}]: set GateAlpha, GateBeta, … to these (not checked)"));
+        }
+        float clip = node.Attributes.TryGetValue("clip", out OnnxAttribute? c) && c.F is float value ? value : 0;
+        attributes.Add(new WeightFileAttribute(origin, "clip", clip == 0 ? "none" : clip.ToString("R", CultureInfo.InvariantCulture))
+        {
+            Disagreement = d => d.ActivationClip == clip ? null : $"ActivationClip = {d.ActivationClip.ToString("R", CultureInfo.InvariantCulture)}",
+        });
+        bool inputForget = node.Attributes.TryGetValue("input_forget", out OnnxAttribute? forget) && forget.I is not (null or 0);
+        attributes.Add(new WeightFileAttribute(origin, "input_forget", inputForget ? "1" : "0")
+        {
+            Disagreement = d => d.CoupledInputForget == inputForget ? null : $"CoupledInputForget = {d.CoupledInputForget.ToString().ToLowerInvariant()}",
+        });
+    }
+
+    private sealed record Head(WeightTensor Weight, WeightTensor? Bias, OnnxNode[] Nodes);
+
+    /// <summary>
+    /// The dense layer after the LSTM: a <c>Gemm</c> with a constant B (transB = 1: [out, in], as PyTorch exports Linear), or a
+    /// <c>MatMul</c> by a constant [in, out] followed by an <c>Add</c> of a constant [out], fed (through reshapes) by the LSTM's Y.
+    /// </summary>
+    private static Head? FindHead(OnnxNode lastLstm, OnnxGraph graph, Dictionary<string, OnnxTensor> constants)
+    {
+        int start = graph.Nodes.ToList().IndexOf(lastLstm);
+        foreach (OnnxNode node in graph.Nodes.Skip(start + 1))
+        {
+            if (node.OpType == "Gemm" && node.Inputs.Length >= 2 && constants.TryGetValue(node.Inputs[1], out OnnxTensor? b) && b is { Values: { } bValues, Dims.Length: 2 }
+                && (node.Attributes.GetValueOrDefault("alpha")?.F ?? 1) == 1 && (node.Attributes.GetValueOrDefault("beta")?.F ?? 1) == 1)
+            {
+                bool transposed = node.Attributes.GetValueOrDefault("transB")?.I == 1;
+                WeightTensor weight = transposed ? new WeightTensor("output.weight", b.Dims, bValues) : new WeightTensor("", b.Dims, bValues).Transposed("output.weight");
+                return new Head(weight, Bias(node.Inputs.Length > 2 ? node.Inputs[2] : null, weight.Shape[0], constants), [node]);
+            }
+            if (node.OpType == "MatMul" && node.Inputs.Length == 2 && constants.TryGetValue(node.Inputs[1], out OnnxTensor? m) && m is { Values: { } mValues, Dims.Length: 2 })
+            {
+                WeightTensor weight = new WeightTensor("", m.Dims, mValues).Transposed("output.weight");
+                OnnxNode? add = graph.Nodes.FirstOrDefault(n => n.OpType == "Add" && n.Inputs.Contains(node.Outputs[0]));
+                string? biasName = add?.Inputs.FirstOrDefault(i => i != node.Outputs[0]);
+                WeightTensor? bias = Bias(biasName, weight.Shape[0], constants);
+                return new Head(weight, bias, bias is null || add is null ? [node] : [node, add]);
+            }
+        }
+        return null;
+    }
+
+    private static WeightTensor? Bias(string? name, long size, Dictionary<string, OnnxTensor> constants)
+        => name is not null && constants.TryGetValue(name, out OnnxTensor? c) && c.Values is { } values && values.Length == size
+            ? new WeightTensor("output.bias", [size], values)
+            : null;
+}

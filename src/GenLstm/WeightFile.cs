@@ -1,0 +1,238 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using GenLstm.Formats;
+
+namespace GenLstm;
+
+/// <summary>
+/// The weights of a trained model, read from any supported file and renamed to GenLstm's canonical names: PyTorch's
+/// state-dict names (<c>weight_ih_l0</c>, <c>weight_hh_l0</c>, <c>bias_ih_l0</c>, <c>bias_hh_l0</c>, <c>_l1</c>, <c>_reverse</c>, …) for the
+/// LSTM and <c>output.weight</c> [out, in], <c>output.bias</c> for a dense layer that follows it. The generated
+/// <c>Load</c> and <c>FromWeights</c> methods read a model from it.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="Open"/> recognizes the format by content, not by extension: safetensors (PyTorch or Keras names), NumPy
+/// <c>.npz</c>, ONNX, RTNeural's JSON, a PyTorch state dict as JSON (RTNeural's and GuitarML's), and Keras HDF5 once the
+/// <c>GenLstm.Keras</c> package has registered its reader (<see cref="RegisterHdf5Reader"/>). What the conversion does per
+/// format (gate orders, transposes, bias split) is listed in the README's "Weights" section.
+/// </para>
+/// <para>
+/// Layers of the file that GenLstm does not run (a convolution before the LSTM, a second dense layer) are listed in
+/// <see cref="Skipped"/>; what the file states besides tensors (an ONNX node's <c>hidden_size</c>, a JSON model's
+/// <c>skip</c>) is in <see cref="Attributes"/> and checked by <see cref="RequireDeclaration"/>.
+/// </para>
+/// <para>Instances are immutable and thread-safe.</para>
+/// </remarks>
+public sealed class WeightFile
+{
+    private static Func<ReadOnlyMemory<byte>, string, WeightFile>? s_hdf5Reader;
+
+    private readonly Dictionary<string, WeightTensor> _byName;
+
+    /// <summary>Creates a weight set from tensors already in canonical names (what every reader ends with).</summary>
+    /// <param name="sourceName">How messages name the origin: the file path, say.</param>
+    /// <param name="format">The format the tensors came from.</param>
+    /// <param name="tensors">The tensors; names must be unique.</param>
+    /// <param name="attributes">What the file states besides tensors.</param>
+    /// <param name="skipped">A line per layer or tensor of the file that the canonical set leaves out, saying why.</param>
+    /// <exception cref="WeightFormatException">Two tensors have the same name.</exception>
+    public WeightFile(string sourceName, WeightFileFormat format, IEnumerable<WeightTensor> tensors,
+        IEnumerable<WeightFileAttribute>? attributes = null, IEnumerable<string>? skipped = null)
+    {
+        ArgumentNullException.ThrowIfNull(sourceName);
+        ArgumentNullException.ThrowIfNull(tensors);
+        SourceName = sourceName;
+        Format = format;
+        Tensors = [.. tensors];
+        Attributes = [.. attributes ?? []];
+        Skipped = [.. skipped ?? []];
+        _byName = new Dictionary<string, WeightTensor>(StringComparer.Ordinal);
+        foreach (WeightTensor tensor in Tensors)
+        {
+            if (!_byName.TryAdd(tensor.Name, tensor))
+            {
+                throw new WeightFormatException(sourceName, tensor.Name, "the name appears twice.");
+            }
+        }
+    }
+
+    /// <summary>The file path, or the description given for a stream; every error message starts with it.</summary>
+    public string SourceName { get; }
+
+    /// <summary>The format the file was recognized as.</summary>
+    public WeightFileFormat Format { get; }
+
+    /// <summary>The tensors in canonical names, in file order.</summary>
+    public IReadOnlyList<WeightTensor> Tensors { get; }
+
+    /// <summary>What the file states besides its tensors.</summary>
+    public IReadOnlyList<WeightFileAttribute> Attributes { get; }
+
+    /// <summary>The file's layers and tensors that are not part of the canonical set, each with the reason.</summary>
+    public IReadOnlyList<string> Skipped { get; }
+
+    /// <summary>Reads a weight file of any supported format, recognized by content.</summary>
+    /// <param name="path">The file.</param>
+    /// <exception cref="WeightFormatException">The file is of no supported format, or malformed; the message names the file and the tensor or field.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static WeightFile Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return Parse(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Reads a weight file from a stream (read to its end; not closed); see <see cref="Open"/>.</summary>
+    /// <param name="stream">The stream, positioned at the start of the file.</param>
+    /// <param name="sourceName">How error messages name the stream's origin.</param>
+    /// <exception cref="WeightFormatException">The content is of no supported format, or malformed.</exception>
+    public static WeightFile Read(Stream stream, string sourceName = "<stream>")
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var copy = stream.CanSeek ? new MemoryStream(checked((int)Math.Max(0, stream.Length - stream.Position))) : new MemoryStream();
+        stream.CopyTo(copy);
+        return Parse(copy.GetBuffer().AsMemory(0, (int)copy.Length), sourceName);
+    }
+
+    /// <summary>Reads a weight file held in memory; see <see cref="Open"/>.</summary>
+    /// <param name="bytes">The whole file.</param>
+    /// <param name="sourceName">How error messages name the file.</param>
+    /// <exception cref="WeightFormatException">The content is of no supported format, or malformed.</exception>
+    public static WeightFile Parse(ReadOnlyMemory<byte> bytes, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(sourceName);
+        return FileSignature.Of(bytes.Span) switch
+        {
+            FileKind.SafeTensors => FromSafeTensors(SafeTensorsFile.Parse(bytes, sourceName)),
+            FileKind.Zip => NumPyArchiveReader.Read(bytes, sourceName),
+            FileKind.Json => JsonModelReader.Read(bytes, sourceName),
+            FileKind.Hdf5 => s_hdf5Reader is { } reader ? reader(bytes, sourceName)
+                : throw new WeightFormatException(sourceName, null,
+                    "this is an HDF5 file (Keras .h5). Reading it needs the GenLstm.Keras package: add it and call GenLstm.Keras.KerasHdf5.Register() once at startup, "
+                    + "or load with MyModel.FromWeights(GenLstm.Keras.KerasHdf5.Open(path))."),
+            FileKind.Protobuf => OnnxReader.Read(bytes, sourceName),
+            FileKind.NumPyArray => throw new WeightFormatException(sourceName, null,
+                "this is a single NumPy array (.npy); the weights need names: save them with numpy.savez(path, **state_dict) as an .npz archive."),
+            FileKind.PyTorchPickle => throw new WeightFormatException(sourceName, null,
+                "this is a PyTorch pickle (torch.save). Pickles run code when loaded and are not read here: save the state dict with "
+                + "safetensors.torch.save_file(model.state_dict(), path), or numpy.savez(path, **{k: v.numpy() for k, v in model.state_dict().items()})."),
+            _ => throw new WeightFormatException(sourceName, null,
+                $"not a weight file GenLstm reads (safetensors, .npz, ONNX, RTNeural or state-dict JSON, Keras HDF5); it starts with {FileSignature.Describe(bytes.Span)}."),
+        };
+    }
+
+    /// <summary>
+    /// Lets <see cref="Open"/> read HDF5 files: the <c>GenLstm.Keras</c> package calls this (its <c>KerasHdf5.Register()</c>),
+    /// so that the core library stays free of an HDF5 dependency.
+    /// </summary>
+    /// <param name="reader">Reads a whole HDF5 file, given its bytes and its name for messages.</param>
+    public static void RegisterHdf5Reader(Func<ReadOnlyMemory<byte>, string, WeightFile> reader)
+        => s_hdf5Reader = reader ?? throw new ArgumentNullException(nameof(reader));
+
+    /// <summary>
+    /// The weights of a safetensors file: its float tensors (F32, F64, F16, BF16) as they are when they carry PyTorch's
+    /// names, or renamed from Keras weight names (<c>lstm/lstm_cell/kernel:0</c>, …; see <see cref="FromKerasLayers"/>) when
+    /// the file holds a <c>recurrent_kernel</c>. Tensors of other dtypes are listed in <see cref="Skipped"/>.
+    /// </summary>
+    /// <param name="file">The opened file.</param>
+    /// <exception cref="WeightFormatException">A Keras layer's tensors do not fit together.</exception>
+    public static WeightFile FromSafeTensors(SafeTensorsFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var tensors = new List<WeightTensor>();
+        var skipped = new List<string>();
+        foreach (SafeTensorInfo info in file.Tensors)
+        {
+            if (info.DType is "F32" or "F64" or "F16" or "BF16")
+            {
+                tensors.Add(new WeightTensor(info.Name, info.Shape, file.ReadFloat32(info.Name)));
+            }
+            else
+            {
+                skipped.Add($"tensor '{info.Name}' {info.ShapeText}: dtype {info.DType} is not a float type.");
+            }
+        }
+        return KerasLayers.HoldsKerasNames(tensors)
+            ? KerasLayers.FromNamedTensors(file.SourceName, WeightFileFormat.SafeTensors, tensors, skipped)
+            : new WeightFile(file.SourceName, WeightFileFormat.SafeTensors, tensors, skipped: skipped);
+    }
+
+    /// <summary>
+    /// The canonical weights of a Keras model given layer by layer, in the model's order: every LSTM layer (a <c>kernel</c>
+    /// [in, 4H] with a <c>recurrent_kernel</c> [H, 4H] and a <c>bias</c> [4H], gate order i, f, c, o) becomes
+    /// <c>weight_ih_l{k}</c> = kernelᵀ, <c>weight_hh_l{k}</c> = recurrent_kernelᵀ, <c>bias_ih_l{k}</c> = bias and a zero
+    /// <c>bias_hh_l{k}</c> (a CuDNN bias of 8H is split into the two); a backward layer of a <c>Bidirectional</c> wrapper becomes
+    /// <c>…_reverse</c>; the dense layer right after the last LSTM becomes <c>output.weight</c> = kernelᵀ and <c>output.bias</c>.
+    /// Every other layer is listed in <see cref="Skipped"/>.
+    /// </summary>
+    /// <param name="sourceName">How messages name the file.</param>
+    /// <param name="format">The format the layers were read from.</param>
+    /// <param name="layers">The layers, in the model's order.</param>
+    /// <exception cref="WeightFormatException">A layer's tensors do not fit together or contradict its configuration (e.g. its units).</exception>
+    public static WeightFile FromKerasLayers(string sourceName, WeightFileFormat format, IEnumerable<KerasLayerWeights> layers)
+    {
+        ArgumentNullException.ThrowIfNull(sourceName);
+        ArgumentNullException.ThrowIfNull(layers);
+        return KerasLayers.ToWeightFile(sourceName, format, [.. layers], []);
+    }
+
+    /// <summary>Whether the set holds a tensor of that name.</summary>
+    public bool Contains(string name) => _byName.ContainsKey(name);
+
+    /// <summary>A tensor by name.</summary>
+    /// <exception cref="WeightFormatException">No tensor has that name (the message lists those present).</exception>
+    public WeightTensor GetTensor(string name)
+    {
+        if (_byName.TryGetValue(name, out WeightTensor? tensor))
+        {
+            return tensor;
+        }
+
+        if (Skipped.FirstOrDefault(line => line.StartsWith($"tensor '{name}' ", StringComparison.Ordinal)) is { } reason)
+        {
+            throw new WeightFormatException(SourceName, name, $"the tensor cannot be read: {reason[(reason.IndexOf(':', StringComparison.Ordinal) + 2)..]}");
+        }
+
+        const int listed = 12;
+        string present = string.Join(", ", Tensors.Take(listed).Select(t => $"'{t.Name}' {t.ShapeText}"));
+        if (Tensors.Count > listed)
+        {
+            present += $", … ({Tensors.Count - listed} more)";
+        }
+        throw new WeightFormatException(SourceName, name,
+            $"the file has no such tensor. Present: {(Tensors.Count == 0 ? "none" : present)}.");
+    }
+
+    /// <summary>A copy of a tensor's values after checking its shape.</summary>
+    /// <param name="name">The tensor's canonical name.</param>
+    /// <param name="expectedShape">The shape it must have.</param>
+    /// <exception cref="WeightFormatException">The tensor is missing or has another shape (the message gives both).</exception>
+    public float[] ReadFloat32(string name, params ReadOnlySpan<long> expectedShape)
+    {
+        WeightTensor tensor = GetTensor(name);
+        if (!tensor.Shape.SequenceEqual(expectedShape.ToArray()))
+        {
+            throw new WeightFormatException(SourceName, name,
+                $"expected shape {SafeTensorInfo.FormatShape(expectedShape.ToArray())}, found {tensor.ShapeText}.");
+        }
+        return (float[])tensor.Values.Clone();
+    }
+
+    /// <summary>Checks everything the file states about the model (<see cref="Attributes"/>) against a declaration.</summary>
+    /// <param name="declaration">The declared model.</param>
+    /// <exception cref="WeightFormatException">An attribute disagrees; the message names it, its value and the declaration's setting.</exception>
+    public void RequireDeclaration(LstmDeclaration declaration)
+    {
+        ArgumentNullException.ThrowIfNull(declaration);
+        foreach (WeightFileAttribute attribute in Attributes)
+        {
+            if (attribute.Disagreement?.Invoke(declaration) is { } declared)
+            {
+                throw new WeightFormatException(SourceName, null,
+                    $"{attribute.Origin} has {attribute.Name} = {attribute.Value}, but the declaration has {declared}. Declare the model the file was trained as.");
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using System;
+
+namespace GenLstm;
+
+/// <summary>
+/// Something a weight file states about the model besides its tensors: an ONNX node's attribute (<c>hidden_size</c>,
+/// <c>direction</c>, <c>activations</c>, <c>clip</c>, <c>input_forget</c>), a JSON model's field (RTNeural's <c>shape</c>,
+/// GuitarML's <c>hidden_size</c>, <c>skip</c>), a Keras layer's configuration. Loading checks each against the declaration.
+/// </summary>
+/// <param name="Origin">Where in the file it is stated, e.g. <c>ONNX node 'LSTM_0'</c>.</param>
+/// <param name="Name">The attribute's name as the file spells it.</param>
+/// <param name="Value">Its value, as text.</param>
+public sealed record WeightFileAttribute(string Origin, string Name, string Value)
+{
+    /// <summary>
+    /// Compares the attribute with a declaration: null when they agree (or the attribute constrains nothing), else the
+    /// declaration's conflicting setting, e.g. <c>HiddenSize = 16</c>.
+    /// </summary>
+    internal Func<LstmDeclaration, string?>? Disagreement { get; init; }
+
+    /// <summary>Whether loading checks this attribute against the declaration (otherwise it is reported only, like GuitarML's <c>skip</c>).</summary>
+    public bool IsChecked => Disagreement is not null;
+}
