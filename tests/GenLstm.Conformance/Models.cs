@@ -50,3 +50,15 @@ public sealed partial class RtNeuralBad1x16 { }
 
 /// <summary><c>test_lstm_batchwise</c>: hidden_size 7, input 2, layout 1 (batch first).</summary>
 [Lstm(inputSize: 2, hiddenSize: 7)] public sealed partial class OnnxBatchwise2x7 { }
+
+// The same NeuralPi models loaded whole by GenLstm's own reader (Load recognizes GuitarML's JSON): the Linear head is declared.
+
+/// <summary>TS9, BluesJr, HT40_Overdrive with their Linear(20, 1) head, as <c>Load</c> reads them.</summary>
+[Lstm(inputSize: 2, hiddenSize: 20)]
+[LstmOutput(1)]
+public sealed partial class NeuralPiHead2x20 { }
+
+/// <summary>TS9_FullD, BluesJR_FullD with their Linear(20, 1) head.</summary>
+[Lstm(inputSize: 1, hiddenSize: 20)]
+[LstmOutput(1)]
+public sealed partial class NeuralPiHead1x20 { }

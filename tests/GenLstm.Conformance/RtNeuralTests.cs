@@ -160,6 +160,6 @@ public sealed class RtNeuralTests(ITestOutputHelper log)
 
     private static JsonDocument Read(string fileName) => JsonDocument.Parse(File.ReadAllBytes(RealData.RtNeuralFile(fileName)));
 
-    private static float[] Csv(string fileName)
+    internal static float[] Csv(string fileName)
         => [.. File.ReadAllLines(RealData.RtNeuralFile(fileName)).Where(l => l.Length > 0).Select(l => (float)double.Parse(l, CultureInfo.InvariantCulture))];
 }
