@@ -62,3 +62,15 @@ public sealed partial class NeuralPiHead2x20 { }
 [Lstm(inputSize: 1, hiddenSize: 20)]
 [LstmOutput(1)]
 public sealed partial class NeuralPiHead1x20 { }
+
+// GuitarML's trained Keras model (../shared/realdata/guitarml-keras/ts9_model.h5): Conv1D, Conv1D, LSTM(36), Dense(1).
+
+/// <summary>The LSTM(16 → 36) and its Dense(1) head, found by <c>Load</c> in the whole model.</summary>
+[Lstm(inputSize: 16, hiddenSize: 36)]
+[LstmOutput(1)]
+public sealed partial class KerasTs9 { }
+
+/// <summary>The same sizes with hard-sigmoid gates: the file's recurrent_activation (sigmoid) must be reported as a mismatch.</summary>
+[Lstm(inputSize: 16, hiddenSize: 36, GateActivation = Activation.HardSigmoid)]
+[LstmOutput(1)]
+public sealed partial class KerasTs9HardSigmoid { }

@@ -61,6 +61,20 @@ internal static class RealData
         return path;
     }
 
+    /// <summary>The trained Keras model of the <c>guitarml-keras</c> folder (GPL-3.0). Throws, naming where it looked, if it does not exist.</summary>
+    public static string KerasModelFile
+    {
+        get
+        {
+            string path = Path.Combine(RealDataFolder(out string origin), "guitarml-keras", "ts9_model.h5");
+            if (!File.Exists(path))
+            {
+                throw new FileNotFoundException($"The Keras conformance file '{path}' does not exist ({origin}). {HowToSet}", path);
+            }
+            return path;
+        }
+    }
+
     /// <summary>One test folder of <c>onnx-node-tests</c> (ONNX's LSTM operator tests, Apache-2.0). Throws, naming where it looked, if it does not exist.</summary>
     public static string OnnxNodeTestFolder(string testName)
     {

@@ -66,6 +66,19 @@ public sealed class FormatTests
     }
 
     [Fact]
+    public void A_Keras_HDF5_file_with_the_lstm_cell_level_loads_the_same_model()
+    {
+        // Not registered here (registration is global, and another test checks the message without it): read explicitly.
+        WeightFile file = GenLstm.Keras.KerasHdf5.Open(PathOf("stack_keras.h5"));
+        Assert.Equal(WeightFileFormat.KerasHdf5, file.Format);
+        Assert.Empty(file.Skipped);   // the optimizer_weights group is not a layer
+        Assert.Equal(5, file.Attributes.Count(a => a.IsChecked));   // activation and recurrent_activation of both LSTMs, the head's activation
+
+        float[] inputs = SafeTensorsFile.Open(PathOf("stack.reference.safetensors")).ReadFloat32("input");
+        Assert.Equal(Run(FormatStack.Load(PathOf("stack.safetensors")), inputs), Run(FormatStack.FromWeights(file), inputs));
+    }
+
+    [Fact]
     public void The_tutorials_per_gate_tensors_and_Keras_tensors_give_PyTorchs_numbers()
     {
         SafeTensorsFile reference = SafeTensorsFile.Open(PathOf("single.reference.safetensors"));

@@ -53,6 +53,54 @@ public sealed class VariantOnnxTests(ITestOutputHelper log)
 
     public static TheoryData<string> Names => new(Variants.Keys);
 
+    /// <summary>The same models read by <c>FromWeights</c> from the <c>.onnx</c> files themselves (attributes checked).</summary>
+    private static readonly Dictionary<string, Func<WeightFile, Run>> FromFile = new()
+    {
+        ["peepholes"] = f => Forward(PeepholeLstm4x12.FromWeights(f)),
+        ["input_forget"] = f => Forward(CoupledLstm4x12.FromWeights(f)),
+        ["clip"] = f => Forward(ClippedLstm4x12.FromWeights(f)),
+        ["activations_a"] = f => Forward(ActivationsALstm4x12.FromWeights(f)),
+        ["activations_b"] = f => Forward(ActivationsBLstm4x12.FromWeights(f)),
+        ["activations_c"] = f => Forward(ActivationsCLstm4x12.FromWeights(f)),
+        ["activations_d"] = f => Forward(ActivationsDLstm4x12.FromWeights(f)),
+        ["combined"] = f => Forward(CombinedLstm4x12.FromWeights(f)),
+        ["bidirectional_peepholes"] = f => Forward(PeepholeBidirectionalLstm4x12.FromWeights(f)),
+        ["reverse_clip"] = f => Forward(ClippedReverseLstm4x12.FromWeights(f)),
+        // forget_bias.onnx is the reference: its B holds the + 1 that the declared ForgetBias adds (ONNX has no forget bias).
+    };
+
+    public static TheoryData<string> FileNames => new(FromFile.Keys);
+
+    [Theory]
+    [MemberData(nameof(FileNames))]
+    public void The_ONNX_file_loads_by_itself_its_attributes_agree_and_its_weights_are_those_FromOnnx_takes(string name)
+    {
+        Tensors tensors = Tensors.Load(name);
+        WeightFile file = WeightFile.Open(Path.Combine(AppContext.BaseDirectory, "Onnx", name + ".onnx"));
+        Assert.Equal(WeightFileFormat.Onnx, file.Format);
+        Assert.Equal(Variants[name].Model(tensors)(tensors.X), FromFile[name](file)(tensors.X));
+    }
+
+    [Fact]
+    public void An_ONNX_attribute_that_differs_from_the_declaration_is_named()
+    {
+        string clip = Path.Combine(AppContext.BaseDirectory, "Onnx", "clip.onnx");
+        var error = Assert.Throws<WeightFormatException>(() => PeepholeLstm4x12.Load(clip));   // declared without clip, and with peepholes
+        Assert.Contains("clip = 1.5", error.Message);
+        Assert.Contains("ActivationClip = 0", error.Message);
+
+        error = Assert.Throws<WeightFormatException>(() => ClippedLstm4x12.Load(Path.Combine(AppContext.BaseDirectory, "Onnx", "activations_a.onnx")));
+        Assert.Contains("activations = [", error.Message);
+        Assert.Contains("GateActivation, CellActivation, HiddenActivation = [Sigmoid, Tanh, Tanh]", error.Message);
+
+        error = Assert.Throws<WeightFormatException>(() => ClippedLstm4x12.Load(Path.Combine(AppContext.BaseDirectory, "Onnx", "reverse_clip.onnx")));
+        Assert.Contains("direction = reverse", error.Message);
+        Assert.Contains("Direction = LstmDirection.Forward", error.Message);
+
+        error = Assert.Throws<WeightFormatException>(() => PeepholeLstm4x12.Load(Path.Combine(AppContext.BaseDirectory, "Onnx", "input_forget.onnx")));
+        Assert.Contains("input_forget = 1", error.Message);
+    }
+
     [Theory]
     [MemberData(nameof(Names))]
     public void The_variant_matches_ONNX_Runtime_running_the_same_weights(string name)
