@@ -507,6 +507,8 @@ public sealed partial class LstmGenerator
                     ActivationClip = {{F(spec.Math.ActivationClip)}},
                     CoupledInputForget = {{(spec.Math.CoupledInputForget ? "true" : "false")}},
                     Peepholes = {{(spec.Math.Peepholes ? "true" : "false")}},
+                    ProjectionSize = {{spec.ProjectionSize}},
+                    LayerNorm = {{(spec.Math.LayerNorm ? "true" : "false")}},
                     OutputSize = {{spec.Head?.Size ?? 0}},
                     OutputActivation = global::GenLstm.Activation.{{spec.Head?.Activation ?? Activation.None}},
                 };

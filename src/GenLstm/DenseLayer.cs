@@ -35,6 +35,12 @@ public sealed class DenseLayer
     /// <summary>The activation applied to W x + b.</summary>
     public Activation Activation { get; }
 
+    /// <summary>W, [<see cref="Size"/>, <see cref="InputSize"/>] row-major.</summary>
+    public ReadOnlySpan<float> Weight => _weight;
+
+    /// <summary>b, [<see cref="Size"/>] (zero for a layer without bias).</summary>
+    public ReadOnlySpan<float> Bias => _bias;
+
     /// <summary>Creates the layer from <c>nn.Linear</c>'s tensors. The spans are copied.</summary>
     /// <param name="inputSize">The length of the input (the LSTM's output size).</param>
     /// <param name="size">The number of outputs.</param>

@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace GenLstm;
 
 /// <summary>
@@ -32,9 +34,35 @@ public sealed record LstmDeclaration(int InputSize, int HiddenSize)
     /// <summary>Whether the cell has peepholes.</summary>
     public bool Peepholes { get; init; }
 
+    /// <summary>PyTorch's <c>proj_size</c>; 0 without a projection.</summary>
+    public int ProjectionSize { get; init; }
+
+    /// <summary>Whether every gate is layer-normalized.</summary>
+    public bool LayerNorm { get; init; }
+
     /// <summary>The output head's size (<c>[LstmOutput]</c>); 0 without a head.</summary>
     public int OutputSize { get; init; }
 
     /// <summary>The output head's activation.</summary>
     public Activation OutputActivation { get; init; } = Activation.None;
+
+    /// <summary>The C# declaration of this model, to paste: <c>[Lstm(...)]</c>, <c>[LstmOutput(...)]</c> and a partial class.</summary>
+    /// <param name="typeName">The class's name.</param>
+    public string ToCSharp(string typeName = "MyModel")
+    {
+        var options = new System.Collections.Generic.List<string>();
+        if (Layers != 1) options.Add($"Layers = {Layers}");
+        if (Direction != LstmDirection.Forward) options.Add($"Direction = LstmDirection.{Direction}");
+        if (ProjectionSize > 0) options.Add($"ProjectionSize = {ProjectionSize}");
+        if (Peepholes) options.Add("Peepholes = true");
+        if (CoupledInputForget) options.Add("CoupledInputForget = true");
+        if (LayerNorm) options.Add("LayerNorm = true");
+        if (ActivationClip > 0) options.Add($"ActivationClip = {ActivationClip.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}f");
+        if (GateActivation != Activation.Sigmoid) options.Add($"GateActivation = Activation.{GateActivation}");
+        if (CellActivation != Activation.Tanh) options.Add($"CellActivation = Activation.{CellActivation}");
+        if (HiddenActivation != Activation.Tanh) options.Add($"HiddenActivation = Activation.{HiddenActivation}");
+        string lstm = $"[Lstm(inputSize: {InputSize}, hiddenSize: {HiddenSize}{string.Concat(options.Select(o => ", " + o))})]";
+        string head = OutputSize == 0 ? "" : $"\n[LstmOutput(size: {OutputSize}{(OutputActivation == Activation.None ? "" : $", Activation.{OutputActivation}")})]";
+        return $"{lstm}{head}\npublic sealed partial class {typeName} {{ }}";
+    }
 }

@@ -297,7 +297,7 @@ public sealed partial class PyTorchLstmTensors
         return result;
     }
 
-    private static string FindPrefix(WeightFile file)
+    internal static string FindPrefix(WeightFile file)
     {
         const string anchor = "weight_ih_l0";
         List<string> prefixes = file.Tensors

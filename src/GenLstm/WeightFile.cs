@@ -178,6 +178,62 @@ public sealed class WeightFile
         return KerasLayers.ToWeightFile(sourceName, format, [.. layers], []);
     }
 
+    /// <summary>
+    /// Writes the canonical tensors as a safetensors file (F32, in <see cref="Tensors"/> order), with the source format and
+    /// name in its <c>__metadata__</c>: what <c>genlstm convert --to safetensors</c> writes, and what every generated <c>Load</c> reads.
+    /// </summary>
+    /// <param name="stream">Where the file goes.</param>
+    public void WriteSafeTensors(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var header = new MemoryStream();
+        using (var json = new System.Text.Json.Utf8JsonWriter(header))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("__metadata__");
+            json.WriteString("format", Format.ToString());
+            json.WriteString("source", Path.GetFileName(SourceName));
+            json.WriteEndObject();
+            long offset = 0;
+            foreach (WeightTensor tensor in Tensors)
+            {
+                json.WriteStartObject(tensor.Name);
+                json.WriteString("dtype", "F32");
+                json.WriteStartArray("shape");
+                foreach (long dimension in tensor.Shape)
+                {
+                    json.WriteNumberValue(dimension);
+                }
+                json.WriteEndArray();
+                json.WriteStartArray("data_offsets");
+                json.WriteNumberValue(offset);
+                json.WriteNumberValue(offset += 4L * tensor.Values.Length);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+        }
+        while (header.Length % 8 != 0)
+        {
+            header.WriteByte((byte)' ');
+        }
+
+        Span<byte> length = stackalloc byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+        stream.Write(length);
+        header.Position = 0;
+        header.CopyTo(stream);
+        Span<byte> element = stackalloc byte[4];
+        foreach (WeightTensor tensor in Tensors)
+        {
+            foreach (float value in tensor.Values)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(element, value);
+                stream.Write(element);
+            }
+        }
+    }
+
     /// <summary>Whether the set holds a tensor of that name.</summary>
     public bool Contains(string name) => _byName.ContainsKey(name);
 
@@ -218,6 +274,52 @@ public sealed class WeightFile
                 $"expected shape {SafeTensorInfo.FormatShape(expectedShape.ToArray())}, found {tensor.ShapeText}.");
         }
         return (float[])tensor.Values.Clone();
+    }
+
+    /// <summary>
+    /// The declaration this file fits, inferred from its tensors (sizes, layers, directions, projection, peepholes, layer norm,
+    /// the head) and from what it states (ONNX's direction, activations, clip and input_forget; Keras's activations). What
+    /// no file states (a cell clip, a forget bias, the head's activation in PyTorch files) keeps its default.
+    /// </summary>
+    /// <exception cref="WeightFormatException">The file holds no LSTM, or several under different module prefixes.</exception>
+    public LstmDeclaration InferDeclaration()
+    {
+        string prefix = PyTorchLstmTensors.FindPrefix(this);
+        WeightTensor first = GetTensor(prefix + "weight_ih_l0"), recurrent = GetTensor(prefix + "weight_hh_l0");
+        if (first.Shape.Count != 2 || recurrent.Shape.Count != 2 || first.Shape[0] % 4 != 0)
+        {
+            throw new WeightFormatException(SourceName, first.Name, $"weight_ih is [4H, I] and weight_hh [4H, H or P]; found {first.ShapeText} and {recurrent.ShapeText}.");
+        }
+        int hidden = (int)(first.Shape[0] / 4);
+        int layers = 1;
+        while (Contains($"{prefix}weight_ih_l{layers}"))
+        {
+            layers++;
+        }
+        bool bidirectional = Contains(prefix + "weight_ih_l0_reverse");
+        int projection = Contains(prefix + "weight_hr_l0") ? (int)recurrent.Shape[1] : 0;
+        int stackOutput = (bidirectional ? 2 : 1) * (projection > 0 ? projection : hidden);
+        List<WeightTensor> heads = [.. Tensors.Where(t => t.Name == "output.weight")];
+        if (heads.Count == 0)
+        {
+            heads = [.. Tensors.Where(t => (t.Name == "weight" || t.Name.EndsWith(".weight", StringComparison.Ordinal)) && t.Shape.Count == 2 && t.Shape[1] == stackOutput
+                && !PyTorchLstmTensors.LstmTensorName().IsMatch(t.Name))];
+        }
+
+        var declaration = new LstmDeclaration((int)first.Shape[1], hidden)
+        {
+            Layers = layers,
+            Direction = bidirectional ? LstmDirection.Bidirectional : LstmDirection.Forward,
+            ProjectionSize = projection,
+            Peepholes = Contains(prefix + "weight_ci_l0"),
+            LayerNorm = Contains(prefix + "layer_norm_weight_l0"),
+            OutputSize = heads.Count == 1 ? (int)heads[0].Shape[0] : 0,
+        };
+        foreach (WeightFileAttribute attribute in Attributes)
+        {
+            declaration = attribute.Implies?.Invoke(declaration) ?? declaration;
+        }
+        return declaration;
     }
 
     /// <summary>Checks everything the file states about the model (<see cref="Attributes"/>) against a declaration.</summary>

@@ -18,6 +18,9 @@ public sealed record WeightFileAttribute(string Origin, string Name, string Valu
     /// </summary>
     internal Func<LstmDeclaration, string?>? Disagreement { get; init; }
 
+    /// <summary>What the attribute says about the model, applied to a declaration inferred from the tensors (<see cref="WeightFile.InferDeclaration"/>).</summary>
+    internal Func<LstmDeclaration, LstmDeclaration>? Implies { get; init; }
+
     /// <summary>Whether loading checks this attribute against the declaration (otherwise it is reported only, like GuitarML's <c>skip</c>).</summary>
     public bool IsChecked => Disagreement is not null;
 }

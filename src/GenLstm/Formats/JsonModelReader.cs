@@ -82,7 +82,7 @@ internal static class JsonModelReader
                 // RTNeural always runs sigmoid gates and tanh: its exporter writes the LSTM's activation but its loader ignores it.
                 Activation = type == "lstm" ? null : activation,
                 Units = type == "lstm" ? units : null,
-                UnitsAttribute = $"'shape' {(layer.TryGetProperty("shape", out JsonElement s) ? s.GetRawText() : "")}",
+                UnitsAttribute = $"'shape' [{(shape.ValueKind == JsonValueKind.Array ? string.Join(", ", shape.EnumerateArray().Select(e => e.GetRawText())) : "")}]",
             });
         }
 

@@ -160,6 +160,7 @@ internal static partial class KerasLayers
             {
                 Disagreement = d => d.CellActivation == declared && d.HiddenActivation == declared ? null
                     : $"CellActivation = {d.CellActivation}, HiddenActivation = {d.HiddenActivation}",
+                Implies = d => declared is { } a ? d with { CellActivation = a, HiddenActivation = a } : d,
             });
         }
         if (layer.RecurrentActivation is { } recurrentActivation)
@@ -168,6 +169,7 @@ internal static partial class KerasLayers
             attributes.Add(new WeightFileAttribute(origin, "recurrent_activation", recurrentActivation)
             {
                 Disagreement = d => d.GateActivation == declared ? null : $"GateActivation = {d.GateActivation}",
+                Implies = d => declared is { } a ? d with { GateActivation = a } : d,
             });
         }
     }
@@ -190,6 +192,7 @@ internal static partial class KerasLayers
             attributes.Add(new WeightFileAttribute($"Keras layer '{layer.Name}' (the output head)", "activation", activation.Length == 0 ? "linear" : activation)
             {
                 Disagreement = d => d.OutputSize == 0 || d.OutputActivation == declared ? null : $"[LstmOutput] with Activation.{d.OutputActivation}",
+                Implies = d => declared is { } a ? d with { OutputActivation = a } : d,
             });
         }
     }

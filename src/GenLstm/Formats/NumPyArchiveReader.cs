@@ -62,7 +62,7 @@ internal static partial class NumPyArchiveReader
     /// <param name="name">The array's name.</param>
     /// <param name="content">The entry's decompressed bytes.</param>
     /// <param name="maxLength">The most bytes the entry can hold; a header claiming more is rejected before anything is allocated.</param>
-    private static WeightTensor? ReadArray(string sourceName, string name, Stream content, long maxLength)
+    internal static WeightTensor? ReadArray(string sourceName, string name, Stream content, long maxLength)
     {
         Span<byte> preamble = stackalloc byte[12];
         int prefix = ReadFully(content, preamble[..10]);

@@ -167,6 +167,7 @@ internal static class OnnxReader
         attributes.Add(new WeightFileAttribute(origin, "direction", direction)
         {
             Disagreement = d => d.Direction == fileDirection && direction is "forward" or "reverse" or "bidirectional" ? null : $"Direction = LstmDirection.{d.Direction}",
+            Implies = d => d with { Direction = fileDirection },
         });
 
         string[] activations = node.Attributes.TryGetValue("activations", out OnnxAttribute? a) && a.Strings.Length > 0 ? a.Strings : DefaultActivations;
@@ -179,6 +180,9 @@ internal static class OnnxReader
                 bool agrees = activations.Length % 3 == 0 && activations.Chunk(3).All(triple => string.Join(", ", triple) == declared);
                 return agrees ? null : $"GateActivation, CellActivation, HiddenActivation = [{declared}]";
             },
+            Implies = d => activations.Length >= 3 && ActivationOf(activations[0]) is { } gate && ActivationOf(activations[1]) is { } cell && ActivationOf(activations[2]) is { } hiddenActivation
+                ? d with { GateActivation = gate, CellActivation = cell, HiddenActivation = hiddenActivation }
+                : d,
         });
         if (node.Attributes.ContainsKey("activation_alpha") || node.Attributes.ContainsKey("activation_beta"))
         {
@@ -189,13 +193,19 @@ internal static class OnnxReader
         attributes.Add(new WeightFileAttribute(origin, "clip", clip == 0 ? "none" : clip.ToString("R", CultureInfo.InvariantCulture))
         {
             Disagreement = d => d.ActivationClip == clip ? null : $"ActivationClip = {d.ActivationClip.ToString("R", CultureInfo.InvariantCulture)}",
+            Implies = d => d with { ActivationClip = clip },
         });
         bool inputForget = node.Attributes.TryGetValue("input_forget", out OnnxAttribute? forget) && forget.I is not (null or 0);
         attributes.Add(new WeightFileAttribute(origin, "input_forget", inputForget ? "1" : "0")
         {
             Disagreement = d => d.CoupledInputForget == inputForget ? null : $"CoupledInputForget = {d.CoupledInputForget.ToString().ToLowerInvariant()}",
+            Implies = d => d with { CoupledInputForget = inputForget },
         });
     }
+
+    /// <summary>The activation an ONNX activation name stands for (ONNX's names are the enum's); null for one GenLstm lacks.</summary>
+    private static Activation? ActivationOf(string onnxName)
+        => Enum.TryParse(onnxName, ignoreCase: false, out Activation activation) && activation is not (Activation.None or Activation.Softmax) ? activation : null;
 
     private sealed record Head(WeightTensor Weight, WeightTensor? Bias, OnnxNode[] Nodes);
 

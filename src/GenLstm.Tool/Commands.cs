@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+
+namespace GenLstm.Tool;
+
+/// <summary>The commands' work, apart from the command line, so that tests can call them with their own writers.</summary>
+internal static class Commands
+{
+    public static int Inspect(FileInfo path, TextWriter output, TextWriter error) => Guard(error, () =>
+    {
+        WeightFile weights = Open(path, error);
+        output.WriteLine($"file        {path.FullName}");
+        output.WriteLine($"format      {weights.Format} (recognized by content)");
+        output.WriteLine($"tensors     {weights.Tensors.Count}, in canonical names");
+        int width = weights.Tensors.Select(t => t.Name.Length).DefaultIfEmpty(0).Max();
+        foreach (WeightTensor tensor in weights.Tensors)
+        {
+            output.WriteLine($"  {tensor.Name.PadRight(width)}  {tensor.ShapeText}");
+        }
+        output.WriteLine(weights.Attributes.Count == 0 ? "states      nothing besides its tensors" : "states");
+        foreach (WeightFileAttribute attribute in weights.Attributes)
+        {
+            output.WriteLine($"  {attribute.Origin}: {attribute.Name} = {attribute.Value}{(attribute.IsChecked ? " (checked against the declaration when loading)" : "")}");
+        }
+        output.WriteLine(weights.Skipped.Count == 0 ? "skipped     nothing" : $"skipped     {weights.Skipped.Count} (not part of the model GenLstm runs)");
+        foreach (string line in weights.Skipped)
+        {
+            output.WriteLine($"  {line}");
+        }
+
+        LstmDeclaration model = weights.InferDeclaration();
+        output.WriteLine($"model       {Describe(model)}");
+        output.WriteLine();
+        output.WriteLine("Declaration (paste into your project; then MyModel.Load(path) reads this file):");
+        output.WriteLine();
+        output.WriteLine(model.ToCSharp());
+        return ExitCode.Ok;
+    });
+
+    public static int Convert(FileInfo path, FileInfo? destination, TextWriter output, TextWriter error) => Guard(error, () =>
+    {
+        WeightFile weights = Open(path, error);
+        string target = destination?.FullName ?? Path.ChangeExtension(path.FullName, ".safetensors");
+        if (string.Equals(Path.GetFullPath(target), path.FullName, StringComparison.Ordinal))
+        {
+            target = Path.ChangeExtension(path.FullName, ".canonical.safetensors");
+        }
+        using (FileStream stream = File.Create(target))
+        {
+            weights.WriteSafeTensors(stream);
+        }
+        output.WriteLine($"wrote {target}: {weights.Tensors.Count} tensors from {weights.Format}");
+        foreach (string line in weights.Skipped)
+        {
+            output.WriteLine($"  not written: {line}");
+        }
+        return ExitCode.Ok;
+    });
+
+    public static int Check(FileInfo path, FileInfo input, FileInfo? destination, TextWriter output, TextWriter error) => Guard(error, () =>
+    {
+        WeightFile weights = Open(path, error);
+        LstmDeclaration model = weights.InferDeclaration();
+        ReferenceRunner runner = ReferenceRunner.Create(weights, model);
+        List<double[]> inputs = InputData.Read(input.FullName, runner.InputSize);
+        error.WriteLine($"running {Describe(model)} on {inputs.Count} steps, float64, from the zero state");
+        double[][] outputs = runner.Run(inputs, inputs.Count * model.Layers > 100_000 ? layer => error.WriteLine($"  layer {layer} of {model.Layers} done") : null);
+
+        using TextWriter writer = destination is null ? TextWriter.Null : File.CreateText(destination.FullName);
+        TextWriter target = destination is null ? output : writer;
+        foreach (double[] row in outputs)
+        {
+            target.WriteLine(string.Join(",", row.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+        }
+        if (destination is not null)
+        {
+            output.WriteLine($"wrote {destination.FullName}: {outputs.Length} rows of {outputs[0].Length}");
+        }
+        foreach (WeightFileAttribute note in weights.Attributes.Where(a => !a.IsChecked))
+        {
+            error.WriteLine($"note: {note.Origin}: {note.Name} = {note.Value}");
+        }
+        return ExitCode.Ok;
+    });
+
+    private static string Describe(LstmDeclaration d)
+        => $"LSTM {d.InputSize} -> {d.HiddenSize}, {d.Layers} layer(s), {d.Direction.ToString().ToLowerInvariant()}"
+            + (d.ProjectionSize > 0 ? $", projection to {d.ProjectionSize}" : "")
+            + (d.Peepholes ? ", peepholes" : "") + (d.LayerNorm ? ", layer norm" : "") + (d.CoupledInputForget ? ", coupled input and forget gates" : "")
+            + (d.OutputSize > 0 ? $", dense head -> {d.OutputSize}" : ", no head");
+
+    private static WeightFile Open(FileInfo path, TextWriter progress)
+        => WeightFile.Parse(ProgressReader.ReadAll(path.FullName, progress), path.FullName);
+
+    /// <summary>Runs a command, turning each kind of failure into its message on standard error and its exit code.</summary>
+    private static int Guard(TextWriter error, Func<ExitCode> command)
+    {
+        try
+        {
+            return (int)command();
+        }
+        catch (WeightFormatException e)
+        {
+            error.WriteLine($"genlstm: {e.Message}");
+            return (int)ExitCode.BadFile;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"genlstm: {e.Message}");
+            return (int)ExitCode.Io;
+        }
+        catch (Exception e) when (e is FormatException or NotSupportedException or ArgumentException)
+        {
+            error.WriteLine($"genlstm: {e.Message}");
+            return (int)ExitCode.CannotRun;
+        }
+    }
+}
