@@ -52,17 +52,18 @@ public static class KerasHdf5
         {
             using var stream = new MemoryStream(bytes.ToArray(), writable: false);
             using var file = H5File.Open(stream, leaveOpen: false);
-            layers = ReadLayers(file);
+            layers = ReadLayers(sourceName, bytes.Length, file);
         }
-        catch (Exception e) when (e is not (WeightFormatException or OutOfMemoryException))
+        catch (Exception e) when (e is not WeightFormatException)
         {
-            // PureHDF reports malformed structures with many exception types (and some of the runtime's own).
+            // PureHDF reports malformed structures with many exception types and some of the runtime's own, down to an
+            // OutOfMemoryException when a damaged size asks for an array beyond .NET's limits.
             throw new WeightFormatException(sourceName, null, $"not a readable Keras HDF5 file: {e.GetType().Name}: {e.Message}", e);
         }
         return WeightFile.FromKerasLayers(sourceName, WeightFileFormat.KerasHdf5, layers);
     }
 
-    private static List<KerasLayerWeights> ReadLayers(IH5Group file)
+    private static List<KerasLayerWeights> ReadLayers(string sourceName, long fileLength, IH5Group file)
     {
         IH5Group root = file.LinkExists("model_weights") ? file.Group("model_weights") : file;
         Dictionary<string, LayerConfig> configs = file.AttributeExists("model_config")
@@ -80,7 +81,7 @@ public static class KerasHdf5
             var weights = new List<(string Path, WeightTensor Tensor)>();
             foreach ((string path, IH5Dataset dataset) in Datasets(group))
             {
-                if (Read(path, dataset) is { } tensor)
+                if (Read(sourceName, fileLength, path, dataset) is { } tensor)
                 {
                     weights.Add((path, tensor));
                 }
@@ -129,13 +130,20 @@ public static class KerasHdf5
     }
 
     /// <summary>A float dataset as a tensor named by its leaf without <c>:0</c> (<c>kernel</c>, <c>recurrent_kernel</c>, <c>bias</c>); null for other types.</summary>
-    private static WeightTensor? Read(string path, IH5Dataset dataset)
+    private static WeightTensor? Read(string sourceName, long fileLength, string path, IH5Dataset dataset)
     {
         if (dataset.Type.Class != H5DataTypeClass.FloatingPoint || dataset.Type.Size is not (4 or 8))
         {
             return null;
         }
         long[] shape = [.. dataset.Space.Dimensions.Select(d => checked((long)d))];
+        // PureHDF allocates what the dataspace claims before reading: a lying dataspace must not allocate beyond the file.
+        // (Keras writes weights uncompressed, so a real dataset never holds more than the file.)
+        long bytes = shape.Aggregate(1L, (product, d) => d == 0 || product <= fileLength / d ? product * d : fileLength + 1) * dataset.Type.Size;
+        if (bytes > fileLength)
+        {
+            throw new WeightFormatException(sourceName, path, $"the dataset claims shape [{string.Join(", ", shape)}] of {dataset.Type.Size}-byte floats, more than the {fileLength}-byte file holds.");
+        }
         float[] values = dataset.Type.Size == 4 ? dataset.Read<float[]>() : Array.ConvertAll(dataset.Read<double[]>(), v => (float)v);
         string leaf = path[(path.LastIndexOf('/') + 1)..];
         int colon = leaf.LastIndexOf(':');

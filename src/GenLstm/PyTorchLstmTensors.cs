@@ -316,6 +316,6 @@ public sealed partial class PyTorchLstmTensors
         };
     }
 
-    [GeneratedRegex(@"^(?<prefix>(?:.*\.)?)(?<kind>weight_ih|weight_hh|bias_ih|bias_hh|weight_hr|weight_ci|weight_cf|weight_co|layer_norm_weight)_l(?<layer>\d+)(?<reverse>_reverse)?$")]
+    [GeneratedRegex(@"^(?<prefix>(?:.*\.)?)(?<kind>weight_ih|weight_hh|bias_ih|bias_hh|weight_hr|weight_ci|weight_cf|weight_co|layer_norm_weight)_l(?<layer>\d{1,9})(?<reverse>_reverse)?$")]
     internal static partial Regex LstmTensorName();
 }

@@ -108,15 +108,7 @@ public sealed class SafeTensorsFile
         }
 
         ReadOnlyMemory<byte> data = bytes.Slice(8 + (int)headerLength);
-        JsonDocument header;
-        try
-        {
-            header = JsonDocument.Parse(bytes.Slice(8, (int)headerLength));
-        }
-        catch (JsonException e)
-        {
-            throw new WeightFormatException(sourceName, null, $"the header is not valid JSON: {e.Message}", e);
-        }
+        JsonDocument header = Formats.JsonText.Parse(bytes.Slice(8, (int)headerLength), sourceName, "the header is not valid JSON");
 
         using (header)
         {
@@ -140,6 +132,10 @@ public sealed class SafeTensorsFile
                 }
             }
 
+            if (tensors.GroupBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
+            {
+                throw new WeightFormatException(sourceName, duplicate.Key, "the header names this tensor twice.");
+            }
             tensors.Sort((a, b) => a.DataOffset.CompareTo(b.DataOffset));
             return new SafeTensorsFile(sourceName, data, tensors, metadata);
         }
@@ -310,6 +306,7 @@ public sealed class SafeTensorsFile
 
         if (!entry.Value.TryGetProperty("data_offsets", out JsonElement offsets) || offsets.ValueKind != JsonValueKind.Array
             || offsets.GetArrayLength() != 2
+            || offsets[0].ValueKind != JsonValueKind.Number || offsets[1].ValueKind != JsonValueKind.Number
             || !offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end))
         {
             throw Bad("the header entry has no 'data_offsets' pair of integers.");

@@ -15,15 +15,7 @@ internal static class JsonModelReader
 {
     public static WeightFile Read(ReadOnlyMemory<byte> bytes, string sourceName)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(bytes);
-        }
-        catch (JsonException e)
-        {
-            throw new WeightFormatException(sourceName, null, $"the file starts like JSON but is not valid JSON: {e.Message}", e);
-        }
+        JsonDocument document = JsonText.Parse(bytes, sourceName, "the file starts like JSON but is not valid JSON");
 
         using (document)
         {
@@ -59,7 +51,7 @@ internal static class JsonModelReader
             string type = StringField(sourceName, layer, name, "type");
             string activation = layer.TryGetProperty("activation", out JsonElement a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : "";
             int? units = layer.TryGetProperty("shape", out JsonElement shape) && shape.ValueKind == JsonValueKind.Array && shape.GetArrayLength() > 0
-                && shape[shape.GetArrayLength() - 1].TryGetInt32(out int last) ? last : null;
+                && JsonText.TryGetInt32(shape[shape.GetArrayLength() - 1], out int last) ? last : null;
             if (!layer.TryGetProperty("weights", out JsonElement weights) || weights.ValueKind != JsonValueKind.Array)
             {
                 throw new WeightFormatException(sourceName, name, $"the {type} layer has no 'weights' list.");
@@ -88,7 +80,7 @@ internal static class JsonModelReader
 
         WeightFile file = KerasLayers.ToWeightFile(sourceName, WeightFileFormat.RtNeuralJson, keras, []);
         if (keras.Count > 0 && keras[0].Type == "lstm" && root.TryGetProperty("in_shape", out JsonElement inShape) && inShape.ValueKind == JsonValueKind.Array
-            && inShape.GetArrayLength() > 0 && inShape[inShape.GetArrayLength() - 1].TryGetInt32(out int inputSize))
+            && inShape.GetArrayLength() > 0 && JsonText.TryGetInt32(inShape[inShape.GetArrayLength() - 1], out int inputSize))
         {
             var inShapeAttribute = new WeightFileAttribute("RTNeural model", "in_shape", inShape.GetRawText())
             {
@@ -114,7 +106,7 @@ internal static class JsonModelReader
         }
         void Size(string field, Func<LstmDeclaration, int> declared, string property)
         {
-            if (data.TryGetProperty(field, out JsonElement value) && value.TryGetInt32(out int size))
+            if (data.TryGetProperty(field, out JsonElement value) && JsonText.TryGetInt32(value, out int size))
             {
                 attributes.Add(new WeightFileAttribute(origin, field, size.ToString(CultureInfo.InvariantCulture))
                 {
@@ -125,7 +117,7 @@ internal static class JsonModelReader
         Size("input_size", d => d.InputSize, "InputSize");
         Size("hidden_size", d => d.HiddenSize, "HiddenSize");
         Size("num_layers", d => d.Layers, "Layers");
-        if (data.TryGetProperty("skip", out JsonElement skip) && skip.TryGetInt32(out int skipValue) && skipValue != 0)
+        if (data.TryGetProperty("skip", out JsonElement skip) && JsonText.TryGetInt32(skip, out int skipValue) && skipValue != 0)
         {
             attributes.Add(new WeightFileAttribute(origin, "skip", $"{skipValue}: the model's output is lin(h_t) + x_t[0]; add the input's first value to each output yourself"));
         }
@@ -242,5 +234,33 @@ internal static class JsonTensor
         {
             Fill(item, values, ref written);
         }
+    }
+}
+
+/// <summary>The JSON checks every reader needs: valid UTF-8 (System.Text.Json checks names only when they are read) and integers that are numbers.</summary>
+internal static class JsonText
+{
+    /// <exception cref="WeightFormatException">The bytes are not valid UTF-8 JSON; the message starts with <paramref name="what"/>.</exception>
+    public static JsonDocument Parse(ReadOnlyMemory<byte> json, string sourceName, string what)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(json.Span))
+        {
+            throw new WeightFormatException(sourceName, null, $"{what}: it is not valid UTF-8.");
+        }
+        try
+        {
+            return JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new WeightFormatException(sourceName, null, $"{what}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads an integer, or false for anything else (a string, a list, a fraction).</summary>
+    public static bool TryGetInt32(JsonElement element, out int value)
+    {
+        value = 0;
+        return element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out value);
     }
 }
