@@ -225,7 +225,7 @@ internal static class OnnxReader
                 WeightTensor weight = transposed ? new WeightTensor("output.weight", b.Dims, bValues) : new WeightTensor("", b.Dims, bValues).Transposed("output.weight");
                 return new Head(weight, Bias(node.Inputs.Length > 2 ? node.Inputs[2] : null, weight.Shape[0], constants), [node]);
             }
-            if (node.OpType == "MatMul" && node.Inputs.Length == 2 && constants.TryGetValue(node.Inputs[1], out OnnxTensor? m) && m is { Values: { } mValues, Dims.Length: 2 })
+            if (node.OpType == "MatMul" && node.Inputs.Length == 2 && node.Outputs.Length == 1 && constants.TryGetValue(node.Inputs[1], out OnnxTensor? m) && m is { Values: { } mValues, Dims.Length: 2 })
             {
                 WeightTensor weight = new WeightTensor("", m.Dims, mValues).Transposed("output.weight");
                 OnnxNode? add = graph.Nodes.FirstOrDefault(n => n.OpType == "Add" && n.Inputs.Contains(node.Outputs[0]));
