@@ -89,6 +89,24 @@ internal static class DiagnosticDescriptors
         "Invalid LSTM expression",
         "The {0} expression is invalid at column {1}: {2}");
 
+    /// <summary>GLSTM014: the [LstmWeights] file is not among the AdditionalFiles, or is not a format the generator reads.</summary>
+    public static readonly DiagnosticDescriptor WeightsFileNotFound = Create(
+        "GLSTM014",
+        "Weights file not available at compile time",
+        "The weights file '{0}' {1}");
+
+    /// <summary>GLSTM015: the [LstmWeights] file cannot be read, or its tensors do not fit the declaration.</summary>
+    public static readonly DiagnosticDescriptor WeightsMismatch = Create(
+        "GLSTM015",
+        "Weights file does not fit the declaration",
+        "The weights file '{0}': {1}");
+
+    /// <summary>GLSTM016: the [LstmWeights] file holds more than compile-time embedding allows.</summary>
+    public static readonly DiagnosticDescriptor WeightsTooLarge = Create(
+        "GLSTM016",
+        "Weights too large to embed at compile time",
+        "The model reads {0} weights from '{1}', more than the {2} that can be embedded at compile time without slowing every build; load the file at run time with {3}.Load(path) instead");
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat)
         => new(id, title, messageFormat, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
             helpLinkUri: HelpLinkBase + id + ".md");

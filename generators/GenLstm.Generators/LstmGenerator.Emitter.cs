@@ -58,31 +58,44 @@ public sealed partial class LstmGenerator
         {
             var writer = new IndentedTextWriter();
             WritePreamble(writer, spec);
+            using (OpenContainers(writer, spec, includeModel: false))
+            {
+                if (spec.IsSingleLayer)
+                {
+                    WriteKernelType(writer, spec, KernelRole.Model);
+                }
+                else
+                {
+                    WriteStack(writer, spec);
+                }
+            }
+            return writer.ToString();
+        }
 
+        /// <summary>Opens the model's namespace and the types it is nested in (and the model type itself when asked); disposing closes them.</summary>
+        private static IDisposable OpenContainers(IndentedTextWriter writer, LstmSpec spec, bool includeModel)
+        {
             var openBlocks = new Stack<IndentedTextWriter.Block>();
             if (spec.Namespace.Length > 0)
             {
                 openBlocks.Push(writer.OpenBlock($"namespace {spec.Namespace}"));
             }
-            for (int i = 0; i < spec.Types.Count - 1; i++)
+            for (int i = 0; i < spec.Types.Count - (includeModel ? 0 : 1); i++)
             {
                 openBlocks.Push(writer.OpenBlock($"partial {spec.Types[i].Keyword} {spec.Types[i].Name}"));
             }
+            return new Closer(openBlocks);
+        }
 
-            if (spec.IsSingleLayer)
+        private sealed class Closer(Stack<IndentedTextWriter.Block> blocks) : IDisposable
+        {
+            public void Dispose()
             {
-                WriteKernelType(writer, spec, KernelRole.Model);
+                while (blocks.Count > 0)
+                {
+                    blocks.Pop().Dispose();
+                }
             }
-            else
-            {
-                WriteStack(writer, spec);
-            }
-
-            while (openBlocks.Count > 0)
-            {
-                openBlocks.Pop().Dispose();
-            }
-            return writer.ToString();
         }
 
         /// <summary>

@@ -30,6 +30,9 @@ public sealed partial class LstmGenerator
         /// <summary>The attribute that adds a dense output head.</summary>
         public const string LstmOutputAttributeName = "GenLstm.LstmOutputAttribute";
 
+        /// <summary>The attribute that bakes a weights file into the model at compile time.</summary>
+        public const string LstmWeightsAttributeName = "GenLstm.LstmWeightsAttribute";
+
         private static readonly string[] ConstructorParameterNames = ["inputSize", "hiddenSize"];
 
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -92,7 +95,22 @@ public sealed partial class LstmGenerator
                 Head: head,
                 ProjectionSize: projectionSize,
                 DeclaredMath: math.IsStandard ? null : math);
-            return new ParseResult(spec, default);
+            return new ParseResult(spec, default, ReadWeights(type, spec, cancellationToken));
+        }
+
+        /// <summary>
+        /// The type's <c>[LstmWeights(path)]</c> as a request for the weights stage, or null without one. An ill-typed or
+        /// missing path is a compiler error already.
+        /// </summary>
+        private static WeightsRequest? ReadWeights(INamedTypeSymbol type, LstmSpec spec, CancellationToken cancellationToken)
+        {
+            AttributeData? attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == LstmWeightsAttributeName);
+            if (attribute is null || attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not string path)
+            {
+                return null;
+            }
+            var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+            return new WeightsRequest(spec, path, LocationInfo.From((SyntaxNode?)syntax?.ArgumentList?.Arguments.FirstOrDefault() ?? syntax));
         }
 
         private static bool IsLstmAttribute(AttributeData attribute)

@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using GenLstm.Generators.Models;
+using GenLstm.Generators.Weights;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -35,5 +37,36 @@ public sealed partial class LstmGenerator : IIncrementalGenerator
             .Select(static (result, _) => result.Spec!)
             .WithTrackingName(TrackingNames.Specs);
         context.RegisterSourceOutput(specs, static (output, spec) => output.AddSource(spec.HintName, Emitter.Emit(spec)));
+
+        // [LstmWeights]: the AdditionalFiles weights files are read once per content, whatever C# is edited; the request's
+        // diagnostics (which hold the attribute's location) and its source (which must not) are separate stages.
+        IncrementalValueProvider<ImmutableArray<WeightsFile>> weightsFiles = context.AdditionalTextsProvider
+            .Where(static text => WeightsFile.IsWeightsPath(text.Path))
+            .Select(static (text, cancellationToken) => WeightsFileReader.Read(text.Path, cancellationToken))
+            .WithTrackingName(TrackingNames.WeightsFiles)
+            .Collect();
+        IncrementalValuesProvider<WeightsRequest> requests = results
+            .Where(static result => result.Weights is not null)
+            .Select(static (result, _) => result.Weights!)
+            .WithTrackingName(TrackingNames.WeightsRequests);
+        context.RegisterSourceOutput(requests.Combine(weightsFiles), static (output, pair) =>
+        {
+            if (EmbeddedWeightsPlan.Diagnose(pair.Left, pair.Right) is { } problem)
+            {
+                output.ReportDiagnostic(problem.ToDiagnostic());
+            }
+        });
+        IncrementalValuesProvider<EmbeddedWeightsSource?> embedded = requests
+            .Select(static (request, _) => request with { Location = null })
+            .Combine(weightsFiles)
+            .Select(static (pair, _) => EmbeddedWeightsPlan.Source(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.EmbeddedWeights);
+        context.RegisterSourceOutput(embedded, static (output, source) =>
+        {
+            if (source is not null)
+            {
+                output.AddSource(source.HintName, source.Text);
+            }
+        });
     }
 }

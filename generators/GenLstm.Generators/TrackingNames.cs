@@ -11,4 +11,13 @@ internal static class TrackingNames
 
     /// <summary>Parse result → spec only (null when the declaration is invalid).</summary>
     public const string Specs = nameof(Specs);
+
+    /// <summary>An AdditionalFiles weights file → its tensors (read once per file content).</summary>
+    public const string WeightsFiles = nameof(WeightsFiles);
+
+    /// <summary>Parse result → the [LstmWeights] request, for diagnostics (holds the attribute's location).</summary>
+    public const string WeightsRequests = nameof(WeightsRequests);
+
+    /// <summary>The request without its location, with the files → the embedded weights' source.</summary>
+    public const string EmbeddedWeights = nameof(EmbeddedWeights);
 }

@@ -1,0 +1,44 @@
+using System;
+
+namespace GenLstm;
+
+/// <summary>
+/// Bakes a weights file into an <see cref="LstmAttribute"/> model at compile time: the generator reads the file (listed as
+/// <c>AdditionalFiles</c> in the project), checks every tensor against the declaration (a mismatch is a compile error naming
+/// the tensor), and embeds the tensors the model reads as read-only data in the assembly. The type gets
+/// <c>public static MyModel Default</c>: no file is read at run time.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The file is safetensors (F32 or F64) or a NumPy <c>.npz</c> archive (<c>&lt;f4</c>, <c>&lt;f8</c>), with PyTorch's state-dict
+/// names, as <c>Load</c> reads them; other formats convert with <c>genlstm convert &lt;file&gt; --to safetensors</c>. The path is
+/// relative to the project, as in the <c>AdditionalFiles</c> item:
+/// </para>
+/// <code>
+/// &lt;ItemGroup&gt;&lt;AdditionalFiles Include="models/amp.safetensors" /&gt;&lt;/ItemGroup&gt;
+/// </code>
+/// <para>
+/// At most 1,048,576 weights (4 MiB of float32) are embedded; beyond that every build would slow down (measured: +9.4 s and
+/// 1.25 GB of compiler memory at 4 MB), and GLSTM016 asks to load the file at run time instead.
+/// </para>
+/// </remarks>
+/// <param name="path">The weights file, relative to the project (the <c>AdditionalFiles</c> item's path).</param>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class LstmWeightsAttribute(string path) : Attribute
+{
+    /// <summary>The weights file, relative to the project.</summary>
+    public string Path { get; } = path;
+
+    /// <summary>How the file names and shapes its tensors: <see cref="WeightLayout.PyTorch"/>, the only layout read at compile time.</summary>
+    public WeightLayout Layout { get; set; } = WeightLayout.PyTorch;
+}
+
+/// <summary>How a weights file baked in with <see cref="LstmWeightsAttribute"/> names and shapes its tensors.</summary>
+public enum WeightLayout
+{
+    /// <summary>
+    /// PyTorch's state-dict names and shapes (<c>weight_ih_l0</c> [4H, I], …), optionally under one module prefix: what
+    /// <c>torch.nn.LSTM</c> saves and what <c>genlstm convert</c> writes from Keras, ONNX and JSON files.
+    /// </summary>
+    PyTorch = 0,
+}

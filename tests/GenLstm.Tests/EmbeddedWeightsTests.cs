@@ -1,0 +1,67 @@
+using System;
+using System.IO;
+using Xunit;
+
+namespace GenLstm.Tests;
+
+[Lstm(inputSize: 3, hiddenSize: 12, Layers = 2)]
+[LstmOutput(size: 2)]
+[LstmWeights("Formats/stack.safetensors")]
+public sealed partial class BakedStack { }
+
+[Lstm(inputSize: 3, hiddenSize: 12, Layers = 2)]
+[LstmOutput(size: 2)]
+[LstmWeights("Formats/stack_compressed.npz")]
+public sealed partial class BakedStackFromNpz { }
+
+/// <summary>Weights baked in at compile time ([LstmWeights]) against the same files loaded at run time.</summary>
+public sealed class EmbeddedWeightsTests
+{
+    private static float[] Inputs => SafeTensorsFile.Open(FormatTests.PathOf("stack.reference.safetensors")).ReadFloat32("input");
+
+    private static float[] Run(ReadOnlySpan<float> inputs, Func<float[], float[]> forward) => forward(inputs.ToArray());
+
+    [Fact]
+    public void Default_is_the_model_Load_reads_from_the_same_file()
+    {
+        float[] inputs = Inputs;
+        float[] Forward(BakedStack model)
+        {
+            var outputs = new float[inputs.Length / 3 * 2];
+            var state = new BakedStack.State();
+            model.Forward(inputs, outputs, ref state);
+            return outputs;
+        }
+        Assert.Equal(Forward(BakedStack.Load(FormatTests.PathOf("stack.safetensors"))), Forward(BakedStack.Default));
+        Assert.Same(BakedStack.Default, BakedStack.Default);
+    }
+
+    [Fact]
+    public void An_npz_archive_bakes_in_the_same_numbers()
+    {
+        float[] inputs = Inputs;
+        var fromNpz = new float[inputs.Length / 3 * 2];
+        var state = new BakedStackFromNpz.State();
+        BakedStackFromNpz.Default.Forward(inputs, fromNpz, ref state);
+
+        var fromSafeTensors = new float[fromNpz.Length];
+        var other = new BakedStack.State();
+        BakedStack.Default.Forward(inputs, fromSafeTensors, ref other);
+        Assert.Equal(fromSafeTensors, fromNpz);
+    }
+
+    [Fact]
+    public void Default_steps_without_allocating()
+    {
+        BakedStack model = BakedStack.Default;
+        var state = new BakedStack.State();
+        float[] input = [0.1f, -0.2f, 0.3f], output = new float[2];
+        model.Step(input, ref state, output);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < 1000; t++)
+        {
+            model.Step(input, ref state, output);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
