@@ -18,8 +18,9 @@ namespace GenLstm;
 /// &lt;ItemGroup&gt;&lt;AdditionalFiles Include="models/amp.safetensors" /&gt;&lt;/ItemGroup&gt;
 /// </code>
 /// <para>
-/// At most 1,048,576 weights (4 MiB of float32) are embedded; beyond that every build would slow down (measured: +9.4 s and
-/// 1.25 GB of compiler memory at 4 MB), and GLSTM016 asks to load the file at run time instead.
+/// At most 262,144 weights (1 MiB of float32) are embedded; beyond that every build would slow down (measured on a 2-core
+/// Zen 4: +0.6 s for 100 kB, +6.4 s and 480 MB of compiler memory for 1 MB, +18.5 s and 1.48 GB for 4 MB), and GLSTM016 asks
+/// to load the file at run time instead.
 /// </para>
 /// </remarks>
 /// <param name="path">The weights file, relative to the project (the <c>AdditionalFiles</c> item's path).</param>

@@ -100,12 +100,12 @@ public sealed class EmbeddedWeightsTests : IDisposable
     [Fact]
     public void Weights_beyond_the_limit_are_GLSTM016_pointing_to_Load()
     {
-        // 4 × 512 × (3 + 512) + 2 × 2048 = 1,058,816 floats, just over the 1,048,576 limit.
-        string file = WriteFile("big.safetensors", SafeTensorsWriter.RandomLstm(3, 512, seed: 2, out _).ToBytes());
-        GeneratorRun run = Run(Driver(file), Declaration(512, "models/big.safetensors"));
+        // 4 × 256 × (3 + 256) + 2 × 1024 = 267,264 floats, just over the 262,144 limit.
+        string file = WriteFile("big.safetensors", SafeTensorsWriter.RandomLstm(3, 256, seed: 2, out _).ToBytes());
+        GeneratorRun run = Run(Driver(file), Declaration(256, "models/big.safetensors"));
         Diagnostic diagnostic = Assert.Single(run.Diagnostics);
         Assert.Equal("GLSTM016", diagnostic.Id);
-        Assert.Contains("1,058,816", diagnostic.GetMessage());
+        Assert.Contains("267,264", diagnostic.GetMessage());
         Assert.Contains("Baked.Load(path)", diagnostic.GetMessage());
     }
 

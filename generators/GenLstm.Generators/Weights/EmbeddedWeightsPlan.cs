@@ -16,11 +16,12 @@ internal sealed record EmbeddedWeightsSource(string HintName, string Text);
 internal static class EmbeddedWeightsPlan
 {
     /// <summary>
-    /// The most weights (floats) embedded at compile time: 4 MiB of float32. Measured on this project's CI machine (2-core
-    /// Zen 4), an assembly holding them as float literals builds in +0.7 s and 170 MB for 100 kB, +3.7 s and 420 MB for 1 MB,
-    /// +9.4 s and 1.25 GB for 4 MB (a 10 MB array literal had taken 92 s and 11 GB as bytes); beyond this, load at run time.
+    /// The most weights (floats) embedded at compile time: 1 MiB of float32. Measured on a 2-core Zen 4 (a clean Release build
+    /// of a library holding one model, against 3.1 s and 178 MB without weights), embedding 100 kB costs +0.6 s and 200 MB of
+    /// compiler memory (0.4 MB of generated source), 1 MB +6.4 s and 480 MB (4.2 MB), 4 MB +18.5 s and 1.48 GB (16.8 MB). Beyond
+    /// this limit every build and the IDE would slow down; such models load at run time.
     /// </summary>
-    public const int MaxEmbeddedWeights = 1 << 20;
+    public const int MaxEmbeddedWeights = 1 << 18;
 
     private sealed record Resolution(WeightsFile? File, WeightsBinding.Result? Binding, DiagnosticInfo? Problem);
 
