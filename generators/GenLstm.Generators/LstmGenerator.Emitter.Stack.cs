@@ -515,20 +515,12 @@ public sealed partial class LstmGenerator
                 else
                 {
                     writer.WriteLines("""
-                        // The last layer's outputs go to a pooled buffer, then through the head step by step.
-                        float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(steps * StackOutputSize);
-                        try
+                        // The last layer's outputs go to this thread's scratch sequence, then through the head step by step.
+                        global::System.Span<float> layerOutputs = global::System.MemoryExtensions.AsSpan(global::GenLstm.LstmScratch.LayerOutputs(steps * StackOutputSize), 0, steps * StackOutputSize);
+                        ForwardLayers(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), steps, layerOutputs, ref state);
+                        for (int t = 0; t < steps; t++)
                         {
-                            global::System.Span<float> layerOutputs = global::System.MemoryExtensions.AsSpan(rented, 0, steps * StackOutputSize);
-                            ForwardLayers(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), steps, layerOutputs, ref state);
-                            for (int t = 0; t < steps; t++)
-                            {
-                                _output.Apply(layerOutputs.Slice(t * StackOutputSize, StackOutputSize), outputs.Slice(t * OutputSize, OutputSize));
-                            }
-                        }
-                        finally
-                        {
-                            global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
+                            _output.Apply(layerOutputs.Slice(t * StackOutputSize, StackOutputSize), outputs.Slice(t * OutputSize, OutputSize));
                         }
                         """);
                 }
@@ -586,26 +578,13 @@ public sealed partial class LstmGenerator
                     writer.WriteLines($$"""
                         // A bidirectional layer reads the whole output of the layer below in both directions, so it cannot run in place:
                         // layers alternate between the outputs and a scratch sequence, arranged so that the last layer writes the outputs.
-                        float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(steps * StackOutputSize);
-                        try
-                        {
-                            ref float scratch = ref {{MemoryMarshal}}.GetArrayDataReference(rented);
+                        ref float scratch = ref {{MemoryMarshal}}.GetArrayDataReference(global::GenLstm.LstmScratch.Sweep(steps * StackOutputSize));
                         """);
-                    using (new IndentScope(writer))
+                    foreach (StackLayer layer in layers)
                     {
-                        foreach (StackLayer layer in layers)
-                        {
-                            string Buffer(int k) => (spec.Layers - 1 - k) % 2 == 0 ? "output" : "scratch";
-                            WriteSweepCall(writer, spec, layer, layer.Layer == 0 ? "input" : Buffer(layer.Layer - 1), Buffer(layer.Layer), bidirectional);
-                        }
+                        string Buffer(int k) => (spec.Layers - 1 - k) % 2 == 0 ? "output" : "scratch";
+                        WriteSweepCall(writer, spec, layer, layer.Layer == 0 ? "input" : Buffer(layer.Layer - 1), Buffer(layer.Layer), bidirectional);
                     }
-                    writer.WriteLines("""
-                        }
-                        finally
-                        {
-                            global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
-                        }
-                        """);
                 }
             }
             writer.WriteLine("}");

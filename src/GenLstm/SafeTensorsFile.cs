@@ -76,9 +76,7 @@ public sealed class SafeTensorsFile
     public static SafeTensorsFile Read(Stream stream, string sourceName = "<stream>")
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var copy = stream.CanSeek ? new MemoryStream(checked((int)Math.Max(0, stream.Length - stream.Position))) : new MemoryStream();
-        stream.CopyTo(copy);
-        return Parse(copy.GetBuffer().AsMemory(0, (int)copy.Length), sourceName);
+        return Parse(Formats.StreamBytes.ReadToEnd(stream), sourceName);
     }
 
     /// <summary>Validates a safetensors file held in memory (the memory is kept, not copied).</summary>

@@ -91,9 +91,7 @@ public sealed class WeightFile
     public static WeightFile Read(Stream stream, string sourceName = "<stream>")
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var copy = stream.CanSeek ? new MemoryStream(checked((int)Math.Max(0, stream.Length - stream.Position))) : new MemoryStream();
-        stream.CopyTo(copy);
-        return Parse(copy.GetBuffer().AsMemory(0, (int)copy.Length), sourceName);
+        return Parse(StreamBytes.ReadToEnd(stream), sourceName);
     }
 
     /// <summary>Reads a weight file held in memory; see <see cref="Open"/>.</summary>
