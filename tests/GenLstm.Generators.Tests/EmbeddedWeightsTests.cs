@@ -37,7 +37,7 @@ public sealed class EmbeddedWeightsTests : IDisposable
     private static GeneratorRun Run(GeneratorDriver driver, params string[] sources) => GeneratorDriverHelper.Run(driver, GeneratorDriverHelper.CreateCompilation(sources));
 
     private static GeneratorDriver Driver(params string[] additionalFiles)
-        => GeneratorDriverHelper.CreateDriver().AddAdditionalTexts([.. additionalFiles.Select(path => (AdditionalText)new FileOnDisk(path))]);
+        => GeneratorDriverHelper.CreateDriver().AddAdditionalTexts([.. additionalFiles.Select(path => (AdditionalText)new AdditionalFileOnDisk(path))]);
 
     [Fact]
     public void The_file_is_embedded_and_Default_compiles()
@@ -125,11 +125,4 @@ public sealed class EmbeddedWeightsTests : IDisposable
         Assert.All(third.StepOutputs(TrackingNames.EmbeddedWeights), output => Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, output.Reason.ToString()));
     }
 
-    /// <summary>An AdditionalFiles item as the compiler passes it: a path (the generator reads binary files by path).</summary>
-    private sealed class FileOnDisk(string path) : AdditionalText
-    {
-        public override string Path { get; } = path;
-
-        public override SourceText? GetText(CancellationToken cancellationToken = default) => SourceText.From(File.ReadAllText(Path));
-    }
 }

@@ -91,3 +91,12 @@ internal static class GeneratorDriverHelper
         return new GeneratorRun(driver, result, output, diagnostics);
     }
 }
+
+/// <summary>An AdditionalFiles item as the compiler passes it: a path (the generator reads binary files by path).</summary>
+internal sealed class AdditionalFileOnDisk(string path) : AdditionalText
+{
+    public override string Path { get; } = path;
+
+    public override Microsoft.CodeAnalysis.Text.SourceText? GetText(System.Threading.CancellationToken cancellationToken = default)
+        => Microsoft.CodeAnalysis.Text.SourceText.From(System.IO.File.ReadAllText(Path));
+}
