@@ -128,6 +128,28 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void ChangingOneModelsAttribute_RegeneratesOnlyThatModel()
+    {
+        const string Second = """
+            using GenLstm;
+
+            namespace Demo;
+
+            [Lstm(1, 40)]
+            public sealed partial class SecondModel { }
+            """;
+        (GeneratorRun first, Compilation compilation) = RunOnModelAndOther();
+        compilation = compilation.AddSyntaxTrees(GeneratorDriverHelper.ParseSource(Second, "Second.cs"));
+        GeneratorRun withBoth = GeneratorDriverHelper.Run(first.Driver, compilation);
+
+        GeneratorRun edited = GeneratorDriverHelper.Run(withBoth.Driver, ReplaceFile(compilation, "Second.cs", Second.Replace("[Lstm(1, 40)]", "[Lstm(1, 48)]")));
+
+        var outputs = edited.StepOutputs(TrackingNames.Specs).ToDictionary(output => ((LstmSpec)output.Value).TypeName, output => output.Reason);
+        Assert.Equal(IncrementalStepRunReason.Modified, outputs["SecondModel"]);
+        Assert.True(outputs["MyModel"] is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"MyModel's spec was {outputs["MyModel"]}.");
+    }
+
+    [Fact]
     public void TrackedStepOutputs_HoldNoCompilationObjects()
     {
         // A valid model (a spec) and an invalid one (a diagnostic with a location), so that every step has outputs.
