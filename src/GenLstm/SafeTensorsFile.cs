@@ -154,14 +154,7 @@ public sealed class SafeTensorsFile
             return info;
         }
 
-        const int listed = 12;
-        string present = string.Join(", ", Tensors.Take(listed).Select(t => $"'{t.Name}' {t.ShapeText}"));
-        if (Tensors.Count > listed)
-        {
-            present += $", … ({Tensors.Count - listed} more)";
-        }
-        throw new WeightFormatException(SourceName, name,
-            $"the file has no such tensor. Present: {(Tensors.Count == 0 ? "none" : present)}.");
+        throw WeightFormatException.NoSuchTensor(SourceName, name, [.. Tensors.Select(t => $"'{t.Name}' {t.ShapeText}")]);
     }
 
     /// <summary>
@@ -172,12 +165,7 @@ public sealed class SafeTensorsFile
     /// <exception cref="WeightFormatException">The tensor is missing, has another shape, or is not a float dtype.</exception>
     public float[] ReadFloat32(string name, params ReadOnlySpan<long> expectedShape)
     {
-        SafeTensorInfo info = GetInfo(name);
-        if (!info.Shape.SequenceEqual(expectedShape.ToArray()))
-        {
-            throw new WeightFormatException(SourceName, name,
-                $"expected shape {SafeTensorInfo.FormatShape(expectedShape.ToArray())}, found {info.ShapeText}.");
-        }
+        WeightFormatException.RequireShape(SourceName, name, GetInfo(name).Shape, expectedShape);
         return ReadFloat32(name);
     }
 

@@ -249,14 +249,7 @@ public sealed class WeightFile
             throw new WeightFormatException(SourceName, name, $"the tensor cannot be read: {reason[(reason.IndexOf(':', StringComparison.Ordinal) + 2)..]}");
         }
 
-        const int listed = 12;
-        string present = string.Join(", ", Tensors.Take(listed).Select(t => $"'{t.Name}' {t.ShapeText}"));
-        if (Tensors.Count > listed)
-        {
-            present += $", … ({Tensors.Count - listed} more)";
-        }
-        throw new WeightFormatException(SourceName, name,
-            $"the file has no such tensor. Present: {(Tensors.Count == 0 ? "none" : present)}.");
+        throw WeightFormatException.NoSuchTensor(SourceName, name, [.. Tensors.Select(t => $"'{t.Name}' {t.ShapeText}")]);
     }
 
     /// <summary>A copy of a tensor's values after checking its shape.</summary>
@@ -266,11 +259,7 @@ public sealed class WeightFile
     public float[] ReadFloat32(string name, params ReadOnlySpan<long> expectedShape)
     {
         WeightTensor tensor = GetTensor(name);
-        if (!tensor.Shape.SequenceEqual(expectedShape.ToArray()))
-        {
-            throw new WeightFormatException(SourceName, name,
-                $"expected shape {SafeTensorInfo.FormatShape(expectedShape.ToArray())}, found {tensor.ShapeText}.");
-        }
+        WeightFormatException.RequireShape(SourceName, name, tensor.Shape, expectedShape);
         return (float[])tensor.Values.Clone();
     }
 

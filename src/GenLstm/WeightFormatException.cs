@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 
 namespace GenLstm;
 
@@ -26,6 +28,26 @@ public sealed class WeightFormatException : IOException
 
     /// <summary>The tensor concerned, or <see langword="null"/> when the problem is the file as a whole.</summary>
     public string? TensorName { get; }
+
+    /// <summary>The error for a tensor a file does not hold, listing (the first twelve of) those it does.</summary>
+    /// <param name="sourceName">The file.</param>
+    /// <param name="name">The missing tensor.</param>
+    /// <param name="present">Every tensor present, as <c>'name' [shape]</c>.</param>
+    internal static WeightFormatException NoSuchTensor(string sourceName, string name, IReadOnlyList<string> present)
+    {
+        const int listed = 12;
+        string list = string.Join(", ", present.Take(listed)) + (present.Count > listed ? $", … ({present.Count - listed} more)" : "");
+        return new WeightFormatException(sourceName, name, $"the file has no such tensor. Present: {(present.Count == 0 ? "none" : list)}.");
+    }
+
+    /// <summary>Throws unless a tensor has the expected shape; the message gives both.</summary>
+    internal static void RequireShape(string sourceName, string name, IReadOnlyList<long> actual, ReadOnlySpan<long> expected)
+    {
+        if (!actual.SequenceEqual(expected.ToArray()))
+        {
+            throw new WeightFormatException(sourceName, name, $"expected shape {SafeTensorInfo.FormatShape(expected.ToArray())}, found {SafeTensorInfo.FormatShape(actual)}.");
+        }
+    }
 
     private static string Compose(string sourceName, string? tensorName, string problem)
         => tensorName is null

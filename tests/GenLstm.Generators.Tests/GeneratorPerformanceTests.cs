@@ -7,6 +7,10 @@ using Xunit.Abstractions;
 
 namespace GenLstm.Generators.Tests;
 
+/// <summary>Tests that measure the whole process (memory, time): they run alone, after the parallel ones.</summary>
+[CollectionDefinition(nameof(GeneratorPerformanceTests), DisableParallelization = true)]
+public sealed class RunsAloneCollection;
+
 /// <summary>
 /// The generator in an IDE's loop: many models in one compilation, and a long typing session whose memory must not grow
 /// (the pipeline must not hold on to old compilations, syntax trees or symbols).
