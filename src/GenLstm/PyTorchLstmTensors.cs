@@ -305,15 +305,34 @@ public sealed partial class PyTorchLstmTensors
             .Select(t => t.Name[..^anchor.Length])
             .Where(p => p.Length == 0 || p.EndsWith('.'))
             .ToList();
-        return prefixes.Count switch
+        string prefix = prefixes.Count switch
         {
             0 => throw new WeightFormatException(file.SourceName, anchor,
                 $"no PyTorch LSTM tensors found (looked for '{anchor}', with or without a module prefix such as 'lstm.'). "
-                + $"Present: {string.Join(", ", file.Tensors.Take(12).Select(t => $"'{t.Name}' {t.ShapeText}"))}."),
+                + (file.Tensors.Count == 0
+                    ? "The file holds no tensors GenLstm reads" + (file.Skipped.Count == 0 ? "." : $"; it skipped: {string.Join(" ", file.Skipped.Take(6))}")
+                    : $"Present: {string.Join(", ", file.Tensors.Take(12).Select(t => $"'{t.Name}' {t.ShapeText}"))}.")),
             1 => prefixes[0],
             _ => throw new WeightFormatException(file.SourceName, anchor,
                 $"several LSTMs are present ({string.Join(", ", prefixes.Select(p => $"'{p}{anchor}'"))}); this loader expects exactly one."),
         };
+        RequireLstmCell(file, prefix);
+        return prefix;
+    }
+
+    /// <summary>
+    /// Refuses a GRU's state dict, which has the same tensor names (<c>torch.nn.GRU</c>): its <c>weight_hh_l0</c> is [3H, H] where an
+    /// LSTM's is [4H, H], so a loader that reads it as an LSTM would report a shape error instead of the reason.
+    /// </summary>
+    private static void RequireLstmCell(WeightFile file, string prefix)
+    {
+        string name = prefix + "weight_hh_l0";
+        if (file.Contains(name) && !file.Contains(prefix + "weight_hr_l0") && file.GetTensor(name) is { Shape: [long rows, long hidden] } recurrent
+            && hidden > 0 && rows == 3 * hidden)
+        {
+            throw new WeightFormatException(file.SourceName, name,
+                $"the file holds a GRU, not an LSTM: {name} is {recurrent.ShapeText}, 3 gates (r, z, n) of {hidden} units, where an LSTM has 4 ([{4 * hidden}, {hidden}]). GenLstm runs LSTM cells.");
+        }
     }
 
     [GeneratedRegex(@"^(?<prefix>(?:.*\.)?)(?<kind>weight_ih|weight_hh|bias_ih|bias_hh|weight_hr|weight_ci|weight_cf|weight_co|layer_norm_weight)_l(?<layer>\d{1,9})(?<reverse>_reverse)?$")]

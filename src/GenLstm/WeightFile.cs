@@ -32,6 +32,9 @@ public sealed class WeightFile
 
     private readonly Dictionary<string, WeightTensor> _byName;
 
+    /// <summary>Where <see cref="GetTensor"/> notes the names it is asked for, in the copy <see cref="UnusedTensors"/> reads; null otherwise.</summary>
+    private readonly HashSet<string>? _readLog;
+
     /// <summary>Creates a weight set from tensors already in canonical names (what every reader ends with).</summary>
     /// <param name="sourceName">How messages name the origin: the file path, say.</param>
     /// <param name="format">The format the tensors came from.</param>
@@ -59,6 +62,22 @@ public sealed class WeightFile
         }
     }
 
+    /// <summary>A copy that notes every tensor name read through it in <paramref name="readLog"/>.</summary>
+    private WeightFile(WeightFile source, HashSet<string> readLog)
+    {
+        SourceName = source.SourceName;
+        Format = source.Format;
+        Tensors = source.Tensors;
+        Attributes = source.Attributes;
+        Skipped = source.Skipped;
+        PrecedingLayers = source.PrecedingLayers;
+        InputSkip = source.InputSkip;
+        SampleRate = source.SampleRate;
+        Metadata = source.Metadata;
+        _byName = source._byName;
+        _readLog = readLog;
+    }
+
     /// <summary>The file path, or the description given for a stream; every error message starts with it.</summary>
     public string SourceName { get; }
 
@@ -73,6 +92,24 @@ public sealed class WeightFile
 
     /// <summary>The file's layers and tensors that are not part of the canonical set, each with the reason.</summary>
     public IReadOnlyList<string> Skipped { get; }
+
+    /// <summary>
+    /// The file's layers that run before its recurrent layers and that GenLstm does not run (a Conv1D or Dense front end), one line
+    /// each. When there are any, the recurrent layers read their output, not the file's input: feed the generated model what they compute.
+    /// </summary>
+    public IReadOnlyList<string> PrecedingLayers { get; init; } = [];
+
+    /// <summary>
+    /// How many of the model's first inputs the file's model adds to its first outputs (CoreAudioML and GuitarML <c>skip</c>, AIDA-X
+    /// <c>in_skip</c>): y_t[j] = head(h_t)[j] + x_t[j] for j &lt; <see cref="InputSkip"/>. 0 when the file states none.
+    /// </summary>
+    public int InputSkip { get; init; }
+
+    /// <summary>The sample rate the model was trained at, in Hz, when the file states it (AIDA-X <c>metadata.samplerate</c>, RTNeural <c>samplerate</c>).</summary>
+    public double? SampleRate { get; init; }
+
+    /// <summary>What the file says about the model besides its computation (name, author, gains, training error, the tool that wrote it), in file order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Metadata { get; init; } = [];
 
     /// <summary>Reads a weight file of any supported format, recognized by content.</summary>
     /// <param name="path">The file.</param>
@@ -241,6 +278,7 @@ public sealed class WeightFile
     {
         if (_byName.TryGetValue(name, out WeightTensor? tensor))
         {
+            _readLog?.Add(name);
             return tensor;
         }
 
@@ -265,27 +303,39 @@ public sealed class WeightFile
 
     /// <summary>
     /// The declaration this file fits, inferred from its tensors (sizes, layers, directions, projection, peepholes, layer norm,
-    /// the head) and from what it states (ONNX's direction, activations, clip and input_forget; Keras's activations). What
-    /// no file states (a cell clip, a forget bias, the head's activation in PyTorch files) keeps its default.
+    /// the head) and from what it states (ONNX's direction, activations, clip and input_forget; Keras's activations), then checked
+    /// by reading the file as that model's <c>Load</c> does: a declaration returned here loads this file. What no file states (a
+    /// cell clip, a forget bias, the head's activation in PyTorch files) keeps its default.
     /// </summary>
-    /// <exception cref="WeightFormatException">The file holds no LSTM, or several under different module prefixes.</exception>
+    /// <exception cref="WeightFormatException">
+    /// The file holds no LSTM, several under different module prefixes, another recurrent cell (a GRU), or tensors that do not fit
+    /// together; the message says which.
+    /// </exception>
     public LstmDeclaration InferDeclaration()
     {
         string prefix = PyTorchLstmTensors.FindPrefix(this);
         WeightTensor first = GetTensor(prefix + "weight_ih_l0"), recurrent = GetTensor(prefix + "weight_hh_l0");
-        if (first.Shape.Count != 2 || recurrent.Shape.Count != 2 || first.Shape[0] % 4 != 0)
+        WeightTensor? projection = Contains(prefix + "weight_hr_l0") ? GetTensor(prefix + "weight_hr_l0") : null;
+        if (first.Shape.Count != 2 || recurrent.Shape.Count != 2 || projection is { Shape.Count: not 2 })
         {
             throw new WeightFormatException(SourceName, first.Name, $"weight_ih is [4H, I] and weight_hh [4H, H or P]; found {first.ShapeText} and {recurrent.ShapeText}.");
         }
-        int hidden = (int)(first.Shape[0] / 4);
+        // H from the recurrent side (weight_hr is [P, H] with a projection, else weight_hh is [4H, H]); every row count must be 4H.
+        long hidden = projection?.Shape[1] ?? recurrent.Shape[1];
+        if (first.Shape[0] != 4 * hidden || recurrent.Shape[0] != 4 * hidden)
+        {
+            throw new WeightFormatException(SourceName, recurrent.Name,
+                $"the LSTM's tensors do not fit together: with H = {hidden} ({(projection is null ? $"the columns of {recurrent.Name}" : $"the columns of {projection.Name}")}), "
+                + $"{first.Name} must be [{4 * hidden}, I] and {recurrent.Name} [{4 * hidden}, {recurrent.Shape[1]}]; found {first.ShapeText} and {recurrent.ShapeText}.");
+        }
         int layers = 1;
         while (Contains($"{prefix}weight_ih_l{layers}"))
         {
             layers++;
         }
         bool bidirectional = Contains(prefix + "weight_ih_l0_reverse");
-        int projection = Contains(prefix + "weight_hr_l0") ? (int)recurrent.Shape[1] : 0;
-        int stackOutput = (bidirectional ? 2 : 1) * (projection > 0 ? projection : hidden);
+        int projectionSize = projection is null ? 0 : (int)recurrent.Shape[1];
+        int stackOutput = (bidirectional ? 2 : 1) * (projectionSize > 0 ? projectionSize : (int)hidden);
         List<WeightTensor> heads = [.. Tensors.Where(t => t.Name == "output.weight")];
         if (heads.Count == 0)
         {
@@ -293,11 +343,11 @@ public sealed class WeightFile
                 && !PyTorchLstmTensors.LstmTensorName().IsMatch(t.Name))];
         }
 
-        var declaration = new LstmDeclaration((int)first.Shape[1], hidden)
+        var declaration = new LstmDeclaration((int)first.Shape[1], (int)hidden)
         {
             Layers = layers,
             Direction = bidirectional ? LstmDirection.Bidirectional : LstmDirection.Forward,
-            ProjectionSize = projection,
+            ProjectionSize = projectionSize,
             Peepholes = Contains(prefix + "weight_ci_l0"),
             LayerNorm = Contains(prefix + "layer_norm_weight_l0"),
             OutputSize = heads.Count == 1 ? (int)heads[0].Shape[0] : 0,
@@ -306,7 +356,36 @@ public sealed class WeightFile
         {
             declaration = attribute.Implies?.Invoke(declaration) ?? declaration;
         }
+        ReadModel(declaration);
         return declaration;
+    }
+
+    /// <summary>
+    /// The tensors a model of <paramref name="declaration"/> leaves unread, after reading the file as that model's <c>Load</c> does
+    /// (so it throws what <c>Load</c> would): a second dense layer, an unused module, optimizer state.
+    /// </summary>
+    /// <param name="declaration">The declared model.</param>
+    /// <exception cref="WeightFormatException">The file does not fit the declaration; the message says why.</exception>
+    public IReadOnlyList<WeightTensor> UnusedTensors(LstmDeclaration declaration)
+    {
+        ArgumentNullException.ThrowIfNull(declaration);
+        var read = new HashSet<string>(StringComparer.Ordinal);
+        new WeightFile(this, read).ReadModel(declaration);
+        return [.. Tensors.Where(t => !read.Contains(t.Name))];
+    }
+
+    /// <summary>Reads the file as a generated model's <c>FromWeights</c> does: the file's statements, every layer's tensors, the head.</summary>
+    private void ReadModel(LstmDeclaration declaration)
+    {
+        RequireDeclaration(declaration);
+        PyTorchLstmTensors.ReadLayers(this, declaration.InputSize, declaration.HiddenSize, declaration.Layers, declaration.Direction,
+            declaration.ProjectionSize, declaration.Peepholes, declaration.LayerNorm);
+        if (declaration.OutputSize > 0)
+        {
+            int directions = declaration.Direction == LstmDirection.Bidirectional ? 2 : 1;
+            DenseLayer.Read(this, directions * (declaration.ProjectionSize > 0 ? declaration.ProjectionSize : declaration.HiddenSize),
+                declaration.OutputSize, declaration.OutputActivation);
+        }
     }
 
     /// <summary>Checks everything the file states about the model (<see cref="Attributes"/>) against a declaration.</summary>

@@ -24,13 +24,35 @@ internal static class JsonModelReader
             {
                 throw new WeightFormatException(sourceName, null, $"a JSON model must be an object, not {root.ValueKind}.");
             }
+            if (root.TryGetProperty("architecture", out JsonElement architecture) && architecture.ValueKind == JsonValueKind.String
+                && root.TryGetProperty("weights", out JsonElement flat) && flat.ValueKind == JsonValueKind.Array)
+            {
+                throw new WeightFormatException(sourceName, null,
+                    $"this is a Neural Amp Modeler (.nam) file (architecture '{JsonMetadata.Text(architecture)}', version '{JsonMetadata.Text(root, "version")}', "
+                    + $"sample rate {JsonMetadata.Text(root, "sample_rate")}); GenLstm does not read .nam files yet.");
+            }
+            List<KeyValuePair<string, string>> metadata = JsonMetadata.Collect(root, exclude: ["layers", "state_dict", "model_data", "in_shape", "in_skip"]);
             if (root.TryGetProperty("layers", out JsonElement layers) && layers.ValueKind == JsonValueKind.Array)
             {
-                return ReadRtNeural(sourceName, root, layers);
+                WeightFile rtNeural = ReadRtNeural(sourceName, root, layers);
+                return new WeightFile(sourceName, rtNeural.Format, rtNeural.Tensors, rtNeural.Attributes, rtNeural.Skipped)
+                {
+                    PrecedingLayers = rtNeural.PrecedingLayers,
+                    InputSkip = root.TryGetProperty("in_skip", out JsonElement inSkip) && JsonText.TryGetInt32(inSkip, out int skip) ? skip : 0,
+                    SampleRate = JsonMetadata.SampleRate(metadata),
+                    Metadata = metadata,
+                };
             }
             if (root.TryGetProperty("state_dict", out JsonElement stateDict) && stateDict.ValueKind == JsonValueKind.Object)
             {
-                return ReadStateDict(sourceName, stateDict, ModelDataAttributes(sourceName, root));
+                WeightFile simpleRnn = ReadStateDict(sourceName, stateDict, ModelDataAttributes(sourceName, root));
+                return new WeightFile(sourceName, simpleRnn.Format, simpleRnn.Tensors, simpleRnn.Attributes, simpleRnn.Skipped)
+                {
+                    InputSkip = root.TryGetProperty("model_data", out JsonElement data) && data.ValueKind == JsonValueKind.Object
+                        && data.TryGetProperty("skip", out JsonElement skipField) && JsonText.TryGetInt32(skipField, out int skipValue) ? skipValue : 0,
+                    SampleRate = JsonMetadata.SampleRate(metadata),
+                    Metadata = metadata,
+                };
             }
             return ReadStateDict(sourceName, root, []);
         }
@@ -82,16 +104,16 @@ internal static class JsonModelReader
         if (keras.Count > 0 && keras[0].Type == "lstm" && root.TryGetProperty("in_shape", out JsonElement inShape) && inShape.ValueKind == JsonValueKind.Array
             && inShape.GetArrayLength() > 0 && JsonText.TryGetInt32(inShape[inShape.GetArrayLength() - 1], out int inputSize))
         {
-            var inShapeAttribute = new WeightFileAttribute("RTNeural model", "in_shape", inShape.GetRawText())
+            var inShapeAttribute = new WeightFileAttribute("RTNeural model", "in_shape", JsonMetadata.Text(inShape))
             {
                 Disagreement = d => d.InputSize == inputSize ? null : $"InputSize = {d.InputSize}",
             };
-            return new WeightFile(sourceName, file.Format, file.Tensors, [inShapeAttribute, .. file.Attributes], file.Skipped);
+            return new WeightFile(sourceName, file.Format, file.Tensors, [inShapeAttribute, .. file.Attributes], file.Skipped) { PrecedingLayers = file.PrecedingLayers };
         }
         return file;
     }
 
-    /// <summary>GuitarML's <c>model_data</c>: the sizes are checked; <c>skip</c> is reported (the head does not add the input).</summary>
+    /// <summary>GuitarML's <c>model_data</c>: the sizes are checked against the declaration (<c>skip</c> becomes <see cref="WeightFile.InputSkip"/>).</summary>
     private static List<WeightFileAttribute> ModelDataAttributes(string sourceName, JsonElement root)
     {
         var attributes = new List<WeightFileAttribute>();
@@ -117,10 +139,6 @@ internal static class JsonModelReader
         Size("input_size", d => d.InputSize, "InputSize");
         Size("hidden_size", d => d.HiddenSize, "HiddenSize");
         Size("num_layers", d => d.Layers, "Layers");
-        if (data.TryGetProperty("skip", out JsonElement skip) && JsonText.TryGetInt32(skip, out int skipValue) && skipValue != 0)
-        {
-            attributes.Add(new WeightFileAttribute(origin, "skip", $"{skipValue}: the model's output is lin(h_t) + x_t[0]; add the input's first value to each output yourself"));
-        }
         return attributes;
     }
 
@@ -162,7 +180,7 @@ internal static class JsonModelReader
             next += tensors.Select(t => LstmName().Match(t.Name)).Where(m => m.Success && m.Groups["prefix"].Value == module)
                 .Max(m => int.Parse(m.Groups["layer"].Value, CultureInfo.InvariantCulture)) + 1;
         }
-        attributes.Add(new WeightFileAttribute("state dict", "LSTM modules",
+        attributes.Add(new WeightFileAttribute("state dict", "recurrent modules",
             string.Join(", ", modules.Select(m => $"'{m}' (layers from {firstLayer[m]})")) + ", chained into one stack in file order"));
         return [.. tensors.Select(t => LstmName().Match(t.Name) is { Success: true } m
             ? t with { Name = $"{m.Groups["kind"].Value}_l{firstLayer[m.Groups["prefix"].Value] + int.Parse(m.Groups["layer"].Value, CultureInfo.InvariantCulture)}{m.Groups["reverse"].Value}" }
@@ -262,5 +280,93 @@ internal static class JsonText
     {
         value = 0;
         return element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out value);
+    }
+}
+
+/// <summary>
+/// What a JSON model says besides its weights (AIDA-X's <c>metadata</c>, RTNeural's <c>samplerate</c> and <c>author</c>, GuitarML's
+/// <c>model_data</c>), flattened to dotted names and short, escaped values for <see cref="WeightFile.Metadata"/>.
+/// </summary>
+internal static class JsonMetadata
+{
+    private const int MaxEntries = 64, MaxDepth = 4, MaxValueLength = 80;
+
+    /// <summary>The scalars of <paramref name="root"/> and of its objects (to a few levels), except the named members.</summary>
+    public static List<KeyValuePair<string, string>> Collect(JsonElement root, string[] exclude)
+    {
+        var entries = new List<KeyValuePair<string, string>>();
+        void Walk(JsonElement element, string prefix, int depth)
+        {
+            foreach (JsonProperty property in element.EnumerateObject())
+            {
+                if (entries.Count == MaxEntries || depth == 0 && exclude.Contains(property.Name, StringComparer.Ordinal))
+                {
+                    continue;
+                }
+                string name = prefix + Escape(property.Name);
+                switch (property.Value.ValueKind)
+                {
+                    case JsonValueKind.Object when depth < MaxDepth:
+                        Walk(property.Value, name + ".", depth + 1);
+                        break;
+                    case JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
+                        entries.Add(new(name, Text(property.Value)));
+                        break;
+                }
+            }
+        }
+        Walk(root, "", 0);
+        return entries;
+    }
+
+    /// <summary>The training sample rate, from <c>samplerate</c> or <c>sample_rate</c> at the top or in <c>metadata</c> or <c>model_data</c>.</summary>
+    public static double? SampleRate(IEnumerable<KeyValuePair<string, string>> metadata)
+    {
+        foreach ((string name, string value) in metadata)
+        {
+            string leaf = name[(name.LastIndexOf('.') + 1)..];
+            if (leaf is "samplerate" or "sample_rate" && name.Count(c => c == '.') <= 1
+                && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double rate) && rate > 0 && double.IsFinite(rate))
+            {
+                return rate;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>A member's value as short text, or <c>absent</c>.</summary>
+    public static string Text(JsonElement element, string member)
+        => element.TryGetProperty(member, out JsonElement value) ? Text(value) : "absent";
+
+    /// <summary>A value as one short line: strings unquoted, everything else as compact JSON; escaped and truncated.</summary>
+    public static string Text(JsonElement value)
+    {
+        string text = value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.Array or JsonValueKind.Object => Compact(value),
+            _ => value.GetRawText(),
+        };
+        return Escape(text);
+    }
+
+    private static string Compact(JsonElement value)
+    {
+        var buffer = new System.IO.MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            value.WriteTo(writer);
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static string Escape(string text)
+    {
+        var builder = new System.Text.StringBuilder();
+        foreach (char c in text.Length > MaxValueLength ? text[..MaxValueLength] : text)
+        {
+            builder.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString());
+        }
+        return text.Length > MaxValueLength ? builder.Append('…').ToString() : builder.ToString();
     }
 }

@@ -13,7 +13,7 @@ namespace GenLstm.Formats;
 /// </summary>
 internal static partial class KerasLayers
 {
-    private enum Kind { Lstm, Dense, Other }
+    private enum Kind { Lstm, Dense, Other, OtherRecurrent }
 
     /// <summary>Whether tensor names are Keras's (a <c>…/recurrent_kernel</c> is present) rather than PyTorch's.</summary>
     public static bool HoldsKerasNames(IEnumerable<WeightTensor> tensors)
@@ -57,7 +57,17 @@ internal static partial class KerasLayers
     {
         var tensors = new List<WeightTensor>();
         var attributes = new List<WeightFileAttribute>();
+        if (layers.FirstOrDefault(layer => Classify(layer) == Kind.OtherRecurrent) is { } other)
+        {
+            throw new WeightFormatException(sourceName, other.Name,
+                $"the model's recurrent layer '{other.Name}' is a {(other.Type ?? "GRU").ToUpperInvariant()} ({Describe(other)}), not an LSTM; GenLstm runs LSTM cells.");
+        }
         int first = Enumerable.Range(0, layers.Count).FirstOrDefault(i => Classify(layers[i]) == Kind.Lstm, -1);
+        if (first < 0)
+        {
+            throw new WeightFormatException(sourceName, null,
+                $"the model has no LSTM layer; its layers: {(layers.Count == 0 ? "none" : string.Join("; ", layers.Take(12).Select(l => $"'{l.Name}' ({Describe(l)})")))}.");
+        }
         int end = first;
         int layerIndex = -1;
         for (int i = first; i >= 0 && i < layers.Count && Classify(layers[i]) == Kind.Lstm; i++, end = i)
@@ -74,18 +84,26 @@ internal static partial class KerasLayers
         {
             AddHead(sourceName, layers[head], tensors, attributes);
         }
+        var preceding = new List<string>();
         for (int i = 0; i < layers.Count; i++)
         {
-            if (i < first || i >= end && i != head || first < 0)
+            if (i < first || i >= end && i != head)
             {
-                string where = first < 0 ? "the file has no LSTM layer" : i < first ? "it runs before the LSTM, GenLstm does not run it"
+                string where = i < first ? "it runs before the LSTM, GenLstm does not run it"
                     : "it runs after the LSTM" + (head >= 0 ? " and its head" : "") + ", GenLstm does not run it";
-                skipped.Add($"layer '{layers[i].Name}' ({layers[i].Type ?? Classify(layers[i]).ToString().ToLowerInvariant()}, "
-                    + $"{string.Join(", ", layers[i].Weights.Select(w => $"{w.Name} {w.ShapeText}"))}): {where}.");
+                skipped.Add($"layer '{layers[i].Name}' ({Describe(layers[i])}): {where}.");
+                if (i < first)
+                {
+                    preceding.Add($"layer '{layers[i].Name}' ({Describe(layers[i])})");
+                }
             }
         }
-        return new WeightFile(sourceName, format, tensors, attributes, skipped);
+        return new WeightFile(sourceName, format, tensors, attributes, skipped) { PrecedingLayers = preceding };
     }
+
+    /// <summary>A layer's type and weights' shapes, for messages: <c>conv1d, kernel [12, 1, 16], bias [16]</c>.</summary>
+    private static string Describe(KerasLayerWeights layer)
+        => $"{layer.Type ?? Classify(layer).ToString().ToLowerInvariant()}{string.Concat(layer.Weights.Select(w => $", {w.Name} {w.ShapeText}"))}";
 
     /// <summary>The activation a Keras activation name stands for; null for one GenLstm lacks.</summary>
     public static Activation? ActivationOf(string kerasName) => kerasName switch
@@ -110,6 +128,8 @@ internal static partial class KerasLayers
         {
             "lstm" or "cudnnlstm" => Kind.Lstm,
             "dense" or "time-distributed-dense" or "timedistributed" => Kind.Dense,
+            "gru" or "cudnngru" or "simplernn" or "simple_rnn" => Kind.OtherRecurrent,
+            null when recurrent is { Shape.Count: 2 } && recurrent.Shape[1] == 3 * recurrent.Shape[0] => Kind.OtherRecurrent,
             null when recurrent is { Shape.Count: 2 } && recurrent.Shape[1] == 4 * recurrent.Shape[0] => Kind.Lstm,
             null when recurrent is null && kernel is { Shape.Count: 2 } => Kind.Dense,
             _ => Kind.Other,

@@ -47,8 +47,10 @@ internal static class OnnxReader
         List<OnnxNode> lstms = [.. graph.Nodes.Where(n => n.OpType == "LSTM" && n.Domain is "" or "ai.onnx")];
         if (lstms.Count == 0)
         {
-            throw new WeightFormatException(sourceName, null,
-                $"the ONNX graph has no LSTM node; its operators: {string.Join(", ", graph.Nodes.Select(n => n.OpType).Distinct())}.");
+            string operators = string.Join(", ", graph.Nodes.Select(n => n.OpType).Distinct().Take(24));
+            throw new WeightFormatException(sourceName, null, graph.Nodes.FirstOrDefault(n => n.OpType is "GRU" or "RNN") is { } other
+                ? $"the ONNX graph's recurrent node '{other.Name}' is a {other.OpType}, not an LSTM; GenLstm runs LSTM cells. Its operators: {operators}."
+                : $"the ONNX graph has no LSTM node; its operators: {(operators.Length == 0 ? "none" : operators)}.");
         }
 
         var tensors = new List<WeightTensor>();
@@ -61,7 +63,7 @@ internal static class OnnxReader
         };
         for (int layer = 0; layer < lstms.Count; layer++)
         {
-            AddLayer(sourceName, lstms[layer], layer, constants, tensors, attributes);
+            AddLayer(sourceName, lstms[layer], layer, constants, name => graph.Nodes.Any(n => n.Outputs.Contains(name, StringComparer.Ordinal)), tensors, attributes);
         }
 
         var used = new HashSet<OnnxNode>(lstms);
@@ -77,10 +79,47 @@ internal static class OnnxReader
         List<string> skipped = [.. graph.Nodes
             .Where(n => !used.Contains(n) && !Plumbing.Contains(n.OpType) && n.Inputs.Any(constants.ContainsKey))
             .Select(n => $"node '{n.Name}' ({n.OpType}) with constant inputs {string.Join(", ", n.Inputs.Where(constants.ContainsKey).Select(i => $"'{i}' {constants[i].ShapeText}"))}: GenLstm does not run it.")];
-        return new WeightFile(sourceName, WeightFileFormat.Onnx, tensors, attributes, skipped);
+        return new WeightFile(sourceName, WeightFileFormat.Onnx, tensors, attributes, skipped) { PrecedingLayers = Upstream(graph, lstms[0]) };
     }
 
-    private static void AddLayer(string sourceName, OnnxNode node, int layer, Dictionary<string, OnnxTensor> constants,
+    /// <summary>
+    /// The computing nodes (not <see cref="Plumbing"/>) whose outputs reach the first LSTM's input X: a front end GenLstm does not
+    /// run, such as a Conv before the LSTM. Empty when X is the graph's input, reshaped at most.
+    /// </summary>
+    private static List<string> Upstream(OnnxGraph graph, OnnxNode lstm)
+    {
+        var producers = new Dictionary<string, OnnxNode>(StringComparer.Ordinal);
+        foreach (OnnxNode node in graph.Nodes)
+        {
+            foreach (string output in node.Outputs)
+            {
+                producers.TryAdd(output, node);
+            }
+        }
+        var found = new List<string>();
+        var seen = new HashSet<OnnxNode>();
+        var pending = new Stack<string>();
+        pending.Push(lstm.Inputs.Length > 0 ? lstm.Inputs[0] : "");
+        while (pending.Count > 0)
+        {
+            if (!producers.TryGetValue(pending.Pop(), out OnnxNode? node) || !seen.Add(node))
+            {
+                continue;
+            }
+            if (!Plumbing.Contains(node.OpType))
+            {
+                found.Add($"node '{node.Name}' ({node.OpType})");
+            }
+            foreach (string input in node.Inputs)
+            {
+                pending.Push(input);
+            }
+        }
+        found.Reverse();
+        return found;
+    }
+
+    private static void AddLayer(string sourceName, OnnxNode node, int layer, Dictionary<string, OnnxTensor> constants, Func<string, bool> producedInGraph,
         List<WeightTensor> tensors, List<WeightFileAttribute> attributes)
     {
         string origin = $"ONNX node '{node.Name}'";
@@ -93,8 +132,9 @@ internal static class OnnxReader
             }
             if (!constants.TryGetValue(name, out OnnxTensor? tensor))
             {
-                throw new WeightFormatException(sourceName, name,
-                    $"input {role} of {origin} is computed in the graph, not a constant (initializer or Constant node): GenLstm reads weights only from the file's constants.");
+                throw new WeightFormatException(sourceName, name, producedInGraph(name)
+                    ? $"input {role} of {origin} is computed in the graph, not a constant (initializer or Constant node): GenLstm reads weights only from the file's constants."
+                    : $"input {role} of {origin} is an input of the graph, fed at run time: the file holds no weights for it (an operator test, not a trained model). GenLstm reads weights only from the file's constants.");
             }
             return tensor switch
             {

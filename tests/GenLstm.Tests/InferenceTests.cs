@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using Xunit;
+
+namespace GenLstm.Tests;
+
+[Lstm(inputSize: 1, hiddenSize: 8)]
+public sealed partial class InferenceLstm1x8 { }
+
+/// <summary>
+/// What a file says about its model, and the declaration inferred from it: <see cref="WeightFile.InferDeclaration"/> never returns a
+/// declaration that <c>Load</c> then rejects, names what it cannot run (a GRU, a .nam file, a model without an LSTM), and
+/// <see cref="WeightFile.UnusedTensors"/> lists what such a model leaves unread. Small files written here, so every case is exact.
+/// </summary>
+public sealed class InferenceTests
+{
+    private static WeightFile Parse(string json) => WeightFile.Parse(Encoding.UTF8.GetBytes(json), "model.json");
+
+    private static string Matrix(int rows, int columns, float value = 0.01f)
+        => "[" + string.Join(",", Enumerable.Repeat("[" + string.Join(",", Enumerable.Repeat(value.ToString(System.Globalization.CultureInfo.InvariantCulture), columns)) + "]", rows)) + "]";
+
+    private static string Vector(int length) => "[" + string.Join(",", Enumerable.Repeat("0.01", length)) + "]";
+
+    /// <summary>A PyTorch state dict as JSON: one recurrent layer of <paramref name="gates"/> × H rows, and whatever <paramref name="extra"/> adds.</summary>
+    private static string StateDict(int gates, int input, int hidden, string extra = "")
+        => $$"""
+            {"weight_ih_l0": {{Matrix(gates * hidden, input)}}, "weight_hh_l0": {{Matrix(gates * hidden, hidden)}},
+             "bias_ih_l0": {{Vector(gates * hidden)}}, "bias_hh_l0": {{Vector(gates * hidden)}}{{extra}}}
+            """;
+
+    [Fact]
+    public void A_GRU_state_dict_is_named_as_a_GRU_by_inference_and_by_a_declared_LSTMs_Load()
+    {
+        WeightFile gru = Parse(StateDict(gates: 3, input: 1, hidden: 8));
+        var inferred = Assert.Throws<WeightFormatException>(gru.InferDeclaration);
+        Assert.Contains("holds a GRU, not an LSTM", inferred.Message);
+        Assert.Contains("weight_hh_l0 is [24, 8]", inferred.Message);
+
+        var loaded = Assert.Throws<WeightFormatException>(() => InferenceLstm1x8.FromWeights(gru));
+        Assert.Contains("holds a GRU", loaded.Message);
+    }
+
+    [Fact]
+    public void Sizes_come_from_every_tensor_and_must_fit_together()
+    {
+        // weight_ih says 4H = 32 (H = 8), weight_hh says H = 6: no declaration loads this, so none is printed.
+        WeightFile file = Parse($$"""
+            {"weight_ih_l0": {{Matrix(32, 1)}}, "weight_hh_l0": {{Matrix(24, 6)}}, "bias_ih_l0": {{Vector(32)}}, "bias_hh_l0": {{Vector(32)}}}
+            """);
+        var error = Assert.Throws<WeightFormatException>(file.InferDeclaration);
+        Assert.Contains("do not fit together", error.Message);
+
+        // A second layer whose input does not match the first layer's output: found by reading the file as Load does.
+        WeightFile stack = Parse(StateDict(4, 1, 8, $$""", "weight_ih_l1": {{Matrix(32, 5)}}, "weight_hh_l1": {{Matrix(32, 8)}}, "bias_ih_l1": {{Vector(32)}}, "bias_hh_l1": {{Vector(32)}}"""));
+        var layerError = Assert.Throws<WeightFormatException>(stack.InferDeclaration);
+        Assert.Contains("weight_ih_l1", layerError.Message);
+    }
+
+    [Fact]
+    public void Unused_tensors_are_named_and_an_inferred_declaration_loads()
+    {
+        WeightFile file = Parse(StateDict(4, 1, 8, $$""", "dense.weight": {{Matrix(1, 8)}}, "dense.bias": [0.5], "post.weight": {{Matrix(3, 1)}}"""));
+        LstmDeclaration declaration = file.InferDeclaration();
+        Assert.Equal((1, 8, 1), (declaration.InputSize, declaration.HiddenSize, declaration.OutputSize));
+        Assert.Equal(["post.weight"], file.UnusedTensors(declaration).Select(t => t.Name));
+        Assert.Equal(["dense.weight", "dense.bias", "post.weight"],
+            file.UnusedTensors(declaration with { OutputSize = 0 }).Select(t => t.Name));
+    }
+
+    [Fact]
+    public void RTNeural_and_AIDA_X_files_keep_their_metadata_sample_rate_and_input_skip()
+    {
+        string layers = $$"""
+            "layers": [{"type": "lstm", "activation": "", "shape": [null, null, 8], "weights": [{{Matrix(1, 32)}}, {{Matrix(8, 32)}}, {{Vector(32)}}]},
+                       {"type": "dense", "activation": "", "shape": [null, null, 1], "weights": [{{Matrix(8, 1)}}, [0.0]]}]
+            """;
+        WeightFile aidaX = Parse($$$"""{"in_shape": [null, null, 1], "in_skip": 1, "out_gain": -3.5, {{{layers}}}, "metadata": {"name": "Amp \n clean", "samplerate": "44100"}}""");
+        Assert.Equal(1, aidaX.InputSkip);
+        Assert.Equal(44100, aidaX.SampleRate);
+        Assert.Contains(new KeyValuePair<string, string>("out_gain", "-3.5"), aidaX.Metadata);
+        Assert.Contains(new KeyValuePair<string, string>("metadata.name", "Amp \\u000a clean"), aidaX.Metadata);
+        Assert.Equal("[null,null,1]", Assert.Single(aidaX.Attributes, a => a.Name == "in_shape").Value);
+
+        WeightFile rtNeural = Parse($$"""{"in_shape": [null, null, 1], {{layers}}, "samplerate": "48000", "author": "someone"}""");
+        Assert.Equal((0, 48000.0), (rtNeural.InputSkip, rtNeural.SampleRate));
+        Assert.Contains(new KeyValuePair<string, string>("author", "someone"), rtNeural.Metadata);
+        Assert.Empty(rtNeural.PrecedingLayers);
+    }
+
+    [Fact]
+    public void A_layer_before_the_LSTM_is_a_preceding_layer()
+    {
+        WeightFile file = Parse($$"""
+            {"in_shape": [null, null, 1], "layers": [
+              {"type": "time-distributed-dense", "activation": "tanh", "shape": [null, null, 8], "weights": [{{Matrix(1, 8)}}, {{Vector(8)}}]},
+              {"type": "lstm", "activation": "", "shape": [null, null, 8], "weights": [{{Matrix(8, 32)}}, {{Matrix(8, 32)}}, {{Vector(32)}}]}]}
+            """);
+        Assert.Contains("time-distributed-dense", Assert.Single(file.PrecedingLayers));
+        Assert.Equal(8, file.InferDeclaration().InputSize);
+    }
+
+    [Fact]
+    public void Models_GenLstm_does_not_run_are_refused_with_the_reason_first()
+    {
+        var keras = Assert.Throws<WeightFormatException>(() => Parse($$"""
+            {"in_shape": [null, null, 1], "layers": [{"type": "gru", "activation": "tanh", "shape": [null, null, 8], "weights": [{{Matrix(1, 24)}}, {{Matrix(8, 24)}}, {{Matrix(2, 24)}}]},
+              {"type": "dense", "activation": "", "shape": [null, null, 1], "weights": [{{Matrix(8, 1)}}, [0.0]]}]}
+            """));
+        Assert.Contains("is a GRU", keras.Message);
+        Assert.DoesNotContain("head", keras.Message);
+
+        var nam = Assert.Throws<WeightFormatException>(() => Parse("""{"version": "0.5.4", "architecture": "WaveNet", "config": {}, "weights": [0.1, 0.2], "sample_rate": 48000}"""));
+        Assert.Contains("Neural Amp Modeler", nam.Message);
+        Assert.Contains("'WaveNet'", nam.Message);
+
+        var dense = Assert.Throws<WeightFormatException>(() => Parse($$"""
+            {"in_shape": [null, null, 1], "layers": [{"type": "dense", "activation": "", "shape": [null, null, 1], "weights": [{{Matrix(1, 1)}}, [0.0]]}]}
+            """));
+        Assert.Contains("no LSTM layer; its layers: 'layers[0] (dense)' (dense, kernel [1, 1], bias [1])", dense.Message);
+
+        var empty = Assert.Throws<WeightFormatException>(() => Parse("""{"note": "nothing here"}""").InferDeclaration());
+        Assert.Contains("holds no tensors GenLstm reads", empty.Message);
+        Assert.DoesNotContain("Present: .", empty.Message);
+    }
+}
