@@ -14,12 +14,12 @@ internal static class Commands
         WeightFile weights = Open(path, error);
         output.WriteLine($"file        {path.FullName}");
         output.WriteLine($"format      {weights.Format} (recognized by content)");
-        output.WriteLine($"tensors     {weights.Tensors.Count}, in canonical names");
-        int width = weights.Tensors.Select(t => t.Name.Length).DefaultIfEmpty(0).Max();
-        foreach (WeightTensor tensor in weights.Tensors)
-        {
-            output.WriteLine($"  {tensor.Name.PadRight(width)}  {tensor.ShapeText}");
-        }
+        output.WriteLine($"tensors     {weights.Tensors.Count}, as GenLstm reads them (PyTorch's state-dict names)");
+        WriteTable(output, weights.Tensors.Select(t => (t.Name, t.ShapeText)));
+        output.WriteLine($"sample rate {(weights.SampleRate is { } rate ? $"{rate.ToString("0.###", CultureInfo.InvariantCulture)} Hz" : "not stated by the file")}");
+        output.WriteLine($"input skip  {weights.InputSkip switch { 0 => "none stated", 1 => "1: y_t[0] = head(h_t)[0] + x_t[0]", int k => $"{k}: y_t[j] = head(h_t)[j] + x_t[j] for j < {k}" }}");
+        output.WriteLine(weights.Metadata.Count == 0 ? "metadata    none" : "metadata");
+        WriteTable(output, weights.Metadata.Select(entry => (entry.Key, entry.Value)));
         output.WriteLine(weights.Attributes.Count == 0 ? "states      nothing besides its tensors" : "states");
         foreach (WeightFileAttribute attribute in weights.Attributes)
         {
@@ -33,12 +33,25 @@ internal static class Commands
 
         LstmDeclaration model = weights.InferDeclaration();
         output.WriteLine($"model       {Describe(model)}");
+        IReadOnlyList<WeightTensor> unused = weights.UnusedTensors(model);
+        output.WriteLine(unused.Count == 0 ? "unused      nothing: the model reads every tensor" : $"unused      {unused.Count} tensor(s) the model does not read");
+        WriteTable(output, unused.Select(t => (t.Name, t.ShapeText)));
         output.WriteLine();
         output.WriteLine("Declaration (paste into your project; then MyModel.Load(path) reads this file):");
         output.WriteLine();
-        output.WriteLine(model.ToCSharp());
+        output.WriteLine(DeclarationBlock.Write(weights, model));
         return ExitCode.Ok;
     });
+
+    private static void WriteTable(TextWriter output, IEnumerable<(string Name, string Value)> rows)
+    {
+        List<(string Name, string Value)> list = [.. rows];
+        int width = list.Select(row => row.Name.Length).DefaultIfEmpty(0).Max();
+        foreach ((string name, string value) in list)
+        {
+            output.WriteLine($"  {name.PadRight(width)}  {value}");
+        }
+    }
 
     public static int Convert(FileInfo path, FileInfo? destination, TextWriter output, TextWriter error) => Guard(error, () =>
     {
@@ -60,12 +73,12 @@ internal static class Commands
         return ExitCode.Ok;
     });
 
-    public static int Check(FileInfo path, FileInfo input, FileInfo? destination, TextWriter output, TextWriter error) => Guard(error, () =>
+    public static int Check(FileInfo path, FileInfo input, FileInfo? destination, TextWriter output, TextWriter error, string? columns = null) => Guard(error, () =>
     {
         WeightFile weights = Open(path, error);
         LstmDeclaration model = weights.InferDeclaration();
         ReferenceRunner runner = ReferenceRunner.Create(weights, model);
-        List<double[]> inputs = InputData.Read(input.FullName, runner.InputSize);
+        List<double[]> inputs = InputData.Read(input.FullName, runner.InputSize, columns);
         error.WriteLine($"running {Describe(model)} on {inputs.Count} steps, float64, from the zero state");
         double[][] outputs = runner.Run(inputs, inputs.Count * model.Layers > 100_000 ? layer => error.WriteLine($"  layer {layer} of {model.Layers} done") : null);
 
@@ -82,6 +95,10 @@ internal static class Commands
         foreach (WeightFileAttribute note in weights.Attributes.Where(a => !a.IsChecked))
         {
             error.WriteLine($"note: {note.Origin}: {note.Name} = {note.Value}");
+        }
+        if (weights.InputSkip > 0)
+        {
+            error.WriteLine($"note: the file's model adds its first {weights.InputSkip} input value(s) to its output(s) (skip = {weights.InputSkip}); these rows are the head's output without it.");
         }
         return ExitCode.Ok;
     });
