@@ -3,7 +3,7 @@
 # against the .nupkg files, exactly as a user would: a unique version in a private package folder (NuGet caches a version
 # forever). The consumer loads PyTorch's weights for nn.LSTM(5, 24) (at run time and baked in at compile time with
 # [LstmWeights]) and must match PyTorch's outputs, and reads a Keras .h5 through GenLstm.Keras; the tool, installed from
-# its package, must inspect an ONNX file.
+# its package, must inspect an ONNX file. Then run-readme-install.sh runs the README's install block as written.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
@@ -55,4 +55,7 @@ inspect=$("$work/tools/genlstm" inspect "$root/tests/GenLstm.Tests/Formats/stack
 grep -q "\[Lstm(inputSize: 3, hiddenSize: 12, Layers = 2)\]" <<<"$inspect" || { echo "package test: genlstm inspect printed:" >&2; echo "$inspect" >&2; exit 1; }
 set +e; "$work/tools/genlstm" inspect "$root/README.md" 2>/dev/null; code=$?; set -e
 [ "$code" = 2 ] || { echo "package test: genlstm inspect on a non-weight file exited $code, expected 2" >&2; exit 1; }
-echo "package test: passed ($package, GenLstm.Keras, genlstm)"
+
+# The README's install commands, run literally in a fresh copy of the repository.
+bash "$root/tests/package/run-readme-install.sh"
+echo "package test: passed ($package, GenLstm.Keras, genlstm, the README's install block)"
