@@ -102,6 +102,17 @@ public sealed class InferenceTests
     }
 
     [Fact]
+    public void An_ONNX_LSTM_that_reads_a_front_ends_output_has_preceding_layers_and_one_that_reads_the_graph_input_has_none()
+    {
+        // tests/scripts/make_onnx_frontend.py: X -> MatMul -> Add -> Tanh -> LSTM(4, 3).
+        WeightFile frontEnd = WeightFile.Open(FormatTests.PathOf("frontend.onnx"));
+        Assert.Equal(["node 'front_matmul' (MatMul)", "node 'front_add' (Add)", "node 'front_tanh' (Tanh)"], frontEnd.PrecedingLayers);
+        Assert.Equal((4, 3), (frontEnd.InferDeclaration().InputSize, frontEnd.InferDeclaration().HiddenSize));
+
+        Assert.Empty(WeightFile.Open(FormatTests.PathOf("stack.onnx")).PrecedingLayers);
+    }
+
+    [Fact]
     public void Models_GenLstm_does_not_run_are_refused_with_the_reason_first()
     {
         var keras = Assert.Throws<WeightFormatException>(() => Parse($$"""
