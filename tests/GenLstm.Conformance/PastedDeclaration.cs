@@ -8,6 +8,7 @@ using System.Reflection;
 using System.Runtime.Loader;
 using Basic.Reference.Assemblies;
 using GenLstm.Generators;
+using GenLstm.TestSupport;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -32,23 +33,7 @@ internal static class PastedDeclaration
 
     private const string DriverFileName = "InspectDriver.cs";
 
-    /// <summary>The preview language version (at least a .NET 10 project's) with documentation comments checked.</summary>
-    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview, DocumentationMode.Diagnose);
-
-    /// <summary>A library with nullable enabled, no unsafe code, and every warning wave on.</summary>
-    private static readonly CSharpCompilationOptions CompilationOptions = new(
-        OutputKind.DynamicallyLinkedLibrary,
-        nullableContextOptions: NullableContextOptions.Enable,
-        allowUnsafe: false,
-        warningLevel: 9999,
-        deterministic: true);
-
-    /// <summary>Built once and shared by every compilation (reading ~160 reference assemblies is the slow part).</summary>
-    private static readonly ImmutableArray<MetadataReference> References =
-    [
-        .. Net100.References.All,
-        MetadataReference.CreateFromFile(typeof(LstmAttribute).Assembly.Location),
-    ];
+    private static CSharpParseOptions ParseOptions => TestCompilation.ParseOptions;
 
     /// <summary>
     /// The test's driver. It names <c>MyModel</c> unqualified (a <c>using</c> of the block's namespace is added if the block
@@ -97,7 +82,7 @@ internal static class PastedDeclaration
     {
         SyntaxTree pasted = CSharpSyntaxTree.ParseText(block, ParseOptions, FileName);
         SyntaxTree driver = CSharpSyntaxTree.ParseText(DriverSource(ModelNamespace(pasted)), ParseOptions, DriverFileName);
-        CSharpCompilation compilation = CSharpCompilation.Create("InspectedModel", [pasted, driver], References, CompilationOptions);
+        CSharpCompilation compilation = CSharpCompilation.Create("InspectedModel", [pasted, driver], TestCompilation.References, TestCompilation.CompilationOptions);
 
         GeneratorDriver generatorDriver = CSharpGeneratorDriver.Create([new LstmGenerator().AsSourceGenerator()], parseOptions: ParseOptions);
         generatorDriver = generatorDriver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);

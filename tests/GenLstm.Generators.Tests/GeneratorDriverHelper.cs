@@ -4,6 +4,7 @@ using System.Linq;
 using Basic.Reference.Assemblies;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using GenLstm.TestSupport;
 using Xunit;
 
 namespace GenLstm.Generators.Tests;
@@ -32,26 +33,13 @@ internal sealed record GeneratorRun(
 /// <summary>Compiles test sources against .NET 10 and the GenLstm runtime, and runs <see cref="LstmGenerator"/> on them.</summary>
 internal static class GeneratorDriverHelper
 {
-    /// <summary>
-    /// The preview language version (at least what a .NET 10 project uses); documentation comments are checked, as in a project
-    /// that sets GenerateDocumentationFile, so that a broken <c>cref</c> in generated code is a warning.
-    /// </summary>
-    public static readonly CSharpParseOptions ParseOptions =
-        new(LanguageVersion.Preview, DocumentationMode.Diagnose);
+    /// <summary>The tests' parse options (<see cref="TestCompilation.ParseOptions"/>).</summary>
+    public static CSharpParseOptions ParseOptions => TestCompilation.ParseOptions;
 
-    /// <summary>A library with nullable enabled, no unsafe code, and every warning wave on.</summary>
-    public static readonly CSharpCompilationOptions CompilationOptions = new(
-        OutputKind.DynamicallyLinkedLibrary,
-        nullableContextOptions: NullableContextOptions.Enable,
-        allowUnsafe: false,
-        warningLevel: 9999,
-        deterministic: true);
+    /// <summary>The tests' compilation options (<see cref="TestCompilation.CompilationOptions"/>).</summary>
+    public static CSharpCompilationOptions CompilationOptions => TestCompilation.CompilationOptions;
 
-    private static readonly ImmutableArray<MetadataReference> References =
-    [
-        .. Net100.References.All,
-        MetadataReference.CreateFromFile(typeof(LstmAttribute).Assembly.Location),
-    ];
+    private static ImmutableArray<MetadataReference> References => TestCompilation.References;
 
     /// <summary>Compiles <paramref name="sources"/>, the i-th as <c>Source{i}.cs</c>.</summary>
     public static CSharpCompilation CreateCompilation(params string[] sources)
