@@ -56,12 +56,15 @@ public sealed class EmbeddedWeightsTests
         BakedStack model = BakedStack.Default;
         var state = new BakedStack.State();
         float[] input = [0.1f, -0.2f, 0.3f], output = new float[2];
-        model.Step(input, ref state, output);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int t = 0; t < 1000; t++)
+
+        long allocated = SteadyState.AllocatedBytes(() =>
         {
-            model.Step(input, ref state, output);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int t = 0; t < 1000; t++)
+            {
+                model.Step(input, ref state, output);
+            }
+        });
+
+        Assert.Equal(0, allocated);
     }
 }

@@ -100,13 +100,15 @@ public sealed class LayerNormTests(ITestOutputHelper log)
         var model = LayerNormLstm5x12.FromSafeTensors(file);
         var state = new LayerNormLstm5x12.State();
         float[] input = new float[5], output = new float[12];
-        model.Step(input, ref state, output);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int t = 0; t < 1000; t++)
+
+        long allocated = SteadyState.AllocatedBytes(() =>
         {
-            model.Step(input, ref state, output);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int t = 0; t < 1000; t++)
+            {
+                model.Step(input, ref state, output);
+            }
+        });
+        Assert.Equal(0, allocated);
     }
 
     private void Check(string name, float[] actual, double[] expected)

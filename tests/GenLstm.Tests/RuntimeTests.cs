@@ -20,22 +20,20 @@ public sealed class RuntimeTests
         var inputs = new float[32 * Lstm64x64.InputSize];
         var outputs = new float[32 * Lstm64x64.OutputSize];
         var streams = new Lstm64x64.State[5];
-        model.Step(input, ref state, output);
-        model.Forward(inputs, outputs, ref state);
-        model.StepBatch(inputs.AsSpan(0, 5 * Lstm64x64.InputSize), streams, outputs.AsSpan(0, 5 * Lstm64x64.OutputSize));
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20_000; i++)
+        long allocated = SteadyState.AllocatedBytes(() =>
         {
-            input[i % input.Length] = MathF.Sin(i);
-            model.Step(input, ref state, output);
-        }
-        for (int i = 0; i < 200; i++)
-        {
-            model.Forward(inputs, outputs, ref state);
-            model.StepBatch(inputs.AsSpan(0, 5 * Lstm64x64.InputSize), streams, outputs.AsSpan(0, 5 * Lstm64x64.OutputSize));
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int i = 0; i < 20_000; i++)
+            {
+                input[i % input.Length] = MathF.Sin(i);
+                model.Step(input, ref state, output);
+            }
+            for (int i = 0; i < 200; i++)
+            {
+                model.Forward(inputs, outputs, ref state);
+                model.StepBatch(inputs.AsSpan(0, 5 * Lstm64x64.InputSize), streams, outputs.AsSpan(0, 5 * Lstm64x64.OutputSize));
+            }
+        });
 
         Assert.Equal(0, allocated);
     }

@@ -300,11 +300,8 @@ public sealed class StackTests(ITestOutputHelper log)
             headed.Forward(headInputs, headOutputs, ref headedState);
             headed.Step(headInputs.AsSpan(0, 3), ref headedState, headOutputs.AsSpan(0, 4));
         }
-        Run();
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Run();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = SteadyState.AllocatedBytes(Run);
 
         Assert.Equal(0, allocated);
     }
