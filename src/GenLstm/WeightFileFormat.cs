@@ -26,4 +26,10 @@ public enum WeightFileFormat
 
     /// <summary>A Keras 2 HDF5 file (<c>model.save</c>, <c>model.save_weights</c>): read by the <c>GenLstm.Keras</c> package.</summary>
     KerasHdf5 = 6,
+
+    /// <summary>
+    /// A Neural Amp Modeler file (<c>.nam</c>) of NAM's LSTM architecture: one flat <c>weights</c> list cut into the layers' tensors,
+    /// their stored initial states (<c>initial_h_l{k}</c>, <c>initial_c_l{k}</c>) and the linear head.
+    /// </summary>
+    Nam = 7,
 }

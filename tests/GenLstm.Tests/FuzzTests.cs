@@ -53,28 +53,40 @@ public sealed partial class FuzzTests(ITestOutputHelper log)
         => Fuzz("stack_keras.h5", GenLstm.Keras.KerasHdf5.Parse, Hdf5AllocationBound);
 
     /// <summary>
-    /// Loads <see cref="Cases"/> mutations of a golden file with <paramref name="reader"/>. Each case runs under a watchdog, so
+    /// NAM Core's example LSTM (<c>nam-core/lstm.nam</c> of the real-data folder), read at the <see cref="WeightFile"/> level: the
+    /// file, then every tensor as a model's <c>Load</c> reads it (<see cref="WeightFile.InferDeclaration"/>: shapes, finiteness, the config's sizes).
+    /// </summary>
+    [Fact]
+    public void A_mutated_NAM_file_loads_or_throws_WeightFormatException()
+        => Fuzz("lstm.nam", File.ReadAllBytes(NamReaderTests.RealDataFile("nam-core", "lstm.nam")),
+            (bytes, source) => WeightFile.Parse(bytes, source).InferDeclaration(), AllocationBound);
+
+    /// <summary>Loads mutations of a golden file with <paramref name="reader"/> as the golden model (<see cref="FormatStack"/>).</summary>
+    private void Fuzz(string name, Func<ReadOnlyMemory<byte>, string, WeightFile> reader, Func<int, long> allocationBound)
+        => Fuzz(name, File.ReadAllBytes(FormatTests.PathOf(name)), (bytes, source) => FormatStack.FromWeights(reader(bytes, source)), allocationBound);
+
+    /// <summary>
+    /// Loads <see cref="Cases"/> mutations of <paramref name="valid"/> with <paramref name="load"/>. Each case runs under a watchdog, so
     /// that a hang (in a third-party reader above all) fails the test instead of stalling CI, and measures what it allocates.
     /// </summary>
-    private void Fuzz(string name, Func<ReadOnlyMemory<byte>, string, WeightFile> reader, Func<int, long> allocationBound)
+    private void Fuzz(string name, byte[] valid, Action<byte[], string> load, Func<int, long> allocationBound)
     {
-        byte[] valid = File.ReadAllBytes(FormatTests.PathOf(name));
         var outcomes = new Dictionary<string, int>();
         long largest = 0;
         Mutation.For(valid).Sample(mutation =>
         {
             byte[] bytes = mutation.Apply(valid);
-            Task<(string Outcome, long Allocated)> load = Task.Run(() =>
+            Task<(string Outcome, long Allocated)> reading = Task.Run(() =>
             {
                 long before = GC.GetAllocatedBytesForCurrentThread();
-                string outcome = Load(bytes, reader);
+                string outcome = Load(bytes, load);
                 return (outcome, GC.GetAllocatedBytesForCurrentThread() - before);
             });
-            if (!load.Wait(TimeSpan.FromSeconds(10)))
+            if (!reading.Wait(TimeSpan.FromSeconds(10)))
             {
                 throw new Xunit.Sdk.XunitException($"{mutation}: reading did not finish in 10 s.");
             }
-            (string outcome, long allocated) = load.Result;
+            (string outcome, long allocated) = reading.Result;
             largest = Math.Max(largest, allocated);
             if (allocated > allocationBound(bytes.Length))
             {
@@ -86,13 +98,13 @@ public sealed partial class FuzzTests(ITestOutputHelper log)
         Assert.Equal(Cases, outcomes.Values.Sum());
     }
 
-    /// <summary>Loads the bytes as the golden model; returns "loaded" or the rejection's kind, or throws for anything else.</summary>
-    private static string Load(byte[] bytes, Func<ReadOnlyMemory<byte>, string, WeightFile> reader)
+    /// <summary>Loads the bytes; returns "loaded" or the rejection's kind, or throws for anything else.</summary>
+    private static string Load(byte[] bytes, Action<byte[], string> load)
     {
         const string source = "fuzzed.bin";
         try
         {
-            FormatStack.FromWeights(reader(bytes, source));
+            load(bytes, source);
             return "loaded";
         }
         catch (WeightFormatException e)
