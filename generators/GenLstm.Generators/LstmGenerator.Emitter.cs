@@ -122,6 +122,10 @@ public sealed partial class LstmGenerator
                 WriteConstruction(writer, spec, plan);
                 WriteState(writer, layerNorm, spec.Math.ExtraGates.Count);
                 WriteFactories(writer, spec, plan, includeLoad: role == KernelRole.Model);
+                if (role == KernelRole.Model)
+                {
+                    WriteStreamStart(writer, spec);
+                }
                 WriteStepAndForward(writer);
                 string coreAccess = role == KernelRole.Model ? "private" : "internal";
                 if (spec.Math.HasSplitSteps)
@@ -460,8 +464,7 @@ public sealed partial class LstmGenerator
             }
             string readPyTorch = $"global::GenLstm.PyTorchLstmTensors.ReadLayers(file, InputSize, HiddenSize, Layers, global::GenLstm.LstmDirection.Forward{(peepholes ? ", peepholes: true" : "")}{(layerNorm ? ", layerNorm: true" : "")}{readExtra})[0]";
             WriteFileLoaders(writer, spec, "<c>weight_ih_l0</c>, <c>weight_hh_l0</c>, <c>bias_ih_l0</c>, <c>bias_hh_l0</c>", "",
-                $"var tensors = {readPyTorch};",
-                $"return {PyTorchCall(spec, "tensors")};");
+                [$"var tensors = {readPyTorch};", .. FinishFromWeights(PyTorchCall(spec, "tensors"), initialState: "[tensors]")]);
             if (spec.Math.HasPlainWeights && spec.ProjectionSize == 0)
             {
                 WriteKerasFactories(writer, spec);
@@ -524,6 +527,7 @@ public sealed partial class LstmGenerator
                     LayerNorm = {{(spec.Math.LayerNorm ? "true" : "false")}},
                     OutputSize = {{spec.Head?.Size ?? 0}},
                     OutputActivation = global::GenLstm.Activation.{{spec.Head?.Activation ?? Activation.None}},
+                    InputSkip = {{spec.Head?.InputSkip ?? 0}},
                 };
 
                 /// <summary>

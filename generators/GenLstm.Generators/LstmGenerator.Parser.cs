@@ -24,6 +24,9 @@ public sealed partial class LstmGenerator
         /// <summary>Must equal <c>GenLstm.LstmAttribute.MaxLayers</c> (a test checks it).</summary>
         public const int MaxLayers = 16;
 
+        /// <summary>Must equal <c>GenLstm.LstmAttribute.MaxSampleRateRatioLimit</c> (a test checks it).</summary>
+        public const int MaxSampleRateRatio = 16;
+
         /// <summary>Must equal <c>GenLstm.LstmOutputAttribute.MaxSize</c> (a test checks it).</summary>
         public const int MaxOutputSize = 65536;
 
@@ -68,7 +71,14 @@ public sealed partial class LstmGenerator
             var direction = (LstmDirection)ReadOption(attribute, syntax, "Direction", typeof(LstmDirection), diagnostics);
             int layers = ReadInt(attribute, syntax, "Layers", 1, 1, MaxLayers, diagnostics);
             int projectionSize = ReadInt(attribute, syntax, "ProjectionSize", 0, 1, hiddenSize - 1, diagnostics);
-            OutputHead? head = ReadHead(type, cancellationToken, diagnostics);
+            OutputHead? head = ReadHead(type, inputSize, cancellationToken, diagnostics);
+            int maxSampleRateRatio = ReadInt(attribute, syntax, "MaxSampleRateRatio", 0, 2, MaxSampleRateRatio, diagnostics);
+            if (maxSampleRateRatio > 0 && direction != LstmDirection.Forward)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidOptionValue, LocationInfo.From((SyntaxNode?)NamedArgument(syntax, "MaxSampleRateRatio") ?? syntax),
+                    "MaxSampleRateRatio", maxSampleRateRatio.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    "sample-rate correction delays a streaming model's recurrent state; a reverse or bidirectional model reads whole sequences"));
+            }
             GateMath math = ReadGateMath(attribute, syntax, diagnostics);
             math = math with { ExtraGates = ReadExtraGates(type, cancellationToken, diagnostics) };
             math = math with
@@ -94,7 +104,8 @@ public sealed partial class LstmGenerator
                 Direction: direction,
                 Head: head,
                 ProjectionSize: projectionSize,
-                DeclaredMath: math.IsStandard ? null : math);
+                DeclaredMath: math.IsStandard ? null : math,
+                MaxSampleRateRatio: maxSampleRateRatio);
             return new ParseResult(spec, default, ReadWeights(type, spec, cancellationToken));
         }
 
@@ -227,7 +238,7 @@ public sealed partial class LstmGenerator
         /// The type's <c>[LstmOutput(size, activation)]</c>, or null. Ill-typed arguments are compiler errors already, and
         /// leave the head out (the compilation fails anyway).
         /// </summary>
-        private static OutputHead? ReadHead(INamedTypeSymbol type, CancellationToken cancellationToken, List<DiagnosticInfo> diagnostics)
+        private static OutputHead? ReadHead(INamedTypeSymbol type, int inputSize, CancellationToken cancellationToken, List<DiagnosticInfo> diagnostics)
         {
             AttributeData? attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == LstmOutputAttributeName);
             if (attribute is null || attribute.ConstructorArguments.Length != 2
@@ -258,7 +269,8 @@ public sealed partial class LstmGenerator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidOptionValue, LocationInfo.From((SyntaxNode?)Argument(1, "activation") ?? syntax),
                     "activation", "Activation." + (Activation)activation, "a dense head's activation is None, Sigmoid, Tanh, Relu or Softmax"));
             }
-            return new OutputHead(size, (Activation)activation);
+            int inputSkip = ReadInt(attribute, syntax, "InputSkip", 0, 0, System.Math.Min(inputSize, System.Math.Max(size, 0)), diagnostics);
+            return new OutputHead(size, (Activation)activation, inputSkip);
         }
 
         /// <summary>

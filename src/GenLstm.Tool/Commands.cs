@@ -17,7 +17,7 @@ internal static class Commands
         output.WriteLine($"tensors     {weights.Tensors.Count}, as GenLstm reads them (PyTorch's state-dict names)");
         WriteTable(output, weights.Tensors.Select(t => (t.Name, t.ShapeText)));
         output.WriteLine($"sample rate {(weights.SampleRate is { } rate ? $"{rate.ToString("0.###", CultureInfo.InvariantCulture)} Hz" : "not stated by the file")}");
-        output.WriteLine($"input skip  {weights.InputSkip switch { 0 => "none stated", 1 => "1: y_t[0] = head(h_t)[0] + x_t[0]", int k => $"{k}: y_t[j] = head(h_t)[j] + x_t[j] for j < {k}" }}");
+        output.WriteLine($"input skip  {weights.InputSkip switch { null => "not stated by the file", 0 => "none", 1 => "1: y_t[0] = head(h_t)[0] + x_t[0]", int k => $"{k}: y_t[j] = head(h_t)[j] + x_t[j] for j < {k}" }}");
         output.WriteLine(weights.Metadata.Count == 0 ? "metadata    none" : "metadata");
         WriteTable(output, weights.Metadata.Select(entry => (entry.Key, entry.Value)));
         output.WriteLine(weights.Attributes.Count == 0 ? "states      nothing besides its tensors" : "states");
@@ -79,7 +79,7 @@ internal static class Commands
         LstmDeclaration model = weights.InferDeclaration();
         ReferenceRunner runner = ReferenceRunner.Create(weights, model);
         List<double[]> inputs = InputData.Read(input.FullName, runner.InputSize, columns);
-        error.WriteLine($"running {Describe(model)} on {inputs.Count} steps, float64, from the zero state");
+        error.WriteLine($"running {Describe(model)} on {inputs.Count} steps, float64, from the file's initial state{(model.InputSkip > 0 ? $", input skip {model.InputSkip} added" : "")}");
         double[][] outputs = runner.Run(inputs, inputs.Count * model.Layers > 100_000 ? layer => error.WriteLine($"  layer {layer} of {model.Layers} done") : null);
 
         using TextWriter writer = destination is null ? TextWriter.Null : File.CreateText(destination.FullName);
@@ -95,10 +95,6 @@ internal static class Commands
         foreach (WeightFileAttribute note in weights.Attributes.Where(a => !a.IsChecked))
         {
             error.WriteLine($"note: {note.Origin}: {note.Name} = {note.Value}");
-        }
-        if (weights.InputSkip > 0)
-        {
-            error.WriteLine($"note: the file's model adds its first {weights.InputSkip} input value(s) to its output(s) (skip = {weights.InputSkip}); these rows are the head's output without it.");
         }
         return ExitCode.Ok;
     });

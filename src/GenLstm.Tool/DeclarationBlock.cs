@@ -48,17 +48,25 @@ internal static class DeclarationBlock
 
         if (file.SampleRate is { } rate)
         {
-            yield return $"Trained at {rate.ToString("0.###", CultureInfo.InvariantCulture)} Hz (stated by the file): feed it audio at that rate.";
+            string hz = rate.ToString("0.###", CultureInfo.InvariantCulture);
+            yield return $"Trained at {hz} Hz (stated by the file): feed it audio at that rate, or, for a host running";
+            yield return $"faster (r > {hz} Hz), add MaxSampleRateRatio = 4 (or the largest r / {hz} you need) to [Lstm] and";
+            yield return $"call state.SetSampleRateRatio(r / {hz}) once per stream: RTNeural's sample-rate correction.";
         }
 
-        if (file.InputSkip > 0)
+        if (model.InputSkip > 0)
         {
-            int k = file.InputSkip;
+            int k = model.InputSkip;
             yield return k == 1
-                ? "The file's model adds its input to its output (skip = 1): y_t[0] = head(h_t)[0] + x_t[0]."
-                : $"The file's model adds its first {k} inputs to its first {k} outputs (skip = {k}): y_t[j] = head(h_t)[j] + x_t[j], j < {k}.";
-            yield return "The declaration below does not add it: add it yourself after every Step (and to Forward's outputs):";
-            yield return k == 1 ? "    output[0] += input[0];" : $"    for (int j = 0; j < {k}; j++) output[j] += input[j];";
+                ? "The file's model adds its input to its output (skip 1): InputSkip = 1 below does it, y_t[0] = head(h_t)[0] + x_t[0]."
+                : $"The file's model adds its first {k} inputs to its first {k} outputs (skip {k}): InputSkip = {k} below does it.";
+        }
+
+        if (PyTorchLstmTensors.ReadLayers(file, model.InputSize, model.HiddenSize, model.Layers, model.Direction, model.ProjectionSize, model.Peepholes, model.LayerNorm)
+            .Any(layer => layer.InitialHidden is not null || layer.InitialCell is not null))
+        {
+            yield return "The file stores the state its streams start from (h0, c0): start every stream from it,";
+            yield return "    var state = model.InitialState;   // not new MyModel.State(), which is zero";
         }
     }
 

@@ -40,7 +40,7 @@ internal sealed class ReferenceRunner
         return new ReferenceRunner(declaration, layers, head);
     }
 
-    /// <summary>Runs one sequence from the zero state; returns one output row per step.</summary>
+    /// <summary>Runs one sequence from the file's initial state (zero unless it stores one); returns one output row per step, the input skip added.</summary>
     public double[][] Run(IReadOnlyList<double[]> inputs, Action<int>? progress = null)
     {
         int directions = Directions(_declaration);
@@ -60,14 +60,14 @@ internal sealed class ReferenceRunner
             sequence = outputs;
             progress?.Invoke(layer + 1);
         }
-        return _head is null ? [.. sequence] : [.. sequence.Select(Head)];
+        return _head is null ? [.. sequence] : [.. sequence.Select((row, t) => WithSkip(Head(row), inputs[t]))];
     }
 
     private void RunDirection(PyTorchLstmTensors tensors, IReadOnlyList<double[]> inputs, double[][] outputs, int offset, bool reverse)
     {
         int h = _declaration.HiddenSize, recurrent = Recurrent(_declaration), columns = inputs[0].Length;
-        var hidden = new double[recurrent];
-        var cell = new double[h];
+        double[] hidden = tensors.InitialHidden is { } h0 ? [.. h0.Select(v => (double)v)] : new double[recurrent];
+        double[] cell = tensors.InitialCell is { } c0 ? [.. c0.Select(v => (double)v)] : new double[h];
         var z = new double[4 * h];
         var full = new double[h];
         for (int step = 0; step < inputs.Count; step++)
@@ -114,6 +114,16 @@ internal sealed class ReferenceRunner
     private double Gate(double z) => Activate(_declaration.GateActivation, Clip(z));
 
     private double Clip(double z) => _declaration.ActivationClip > 0 ? Math.Clamp(z, -_declaration.ActivationClip, _declaration.ActivationClip) : z;
+
+    /// <summary>y_t[j] += x_t[j] for j below the declaration's InputSkip.</summary>
+    private double[] WithSkip(double[] output, double[] input)
+    {
+        for (int j = 0; j < _declaration.InputSkip; j++)
+        {
+            output[j] += input[j];
+        }
+        return output;
+    }
 
     private double[] Head(double[] input)
     {

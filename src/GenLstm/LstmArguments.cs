@@ -60,6 +60,21 @@ public static class LstmArguments
         return layer * directions + direction;
     }
 
+    /// <summary>Copies a stored initial state (h_0 or c_0 of one layer) into a state; null leaves it as it is (zero).</summary>
+    /// <param name="values">The stored values, or null when the file stores none.</param>
+    /// <param name="destination">The state's h or c of that layer.</param>
+    /// <param name="parameterName">What the values were passed as, for the message.</param>
+    /// <exception cref="ArgumentException">The values do not have the destination's length.</exception>
+    public static void CopyInitialState(float[]? values, Span<float> destination, string parameterName)
+    {
+        if (values is null)
+        {
+            return;
+        }
+        RequireLength(values.Length, destination.Length, parameterName);
+        values.CopyTo(destination);
+    }
+
     private static void ThrowLength(int actual, int expected, string parameterName)
         => throw new ArgumentException($"Expected length {expected}, got {actual}.", parameterName);
 }

@@ -38,6 +38,9 @@ public sealed class LstmAttribute : Attribute
     /// <summary>The largest supported <see cref="Layers"/>.</summary>
     public const int MaxLayers = 16;
 
+    /// <summary>The largest supported <see cref="MaxSampleRateRatio"/>.</summary>
+    public const int MaxSampleRateRatioLimit = 16;
+
     /// <summary>Declares an LSTM with the given sizes.</summary>
     /// <param name="inputSize">Number of features of the input vector x_t, from 1 to <see cref="MaxInputSize"/>.</param>
     /// <param name="hiddenSize">Number of hidden units (the size of h_t and c_t), from 1 to <see cref="MaxHiddenSize"/>.</param>
@@ -144,4 +147,15 @@ public sealed class LstmAttribute : Attribute
     /// <see cref="GenLstm.WeightType.BFloat16"/> (half the memory traffic per step, outputs off by about 1e-3).
     /// </summary>
     public WeightType WeightType { get; set; }
+
+    /// <summary>
+    /// Sample-rate correction, as RTNeural's <c>SampleRateCorrectionMode</c>: the largest ratio r / R (host rate over the model's
+    /// training rate) a stream may run at, from 2 to <see cref="MaxSampleRateRatioLimit"/>; 0 (the default) means none. A stream
+    /// set to ratio d with the state's <c>SetSampleRateRatio(d)</c> reads every layer's recurrent h and c from d steps back instead
+    /// of 1 (interpolated between the two neighbouring steps, or rounded), which keeps the model's time constants when the host
+    /// runs faster than the model was trained; each layer's output is that delayed state, as in RTNeural. The <c>State</c> then holds
+    /// a history of MaxSampleRateRatio + 1 steps of every layer's h and c, so it stays a fixed-size value with no heap. Streams at
+    /// ratio 1 run the uncorrected kernels. Forward models only; for a host slower than the model (d &lt; 1), resample.
+    /// </summary>
+    public int MaxSampleRateRatio { get; set; }
 }

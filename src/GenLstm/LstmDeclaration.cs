@@ -46,6 +46,9 @@ public sealed record LstmDeclaration(int InputSize, int HiddenSize)
     /// <summary>The output head's activation.</summary>
     public Activation OutputActivation { get; init; } = Activation.None;
 
+    /// <summary>How many of the first inputs the head adds to its first outputs (<c>[LstmOutput(InputSkip = …)]</c>); 0 for none.</summary>
+    public int InputSkip { get; init; }
+
     /// <summary>The C# declaration of this model, to paste: <c>[Lstm(...)]</c>, <c>[LstmOutput(...)]</c> and a partial class.</summary>
     /// <param name="typeName">The class's name.</param>
     public string ToCSharp(string typeName = "MyModel")
@@ -62,7 +65,7 @@ public sealed record LstmDeclaration(int InputSize, int HiddenSize)
         if (CellActivation != Activation.Tanh) options.Add($"CellActivation = Activation.{CellActivation}");
         if (HiddenActivation != Activation.Tanh) options.Add($"HiddenActivation = Activation.{HiddenActivation}");
         string lstm = $"[Lstm(inputSize: {InputSize}, hiddenSize: {HiddenSize}{string.Concat(options.Select(o => ", " + o))})]";
-        string head = OutputSize == 0 ? "" : $"\n[LstmOutput(size: {OutputSize}{(OutputActivation == Activation.None ? "" : $", Activation.{OutputActivation}")})]";
+        string head = OutputSize == 0 ? "" : $"\n[LstmOutput(size: {OutputSize}{(OutputActivation == Activation.None ? "" : $", Activation.{OutputActivation}")}{(InputSkip == 0 ? "" : $", InputSkip = {InputSkip}")})]";
         return $"{lstm}{head}\npublic sealed partial class {typeName} {{ }}";
     }
 }

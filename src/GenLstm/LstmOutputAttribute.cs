@@ -28,4 +28,12 @@ public sealed class LstmOutputAttribute(int size, Activation activation = Activa
 
     /// <summary>The activation applied to W h_t + b.</summary>
     public Activation Activation { get; } = activation;
+
+    /// <summary>
+    /// The input skip of amp and pedal models (CoreAudioML's and GuitarML's <c>skip</c>, AIDA-X's <c>in_skip</c>): the first
+    /// InputSkip inputs are added to the first InputSkip outputs, y_t[j] = head(h_t)[j] + x_t[j], so the network learns the
+    /// difference from the dry signal. From 0 (the default, none) to the smaller of the input and output sizes. <c>Load</c>
+    /// checks it against a file that states its skip, and fails naming both when they differ.
+    /// </summary>
+    public int InputSkip { get; set; }
 }

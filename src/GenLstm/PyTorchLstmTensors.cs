@@ -104,6 +104,16 @@ public sealed partial class PyTorchLstmTensors
     /// <summary><c>bias_hh_l{k}</c>, [4H].</summary>
     public float[] BiasHh { get; }
 
+    /// <summary>
+    /// The state a new stream of this layer starts from, h_0 (<c>initial_h_l{k}</c>, [H], or [P] with a projection), when the file
+    /// stores one: NAM files store the state their LSTM reaches after a second of silence, ONNX files may hold <c>initial_h</c> as a
+    /// constant. Null means zero, PyTorch's default. Generated models copy it into their <c>InitialState</c>.
+    /// </summary>
+    public float[]? InitialHidden { get; init; }
+
+    /// <summary>The stored initial cell state c_0 (<c>initial_c_l{k}</c>, [H]); null means zero. See <see cref="InitialHidden"/>.</summary>
+    public float[]? InitialCell { get; init; }
+
     /// <summary>The projection W_hr as the dense layer a model with <c>ProjectionSize</c> applies after every step.</summary>
     /// <param name="hiddenSize">H, the columns of W_hr.</param>
     /// <param name="projectionSize">P, its rows.</param>
@@ -291,11 +301,18 @@ public sealed partial class PyTorchLstmTensors
                         ? ([.. extraGates.SelectMany(gate => NonFiniteWeights.ReadFloat32(file, $"{prefix}weight_ih_{gate}{suffix}", hiddenSize, layerInputSize))],
                             [.. extraGates.SelectMany(gate => NonFiniteWeights.ReadFloat32(file, $"{prefix}weight_hh_{gate}{suffix}", hiddenSize, recurrentSize))],
                             [.. extraGates.SelectMany(gate => NonFiniteWeights.ReadFloat32(file, $"{prefix}bias_{gate}{suffix}", hiddenSize))])
-                        : null);
+                        : null)
+                {
+                    InitialHidden = ReadOptional(file, prefix + "initial_h" + suffix, recurrentSize),
+                    InitialCell = ReadOptional(file, prefix + "initial_c" + suffix, hiddenSize),
+                };
             }
         }
         return result;
     }
+
+    private static float[]? ReadOptional(WeightFile file, string name, int length)
+        => file.Contains(name) ? NonFiniteWeights.ReadFloat32(file, name, length) : null;
 
     internal static string FindPrefix(WeightFile file)
     {
@@ -335,6 +352,6 @@ public sealed partial class PyTorchLstmTensors
         }
     }
 
-    [GeneratedRegex(@"^(?<prefix>(?:.*\.)?)(?<kind>weight_ih|weight_hh|bias_ih|bias_hh|weight_hr|weight_ci|weight_cf|weight_co|layer_norm_weight)_l(?<layer>\d{1,9})(?<reverse>_reverse)?$")]
+    [GeneratedRegex(@"^(?<prefix>(?:.*\.)?)(?<kind>weight_ih|weight_hh|bias_ih|bias_hh|weight_hr|weight_ci|weight_cf|weight_co|layer_norm_weight|initial_h|initial_c)_l(?<layer>\d{1,9})(?<reverse>_reverse)?$")]
     internal static partial Regex LstmTensorName();
 }

@@ -101,9 +101,12 @@ public sealed class WeightFile
 
     /// <summary>
     /// How many of the model's first inputs the file's model adds to its first outputs (CoreAudioML and GuitarML <c>skip</c>, AIDA-X
-    /// <c>in_skip</c>): y_t[j] = head(h_t)[j] + x_t[j] for j &lt; <see cref="InputSkip"/>. 0 when the file states none.
+    /// <c>in_skip</c>): y_t[j] = head(h_t)[j] + x_t[j] for j &lt; <see cref="InputSkip"/>. Null when the format cannot say
+    /// (safetensors, NumPy, ONNX, Keras, a state dict without GuitarML's <c>model_data</c>); 0 when the file's format states the whole
+    /// model and it has no skip (NAM, RTNeural / AIDA-X JSON without <c>in_skip</c>). <see cref="RequireDeclaration"/> checks a stated
+    /// skip against <c>[LstmOutput(InputSkip = …)]</c>.
     /// </summary>
-    public int InputSkip { get; init; }
+    public int? InputSkip { get; init; }
 
     /// <summary>The sample rate the model was trained at, in Hz, when the file states it (AIDA-X <c>metadata.samplerate</c>, RTNeural <c>samplerate</c>).</summary>
     public double? SampleRate { get; init; }
@@ -351,6 +354,7 @@ public sealed class WeightFile
             Peepholes = Contains(prefix + "weight_ci_l0"),
             LayerNorm = Contains(prefix + "layer_norm_weight_l0"),
             OutputSize = heads.Count == 1 ? (int)heads[0].Shape[0] : 0,
+            InputSkip = heads.Count == 1 ? InputSkip ?? 0 : 0,
         };
         foreach (WeightFileAttribute attribute in Attributes)
         {
@@ -401,6 +405,14 @@ public sealed class WeightFile
                 throw new WeightFormatException(SourceName, null,
                     $"{attribute.Origin} has {attribute.Name} = {attribute.Value}, but the declaration has {declared}. Declare the model the file was trained as.");
             }
+        }
+        if (InputSkip is int skip && skip != declaration.InputSkip)
+        {
+            throw new WeightFormatException(SourceName, null, skip == 0
+                ? $"the file's model has no input skip, but the declaration has [LstmOutput(InputSkip = {declaration.InputSkip})]: its outputs would add inputs the model never added. Remove InputSkip."
+                : $"the file's model adds its first {skip} input(s) to its output(s) (input skip {skip}: GuitarML's 'skip', AIDA-X's 'in_skip'), but the declaration has "
+                    + (declaration.OutputSize == 0 ? "no [LstmOutput] head" : $"InputSkip = {declaration.InputSkip}")
+                    + $". Declare [LstmOutput(..., InputSkip = {skip})], or the outputs miss the dry signal.");
         }
     }
 }

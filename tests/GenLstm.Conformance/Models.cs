@@ -53,14 +53,14 @@ public sealed partial class RtNeuralBad1x16 { }
 
 // The same NeuralPi models loaded whole by GenLstm's own reader (Load recognizes GuitarML's JSON): the Linear head is declared.
 
-/// <summary>TS9, BluesJr, HT40_Overdrive with their Linear(20, 1) head, as <c>Load</c> reads them.</summary>
+/// <summary>TS9, BluesJr, HT40_Overdrive with their Linear(20, 1) head and input skip, as <c>Load</c> reads them.</summary>
 [Lstm(inputSize: 2, hiddenSize: 20)]
-[LstmOutput(1)]
+[LstmOutput(1, InputSkip = 1)]
 public sealed partial class NeuralPiHead2x20 { }
 
-/// <summary>TS9_FullD, BluesJR_FullD with their Linear(20, 1) head.</summary>
+/// <summary>TS9_FullD, BluesJR_FullD with their Linear(20, 1) head and input skip.</summary>
 [Lstm(inputSize: 1, hiddenSize: 20)]
-[LstmOutput(1)]
+[LstmOutput(1, InputSkip = 1)]
 public sealed partial class NeuralPiHead1x20 { }
 
 // GuitarML's trained Keras model (../shared/realdata/guitarml-keras/ts9_model.h5): Conv1D, Conv1D, LSTM(36), Dense(1).

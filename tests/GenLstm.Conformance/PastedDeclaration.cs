@@ -37,7 +37,8 @@ internal static class PastedDeclaration
 
     /// <summary>
     /// The test's driver. It names <c>MyModel</c> unqualified (a <c>using</c> of the block's namespace is added if the block
-    /// declares one) and uses only the members every generated model has: <c>Load</c>, <c>State</c>, the sizes, <c>Forward</c>.
+    /// declares one) and uses only the members every generated model has: <c>Load</c>, <c>InitialState</c>, the sizes, <c>Forward</c>
+    /// (streams start from the file's initial state, as the block's comments tell a user to).
     /// It is internal, so it needs no documentation comment.
     /// </summary>
     private static string DriverSource(string? modelNamespace) => (modelNamespace is null ? "" : $"using {modelNamespace};\n") + """
@@ -50,7 +51,7 @@ internal static class PastedDeclaration
             public static float[] Run(string path, float[] inputs)
             {
                 MyModel model = MyModel.Load(path);
-                var state = new MyModel.State();
+                var state = model.InitialState;
                 var outputs = new float[inputs.Length / MyModel.InputSize * MyModel.OutputSize];
                 model.Forward(inputs, outputs, ref state);
                 return outputs;
@@ -115,10 +116,26 @@ internal static class PastedDeclaration
     /// <summary>
     /// Loads the compiled assembly in a collectible context that gives it this process's GenLstm (so that what
     /// <c>KerasHdf5.Register()</c> set up here is what its <c>Load</c> sees), finds <c>MyModel</c>, and runs the driver:
-    /// <c>Load(path)</c>, then <c>Forward</c> over <paramref name="steps"/> steps of zeros and small values from the zero state.
+    /// <c>Load(path)</c>, then <c>Forward</c> over <paramref name="steps"/> steps of zeros and small values from the model's initial state.
     /// </summary>
     /// <returns>The model's sizes and its outputs, row-major (steps × OutputSize).</returns>
     public static (int InputSize, int OutputSize, float[] Outputs) Run(byte[] assembly, string path, int steps)
+        => Run(assembly, path, inputSize =>
+        {
+            var inputs = new float[steps * inputSize];
+            for (int t = 0; t < steps; t++)
+            {
+                for (int i = 0; i < inputSize; i++)
+                {
+                    // The first steps are silence; then small values of both signs, different per step and per input.
+                    inputs[t * inputSize + i] = t < steps / 4 ? 0f : 0.05f * MathF.Sin(0.7f * t + 1.3f * i);
+                }
+            }
+            return inputs;
+        });
+
+    /// <summary>As <see cref="Run(byte[], string, int)"/>, on the inputs <paramref name="inputsFor"/> gives for the model's input size.</summary>
+    public static (int InputSize, int OutputSize, float[] Outputs) Run(byte[] assembly, string path, Func<int, float[]> inputsFor)
     {
         var context = new SharedGenLstmLoadContext();
         try
@@ -130,16 +147,7 @@ internal static class PastedDeclaration
 
             int inputSize = (int)Invoke(driver, "get_InputSize")!;
             int outputSize = (int)Invoke(driver, "get_OutputSize")!;
-            var inputs = new float[steps * inputSize];
-            for (int t = 0; t < steps; t++)
-            {
-                for (int i = 0; i < inputSize; i++)
-                {
-                    // The first steps are silence; then small values of both signs, different per step and per input.
-                    inputs[t * inputSize + i] = t < steps / 4 ? 0f : 0.05f * MathF.Sin(0.7f * t + 1.3f * i);
-                }
-            }
-            var outputs = (float[])Invoke(driver, "Run", path, inputs)!;
+            var outputs = (float[])Invoke(driver, "Run", path, inputsFor(inputSize))!;
             return (inputSize, outputSize, outputs);
         }
         finally

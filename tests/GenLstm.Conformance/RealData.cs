@@ -86,6 +86,17 @@ internal static class RealData
         return folder;
     }
 
+    /// <summary>A file of any subfolder of the real-data folder (<c>nam-core/lstm.nam</c>). Throws, naming where it looked, if it does not exist.</summary>
+    public static string FileAt(string relativePath)
+    {
+        string path = Path.Combine(RealDataFolder(out string origin), relativePath);
+        if (!System.IO.File.Exists(path))
+        {
+            throw new FileNotFoundException($"The conformance file '{path}' does not exist ({origin}). {HowToSet}", path);
+        }
+        return path;
+    }
+
     private const string HowToSet =
         "Set the environment variable " + EnvironmentVariable + " to the 'realdata' folder that holds '"
         + NeuralPiFolderName + "/' (for example: export " + EnvironmentVariable + "=/work/shared/realdata), "

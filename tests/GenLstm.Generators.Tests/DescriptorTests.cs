@@ -53,6 +53,7 @@ public sealed class DescriptorTests
         Assert.Equal(LstmAttribute.MaxHiddenSize, LstmGenerator.Parser.MaxHiddenSize);
         Assert.Equal(LstmAttribute.MaxLayers, LstmGenerator.Parser.MaxLayers);
         Assert.Equal(LstmOutputAttribute.MaxSize, LstmGenerator.Parser.MaxOutputSize);
+        Assert.Equal(LstmAttribute.MaxSampleRateRatioLimit, LstmGenerator.Parser.MaxSampleRateRatio);
         Assert.Equal(LstmGenerator.Parser.LstmOutputAttributeName, typeof(LstmOutputAttribute).FullName);
     }
 

@@ -138,6 +138,25 @@ public sealed class DiagnosticTests
             """,
             "'ProjectionSize' is -3; it must be between 1 and 23"),
 
+        ["InputSkipWiderThanTheInput"] = new("GLSTM011", """
+            [Lstm(1, 24)]
+            [LstmOutput(2, [|InputSkip = 2|])]
+            public sealed partial class Model { }
+            """,
+            "'InputSkip' is 2; it must be between 0 and 1"),
+
+        ["SampleRateRatioTooLarge"] = new("GLSTM011", """
+            [Lstm(1, 24, [|MaxSampleRateRatio = 17|])]
+            public sealed partial class Model { }
+            """,
+            "'MaxSampleRateRatio' is 17; it must be between 2 and 16"),
+
+        ["SampleRateCorrectionOfABidirectionalModel"] = new("GLSTM012", """
+            [Lstm(1, 24, Direction = LstmDirection.Bidirectional, [|MaxSampleRateRatio = 4|])]
+            public sealed partial class Model { }
+            """,
+            "'MaxSampleRateRatio' is 4: sample-rate correction delays a streaming model's recurrent state; a reverse or bidirectional model reads whole sequences"),
+
         ["HeadSizeZero"] = new("GLSTM004", """
             [Lstm(5, 24)]
             [LstmOutput([|0|])]

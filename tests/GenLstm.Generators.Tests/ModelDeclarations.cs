@@ -100,6 +100,18 @@ internal static class ModelDeclarations
             public sealed partial class Detector { }
             """,
 
+        // An amp model as NAM and GuitarML users have them: two layers, a head with the input skip, sample-rate correction.
+        ["AmpModel_1x8"] = """
+            using GenLstm;
+
+            namespace Demo.Models;
+
+            /// <summary>A 2 × 8 amp model run at up to 4 × its training rate.</summary>
+            [Lstm(1, 8, Layers = 2, MaxSampleRateRatio = 4)]
+            [LstmOutput(1, InputSkip = 1)]
+            public sealed partial class AmpModel { }
+            """,
+
         // A changed cell and hidden update, compiled into the shared cell update of every path.
         ["Expressions_5x9"] = """
             using GenLstm;

@@ -10,6 +10,11 @@ namespace GenLstm.Tests;
 [LstmOutput(size: 2)]
 public sealed partial class FormatStack { }
 
+/// <summary>The same model as GuitarML's JSON states it: with the input skip its model_data says.</summary>
+[Lstm(inputSize: 3, hiddenSize: 12, Layers = 2)]
+[LstmOutput(size: 2, InputSkip = 1)]
+public sealed partial class FormatStackWithSkip { }
+
 [Lstm(inputSize: 3, hiddenSize: 12)]
 public sealed partial class FormatSingle { }
 
@@ -34,7 +39,6 @@ public sealed class FormatTests
         { "stack.onnx", WeightFileFormat.Onnx },
         { "stack_keras.safetensors", WeightFileFormat.SafeTensors },
         { "stack_rtneural.json", WeightFileFormat.RtNeuralJson },
-        { "stack_state_dict.json", WeightFileFormat.StateDictJson },
     };
 
     internal static string PathOf(string name) => Path.Combine(AppContext.BaseDirectory, "Formats", name);
@@ -141,6 +145,20 @@ public sealed class FormatTests
 
         var error = Assert.Throws<WeightFormatException>(() => FormatStackOneLayer.Load(PathOf("stack_state_dict.json")));
         Assert.Contains("num_layers = 2", error.Message);
+
+        // The skip is part of the model: a declaration without it is refused, one with it adds x_t[0] to y_t[0] after the head.
+        var missing = Assert.Throws<WeightFormatException>(() => FormatStack.Load(PathOf("stack_state_dict.json")));
+        Assert.Contains("InputSkip = 1", missing.Message);
+        float[] inputs = SafeTensorsFile.Open(PathOf("stack.reference.safetensors")).ReadFloat32("input");
+        float[] expected = Run(FormatStack.Load(PathOf("stack.safetensors")), inputs);
+        for (int t = 0; t < expected.Length / FormatStack.OutputSize; t++)
+        {
+            expected[t * FormatStack.OutputSize] += inputs[t * FormatStack.InputSize];
+        }
+        var state = new FormatStackWithSkip.State();
+        var outputs = new float[expected.Length];
+        FormatStackWithSkip.Load(PathOf("stack_state_dict.json")).Forward(inputs, outputs, ref state);
+        Assert.Equal(expected, outputs);
     }
 
     [Fact]

@@ -42,7 +42,8 @@ public sealed class InspectTests : IDisposable
         Assert.Contains("\nusing GenLstm;\n", block.ReplaceLineEndings("\n"));
         Assert.Contains("// Inputs: x_t[0] is the audio sample; x_t[1] is a conditioning value", block);
         Assert.Contains("// Trained at 44100 Hz (stated by the file)", block);
-        Assert.Contains("//     output[0] += input[0];", block);
+        Assert.Contains("[LstmOutput(size: 1, InputSkip = 1)]", block);
+        Assert.Contains("call state.SetSampleRateRatio(r / 44100)", block);
         Assert.Contains("sample rate 44100 Hz", output);
         Assert.Matches(@"\n  metadata\.name +Drive", output.ReplaceLineEndings("\n"));
         Assert.Contains("unused      nothing", output);

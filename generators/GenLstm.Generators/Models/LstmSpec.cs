@@ -18,6 +18,7 @@ namespace GenLstm.Generators.Models;
 /// <param name="Head">The dense output head of <c>[LstmOutput]</c>, or null.</param>
 /// <param name="ProjectionSize">P, the size of every layer's projected output (PyTorch's proj_size), or 0 for none.</param>
 /// <param name="DeclaredMath">The element-wise variant (peepholes, activations, clips…); null for the standard LSTM.</param>
+/// <param name="MaxSampleRateRatio">The largest host-to-model sample-rate ratio a stream may run at (RTNeural's correction); 0 for none.</param>
 internal sealed record LstmSpec(
     string HintName,
     string Namespace,
@@ -30,7 +31,8 @@ internal sealed record LstmSpec(
     LstmDirection Direction,
     OutputHead? Head = null,
     int ProjectionSize = 0,
-    GateMath? DeclaredMath = null)
+    GateMath? DeclaredMath = null,
+    int MaxSampleRateRatio = 0)
 {
     /// <summary>The element-wise part of every step.</summary>
     public GateMath Math => DeclaredMath ?? GateMath.Standard;
@@ -42,7 +44,13 @@ internal sealed record LstmSpec(
     /// Whether this is one forward layer without a head, emitted as a single kernel; anything else is a stack of layer
     /// kernels (with its head).
     /// </summary>
-    public bool IsSingleLayer => Layers == 1 && Direction == LstmDirection.Forward && Head is null && ProjectionSize == 0;
+    public bool IsSingleLayer => Layers == 1 && Direction == LstmDirection.Forward && Head is null && ProjectionSize == 0 && MaxSampleRateRatio == 0;
+
+    /// <summary>Whether streams can run at a higher rate than the model's, through a history of every layer's states.</summary>
+    public bool HasRateCorrection => MaxSampleRateRatio > 0;
+
+    /// <summary>The slots of each layer's state history: enough for the delay of the largest ratio and the step before it.</summary>
+    public int HistorySlots => MaxSampleRateRatio + 1;
 
     /// <summary>The columns of U: the length of the recurrent input h_{t-1}, P with a projection, else H.</summary>
     public int RecurrentSize => ProjectionSize > 0 ? ProjectionSize : HiddenSize;
@@ -57,7 +65,8 @@ internal sealed record LstmSpec(
     public string TypeName => Types[Types.Count - 1].Name;
 }
 
-/// <summary>A dense layer on the last layer's output: y_t = activation(W h_t + b).</summary>
+/// <summary>A dense layer on the last layer's output: y_t = activation(W h_t + b) (+ x_t[j] for j below InputSkip).</summary>
 /// <param name="Size">The number of outputs.</param>
 /// <param name="Activation">Its activation.</param>
-internal sealed record OutputHead(int Size, Activation Activation);
+/// <param name="InputSkip">How many of the first inputs are added to the first outputs after the activation; 0 for none.</param>
+internal sealed record OutputHead(int Size, Activation Activation, int InputSkip = 0);

@@ -27,9 +27,7 @@ internal static class JsonModelReader
             if (root.TryGetProperty("architecture", out JsonElement architecture) && architecture.ValueKind == JsonValueKind.String
                 && root.TryGetProperty("weights", out JsonElement flat) && flat.ValueKind == JsonValueKind.Array)
             {
-                throw new WeightFormatException(sourceName, null,
-                    $"this is a Neural Amp Modeler (.nam) file (architecture '{JsonMetadata.Text(architecture)}', version '{JsonMetadata.Text(root, "version")}', "
-                    + $"sample rate {JsonMetadata.Text(root, "sample_rate")}); GenLstm does not read .nam files yet.");
+                return NamModelReader.Read(sourceName, root);
             }
             List<KeyValuePair<string, string>> metadata = JsonMetadata.Collect(root, exclude: ["layers", "state_dict", "model_data", "in_shape", "in_skip"]);
             if (root.TryGetProperty("layers", out JsonElement layers) && layers.ValueKind == JsonValueKind.Array)
@@ -38,6 +36,7 @@ internal static class JsonModelReader
                 return new WeightFile(sourceName, rtNeural.Format, rtNeural.Tensors, rtNeural.Attributes, rtNeural.Skipped)
                 {
                     PrecedingLayers = rtNeural.PrecedingLayers,
+                    // RTNeural's format states the whole model: without AIDA-X's in_skip there is no skip.
                     InputSkip = root.TryGetProperty("in_skip", out JsonElement inSkip) && JsonText.TryGetInt32(inSkip, out int skip) ? skip : 0,
                     SampleRate = JsonMetadata.SampleRate(metadata),
                     Metadata = metadata,
@@ -49,7 +48,7 @@ internal static class JsonModelReader
                 return new WeightFile(sourceName, simpleRnn.Format, simpleRnn.Tensors, simpleRnn.Attributes, simpleRnn.Skipped)
                 {
                     InputSkip = root.TryGetProperty("model_data", out JsonElement data) && data.ValueKind == JsonValueKind.Object
-                        && data.TryGetProperty("skip", out JsonElement skipField) && JsonText.TryGetInt32(skipField, out int skipValue) ? skipValue : 0,
+                        && data.TryGetProperty("skip", out JsonElement skipField) && JsonText.TryGetInt32(skipField, out int skipValue) ? skipValue : null,
                     SampleRate = JsonMetadata.SampleRate(metadata),
                     Metadata = metadata,
                 };

@@ -146,6 +146,24 @@ internal static class OnnxReader
         }
         long[] Dims(int index) => constants[node.Inputs[index]].Dims;
 
+        // initial_h / initial_c [D, batch, H]: a stored state when the file holds it as a constant for one stream; when the
+        // graph computes it (exporters fill zeros of the run's batch size) or takes it as an input, streams start from zero.
+        float[]? InitialState(int index, string role, int directions, int hidden)
+        {
+            if (index >= node.Inputs.Length || !constants.TryGetValue(node.Inputs[index], out OnnxTensor? tensor))
+            {
+                return null;
+            }
+            float[] values = Input(index, role, required: true);
+            long[] dims = tensor.Dims;
+            if (dims.Length != 3 || dims[0] != directions || dims[1] != 1 || dims[2] != hidden || values.Length != directions * hidden)
+            {
+                throw new WeightFormatException(sourceName, node.Inputs[index],
+                    $"{origin}: the constant {role} must be [{directions}, 1, {hidden}] (one stream's state per direction); found {SafeTensorInfo.FormatShape(dims)}.");
+            }
+            return values;
+        }
+
         float[] w = Input(1, "W", required: true), r = Input(2, "R", required: true), b = Input(3, "B", required: false), p = Input(7, "P", required: false);
         long[] wDims = Dims(1), rDims = Dims(2);
         if (wDims.Length != 3 || rDims.Length != 3 || rDims[1] != 4 * rDims[2] || wDims[1] != rDims[1] || wDims[0] != rDims[0] || wDims[0] is not (1 or 2))
@@ -170,10 +188,19 @@ internal static class OnnxReader
         {
             throw new WeightFormatException(sourceName, e.ParamName?.ToUpperInvariant(), $"{origin}: {e.Message}", e);
         }
+        float[]? initialH = InitialState(5, "initial_h", directions, hidden), initialC = InitialState(6, "initial_c", directions, hidden);
         for (int k = 0; k < directions; k++)
         {
             string suffix = $"_l{layer}{(k == 1 ? "_reverse" : "")}";
             PyTorchLstmTensors t = converted[k];
+            if (initialH is not null)
+            {
+                tensors.Add(new WeightTensor("initial_h" + suffix, [hidden], initialH[(k * hidden)..((k + 1) * hidden)]));
+            }
+            if (initialC is not null)
+            {
+                tensors.Add(new WeightTensor("initial_c" + suffix, [hidden], initialC[(k * hidden)..((k + 1) * hidden)]));
+            }
             tensors.Add(new WeightTensor("weight_ih" + suffix, [4L * hidden, input], t.WeightIh));
             tensors.Add(new WeightTensor("weight_hh" + suffix, [4L * hidden, hidden], t.WeightHh));
             tensors.Add(new WeightTensor("bias_ih" + suffix, [4L * hidden], t.BiasIh));
