@@ -38,14 +38,19 @@ Output: samples/GenLstm.Sample/amp_model.safetensors (next to this script):
   test_input [24000], test_output_torch [24000], test_target [24000]  (F32)
   metadata: description, sample_rate, train_esr, test_esr, torch_version, ...
 
-Run:  /usr/bin/python3 samples/GenLstm.Sample/train_amp.py   (from anywhere)
+Also written, after training: samples/GenLstm.WavSample/amp_model.nam, the same model in
+Neural Amp Modeler's format (see export_nam).
+
+Run:  /usr/bin/python3 samples/GenLstm.Sample/train_amp.py   (from anywhere; needs PyTorch)
+      /usr/bin/python3 samples/GenLstm.Sample/train_amp.py --export-nam
+            (no training, NumPy only: rewrites amp_model.nam from the existing amp_model.safetensors)
 """
+import json
 import os
 import sys
 import time
 
 import numpy as np
-import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.normpath(os.path.join(HERE, "..", "..", "tests", "scripts")))
@@ -63,6 +68,8 @@ STEPS = 300
 LR_MAX, LR_MIN = 6e-3, 3e-4
 TIME_CAP_S = 200.0  # wall-clock budget for the training loop (~125 s needed on an idle core)
 TEST_LEN = 24000
+SAFETENSORS_PATH = os.path.join(HERE, "amp_model.safetensors")
+NAM_PATH = os.path.normpath(os.path.join(HERE, "..", "GenLstm.WavSample", "amp_model.nam"))
 
 EFFECT_DESCRIPTION = (
     "one-pole low-pass fc=%g Hz -> asymmetric soft clip tanh(%g*x+%g)-tanh(%g) -> "
@@ -163,22 +170,86 @@ def make_test_signal(rng, n):
     return x
 
 
-class AmpModel(torch.nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.lstm = torch.nn.LSTM(1, HIDDEN, batch_first=True)
-        self.lin = torch.nn.Linear(HIDDEN, 1)
-
-    def forward(self, x):  # x: [B,T,1]
-        h, _ = self.lstm(x)
-        return self.lin(h)
-
-
 def esr(y, yhat):
-    return torch.sum((y - yhat) ** 2) / (torch.sum(y ** 2) + 1e-10)
+    return ((y - yhat) ** 2).sum() / ((y ** 2).sum() + 1e-10)
 
 
-def main():
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def nam_initial_state(tensors, samples=FS):
+    """The state (h, c) the LSTM reaches after `samples` zero inputs from zero state, float64.
+
+    NAM's exporter stores this state in the file and NAM starts every stream from it.
+    Gate order i, f, g, o (PyTorch's)."""
+    w_hh = tensors["weight_hh_l0"].astype(np.float64)
+    b = tensors["bias_ih_l0"].astype(np.float64) + tensors["bias_hh_l0"].astype(np.float64)
+    hidden = w_hh.shape[1]
+    h = np.zeros(hidden)
+    c = np.zeros(hidden)
+    for _ in range(samples):
+        z = w_hh @ h + b  # the input is 0, so weight_ih contributes nothing
+        i, f, g, o = _sigmoid(z[:hidden]), _sigmoid(z[hidden:2 * hidden]), np.tanh(z[2 * hidden:3 * hidden]), \
+            _sigmoid(z[3 * hidden:])
+        c = f * c + i * g
+        h = o * np.tanh(c)
+    return h, c
+
+
+def export_nam(tensors, meta, path):
+    """Write the model in Neural Amp Modeler's format (.nam, file version 0.5.4, "architecture": "LSTM").
+
+    weights, one flat list: [4H][I+H] row-major (each row = weight_ih row | weight_hh row), then
+    bias_ih + bias_hh (4H), then h0 (H), then c0 (H); after the layer the head weight [1][H], then its bias [1].
+    All values are float32, written as the shortest decimal that reads back as the same float32."""
+    w_ih, w_hh = tensors["weight_ih_l0"], tensors["weight_hh_l0"]
+    hidden, inputs = w_hh.shape[1], w_ih.shape[1]
+    h0, c0 = nam_initial_state(tensors)
+    flat = np.concatenate([
+        np.concatenate([w_ih, w_hh], axis=1).ravel(),
+        tensors["bias_ih_l0"] + tensors["bias_hh_l0"],
+        h0.astype(np.float32), c0.astype(np.float32),
+        tensors["lin.weight"].ravel(), tensors["lin.bias"]]).astype(np.float32)
+    assert len(flat) == 4 * hidden * (inputs + hidden) + 4 * hidden + 2 * hidden + hidden + 1
+    nam = {
+        "version": "0.5.4",
+        "metadata": {
+            "name": "GenLstm sample amp",
+            "modeled_by": "GenLstm train_amp.py",
+            "gear_type": "amp",
+            "gear_make": "GenLstm",
+            "gear_model": meta["effect"].split(";")[0],  # the effect, without its "; fs=..." note
+            "tone_type": "overdrive",
+            "training": {"validation_esr": float(meta["test_esr"])},
+        },
+        "architecture": "LSTM",
+        "config": {"input_size": inputs, "hidden_size": hidden, "num_layers": 1},
+        "weights": [float(v) for v in flat],
+        "sample_rate": int(meta["sample_rate"]),
+    }
+    with open(path, "w") as f:
+        json.dump(nam, f)
+    with open(path) as f:
+        back = np.array(json.load(f)["weights"], dtype=np.float32)
+    assert np.array_equal(back, flat), "the .nam weights do not round-trip to float32"
+    print("wrote %s (%d weights, LSTM(%d, %d) + Linear(%d, 1), %s Hz)"
+          % (path, len(flat), inputs, hidden, hidden, meta["sample_rate"]))
+
+
+def train():
+    import torch  # only training needs PyTorch; --export-nam runs on NumPy alone
+
+    class AmpModel(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lstm = torch.nn.LSTM(1, HIDDEN, batch_first=True)
+            self.lin = torch.nn.Linear(HIDDEN, 1)
+
+        def forward(self, x):  # x: [B,T,1]
+            h, _ = self.lstm(x)
+            return self.lin(h)
+
     t_start = time.time()
     torch.set_num_threads(1)
     torch.manual_seed(TORCH_SEED)
@@ -269,7 +340,7 @@ def main():
         "torch_version": torch.__version__,
         "generator": "samples/GenLstm.Sample/train_amp.py",
     }
-    path = os.path.join(HERE, "amp_model.safetensors")
+    path = SAFETENSORS_PATH
     write_safetensors(path, tensors, meta)
     back, back_meta = read_safetensors(path)
     assert back_meta == meta
@@ -279,7 +350,13 @@ def main():
     print("training: %d steps in %.1f s; train ESR %.5f" % (steps_done, train_time, train_esr))
     print("test (fresh plucks, 24000 samples, one sequence): ESR model vs true effect = %.5f" % test_esr)
     print("wrote %s (%d bytes); total wall time %.1f s" % (path, os.path.getsize(path), time.time() - t_start))
+    export_nam(back, back_meta, NAM_PATH)
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--export-nam"]:
+        export_nam(*read_safetensors(SAFETENSORS_PATH), NAM_PATH)
+    elif sys.argv[1:]:
+        sys.exit("usage: train_amp.py [--export-nam]")
+    else:
+        train()

@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 
 namespace GenLstm;
 
@@ -107,13 +108,29 @@ public struct SampleRateDelay
             return;
         }
         ReadOnlySpan<float> older = history.Slice((newerSlot - 1 + slots) % slots * stride, stride);
-        for (int k = 0; k < hidden.Length; k++)
+        Interpolate(older.Slice(0, hidden.Length), newer.Slice(0, hidden.Length), hidden);
+        Interpolate(older.Slice(hidden.Length), newer.Slice(hidden.Length), cell);
+    }
+
+    /// <summary>
+    /// destination = w · older + (1 − w) · newer, element by element: two products and a sum in float, as RTNeural computes
+    /// it, on whole vectors then the rest one by one (the same operations, so the same bits on every path).
+    /// </summary>
+    private readonly void Interpolate(ReadOnlySpan<float> older, ReadOnlySpan<float> newer, Span<float> destination)
+    {
+        int k = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            hidden[k] = _olderWeight * older[k] + _newerWeight * newer[k];
+            var olderWeight = new Vector<float>(_olderWeight);
+            var newerWeight = new Vector<float>(_newerWeight);
+            for (; k <= destination.Length - Vector<float>.Count; k += Vector<float>.Count)
+            {
+                (olderWeight * new Vector<float>(older.Slice(k)) + newerWeight * new Vector<float>(newer.Slice(k))).CopyTo(destination.Slice(k));
+            }
         }
-        for (int k = 0; k < cell.Length; k++)
+        for (; k < destination.Length; k++)
         {
-            cell[k] = _olderWeight * older[hidden.Length + k] + _newerWeight * newer[hidden.Length + k];
+            destination[k] = _olderWeight * older[k] + _newerWeight * newer[k];
         }
     }
 
