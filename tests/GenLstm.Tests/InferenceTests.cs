@@ -9,6 +9,10 @@ namespace GenLstm.Tests;
 [Lstm(inputSize: 1, hiddenSize: 8)]
 public sealed partial class InferenceLstm1x8 { }
 
+/// <summary><c>Formats/initial_state.onnx</c>: one LSTM(2, 5) node whose initial_h and initial_c are constants of the file.</summary>
+[Lstm(inputSize: 2, hiddenSize: 5)]
+public sealed partial class OnnxInitialStateLstm2x5 { }
+
 /// <summary>
 /// What a file says about its model, and the declaration inferred from it: <see cref="WeightFile.InferDeclaration"/> never returns a
 /// declaration that <c>Load</c> then rejects, names what it cannot run (a GRU, a .nam file, a model without an LSTM), and
@@ -110,6 +114,32 @@ public sealed class InferenceTests
         Assert.Equal((4, 3), (frontEnd.InferDeclaration().InputSize, frontEnd.InferDeclaration().HiddenSize));
 
         Assert.Empty(WeightFile.Open(FormatTests.PathOf("stack.onnx")).PrecedingLayers);
+    }
+
+    [Fact]
+    public void An_ONNX_LSTM_with_constant_initial_h_and_c_starts_from_them_as_ONNX_Runtime_does()
+    {
+        // tests/scripts/make_onnx_initial_state.py; the reference is ONNX Runtime running the same file.
+        string path = FormatTests.PathOf("initial_state.onnx");
+        OnnxInitialStateLstm2x5 model = OnnxInitialStateLstm2x5.Load(path);
+        float[] inputs = [.. Enumerable.Range(0, 2 * 64).Select(k => 0.7f * MathF.Sin(0.31f * k))];
+
+        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = 1 };
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(path, options);
+        var x = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(inputs, [64, 1, 2]);
+        using var results = session.Run([Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("X", x)]);
+        float[] expected = [.. results.Single(r => r.Name == "Y").AsTensor<float>()];
+
+        var state = model.InitialState;
+        var outputs = new float[64 * 5];
+        model.Forward(inputs, outputs, ref state);
+        // float32 on both sides, 64 steps: ONNX Runtime's own activations and summation order against GenLstm's (1e-6 measured range).
+        Assert.InRange(outputs.Zip(expected, (a, e) => Math.Abs(a - e)).Max(), 0, 1e-5);
+
+        // From zero, the first outputs are far from ONNX Runtime's: the stored state matters.
+        var zero = new OnnxInitialStateLstm2x5.State();
+        model.Forward(inputs, outputs, ref zero);
+        Assert.InRange(outputs.Zip(expected, (a, e) => Math.Abs(a - e)).Max(), 0.05, double.PositiveInfinity);
     }
 
     [Fact]
