@@ -533,7 +533,7 @@ public sealed partial class LstmGenerator
                 /// <summary>
                 /// Loads a weight file of any format <see cref="global::GenLstm.WeightFile"/> recognizes by content: safetensors or <c>.npz</c> with PyTorch's
                 /// state-dict names ({{tensorNames}}, optionally under one module prefix such as <c>lstm.</c>), safetensors with Keras names, ONNX, RTNeural's
-                /// JSON, a state dict as JSON (GuitarML's too), Keras HDF5 with the GenLstm.Keras package.{{headNote}} Every layer is loaded or the call fails.
+                /// JSON, a state dict as JSON (GuitarML's too), Neural Amp Modeler's <c>.nam</c> (LSTM, with its stored initial state: see <see cref="InitialState"/>), Keras HDF5 with the GenLstm.Keras package.{{headNote}} Every layer is loaded or the call fails.
                 /// </summary>
                 /// <param name="path">The file.</param>
                 /// <exception cref="global::GenLstm.WeightFormatException">The file is malformed or does not fit this model; the message names the file and the tensor or attribute.</exception>

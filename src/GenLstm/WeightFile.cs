@@ -15,7 +15,7 @@ namespace GenLstm;
 /// <remarks>
 /// <para>
 /// <see cref="Open"/> recognizes the format by content, not by extension: safetensors (PyTorch or Keras names), NumPy
-/// <c>.npz</c>, ONNX, RTNeural's JSON, a PyTorch state dict as JSON (RTNeural's and GuitarML's), and Keras HDF5 once the
+/// <c>.npz</c>, ONNX, RTNeural's JSON, a PyTorch state dict as JSON (RTNeural's and GuitarML's), Neural Amp Modeler's <c>.nam</c> (LSTM), and Keras HDF5 once the
 /// <c>GenLstm.Keras</c> package has registered its reader (<see cref="RegisterHdf5Reader"/>). What the conversion does per
 /// format (gate orders, transposes, bias split) is listed in the README's "Weights" section.
 /// </para>
@@ -108,7 +108,7 @@ public sealed class WeightFile
     /// </summary>
     public int? InputSkip { get; init; }
 
-    /// <summary>The sample rate the model was trained at, in Hz, when the file states it (AIDA-X <c>metadata.samplerate</c>, RTNeural <c>samplerate</c>).</summary>
+    /// <summary>The sample rate the model was trained at, in Hz, when the file states it (AIDA-X <c>metadata.samplerate</c>, RTNeural <c>samplerate</c>, NAM <c>sample_rate</c>, 48 kHz for a NAM file that states none).</summary>
     public double? SampleRate { get; init; }
 
     /// <summary>What the file says about the model besides its computation (name, author, gains, training error, the tool that wrote it), in file order.</summary>
@@ -157,7 +157,7 @@ public sealed class WeightFile
                 "this is a PyTorch pickle (torch.save). Pickles run code when loaded and are not read here: save the state dict with "
                 + "safetensors.torch.save_file(model.state_dict(), path), or numpy.savez(path, **{k: v.numpy() for k, v in model.state_dict().items()})."),
             _ => throw new WeightFormatException(sourceName, null,
-                $"not a weight file GenLstm reads (safetensors, .npz, ONNX, RTNeural or state-dict JSON, Keras HDF5); it starts with {FileSignature.Describe(bytes.Span)}."),
+                $"not a weight file GenLstm reads (safetensors, .npz, ONNX, RTNeural, state-dict or NAM JSON, Keras HDF5); it starts with {FileSignature.Describe(bytes.Span)}."),
         };
     }
 
