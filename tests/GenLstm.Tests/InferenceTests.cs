@@ -9,6 +9,16 @@ namespace GenLstm.Tests;
 [Lstm(inputSize: 1, hiddenSize: 8)]
 public sealed partial class InferenceLstm1x8 { }
 
+/// <summary><c>Formats/amp.onnx</c>: LSTM(1, 6), a Linear head and the input skip, as an amp model's ONNX export.</summary>
+[Lstm(inputSize: 1, hiddenSize: 6)]
+[LstmOutput(1, InputSkip = 1)]
+public sealed partial class OnnxAmp1x6 { }
+
+/// <summary>The same, declared without the skip the file states: loading refuses it.</summary>
+[Lstm(inputSize: 1, hiddenSize: 6)]
+[LstmOutput(1)]
+public sealed partial class OnnxAmpWithoutSkip1x6 { }
+
 /// <summary><c>Formats/initial_state.onnx</c>: one LSTM(2, 5) node whose initial_h and initial_c are constants of the file.</summary>
 [Lstm(inputSize: 2, hiddenSize: 5)]
 public sealed partial class OnnxInitialStateLstm2x5 { }
@@ -140,6 +150,32 @@ public sealed class InferenceTests
         var zero = new OnnxInitialStateLstm2x5.State();
         model.Forward(inputs, outputs, ref zero);
         Assert.InRange(outputs.Zip(expected, (a, e) => Math.Abs(a - e)).Max(), 0.05, double.PositiveInfinity);
+    }
+
+    [Fact]
+    public void An_ONNX_amp_model_that_adds_its_input_after_the_head_states_its_skip_and_runs_as_ONNX_Runtime_does()
+    {
+        // tests/scripts/make_onnx_initial_state.py: X -> LSTM(1, 6) -> Squeeze -> MatMul + Add -> Add(Slice(X)).
+        string path = FormatTests.PathOf("amp.onnx");
+        WeightFile file = WeightFile.Open(path);
+        Assert.Equal(1, file.InputSkip);
+        LstmDeclaration declaration = file.InferDeclaration();
+        Assert.Equal((1, 6, 1, 1), (declaration.InputSize, declaration.HiddenSize, declaration.OutputSize, declaration.InputSkip));
+        Assert.Contains("[LstmOutput(size: 1, InputSkip = 1)]", declaration.ToCSharp(), StringComparison.Ordinal);
+        Assert.Throws<WeightFormatException>(() => OnnxAmpWithoutSkip1x6.Load(path));
+
+        float[] inputs = [.. Enumerable.Range(0, 64).Select(k => 0.7f * MathF.Sin(0.31f * k))];
+        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = 1 };
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(path, options);
+        var x = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(inputs, [64, 1, 1]);
+        using var results = session.Run([Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("X", x)]);
+        float[] expected = [.. results.Single(r => r.Name == "output").AsTensor<float>()];
+
+        OnnxAmp1x6 model = OnnxAmp1x6.Load(path);
+        var state = model.InitialState;
+        var outputs = new float[64];
+        model.Forward(inputs, outputs, ref state);
+        Assert.InRange(outputs.Zip(expected, (a, e) => Math.Abs(a - e)).Max(), 0, 1e-5);
     }
 
     [Fact]

@@ -67,6 +67,7 @@ internal static class OnnxReader
         }
 
         var used = new HashSet<OnnxNode>(lstms);
+        int? inputSkip = null;
         if (FindHead(lstms[^1], graph, constants) is { } head)
         {
             tensors.Add(head.Weight);
@@ -75,11 +76,22 @@ internal static class OnnxReader
                 tensors.Add(head.Bias);
             }
             used.UnionWith(head.Nodes);
+            if (InputSkipAdd(head, graph, lstms[0]) is { } skipAdd)
+            {
+                // CoreAudioML's lin(h_t) + x[..., 0:skip]: the amp models' skip covers the outputs, the first input features.
+                long inputSize = tensors.First(t => t.Name == "weight_ih_l0").Shape[1];
+                inputSkip = (int)Math.Min(inputSize, head.Weight.Shape[0]);
+                used.Add(skipAdd);
+            }
         }
         List<string> skipped = [.. graph.Nodes
             .Where(n => !used.Contains(n) && !Plumbing.Contains(n.OpType) && n.Inputs.Any(constants.ContainsKey))
             .Select(n => $"node '{n.Name}' ({n.OpType}) with constant inputs {string.Join(", ", n.Inputs.Where(constants.ContainsKey).Select(i => $"'{i}' {constants[i].ShapeText}"))}: GenLstm does not run it.")];
-        return new WeightFile(sourceName, WeightFileFormat.Onnx, tensors, attributes, skipped) { PrecedingLayers = Upstream(graph, lstms[0]) };
+        return new WeightFile(sourceName, WeightFileFormat.Onnx, tensors, attributes, skipped)
+        {
+            PrecedingLayers = Upstream(graph, lstms[0]),
+            InputSkip = inputSkip,
+        };
     }
 
     /// <summary>
@@ -302,6 +314,44 @@ internal static class OnnxReader
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// The <c>Add</c> of an amp model's input skip: it adds to the head's output the graph input the first LSTM reads (through
+    /// slices and reshapes), as <c>torch.onnx.export</c> writes CoreAudioML's <c>lin(x) + x[:, :, 0:skip]</c>; null without one.
+    /// </summary>
+    private static OnnxNode? InputSkipAdd(Head head, OnnxGraph graph, OnnxNode firstLstm)
+    {
+        var producers = new Dictionary<string, OnnxNode>(StringComparer.Ordinal);
+        foreach (OnnxNode node in graph.Nodes)
+        {
+            foreach (string output in node.Outputs)
+            {
+                producers.TryAdd(output, node);
+            }
+        }
+        // The graph input a value comes from through plumbing alone, or null when a computation (or a constant) makes it.
+        string? Source(string name)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            while (producers.TryGetValue(name, out OnnxNode? producer))
+            {
+                if (!Plumbing.Contains(producer.OpType) || producer.Inputs.Length == 0 || !seen.Add(name))
+                {
+                    return null;
+                }
+                name = producer.Inputs[0];
+            }
+            return graph.Initializers.ContainsKey(name) ? null : name;
+        }
+
+        string? input = firstLstm.Inputs.Length > 0 ? Source(firstLstm.Inputs[0]) : null;
+        if (input is null || head.Nodes[^1].Outputs is not [string headOutput, ..])
+        {
+            return null;
+        }
+        return graph.Nodes.FirstOrDefault(node => node.OpType == "Add" && node.Inputs.Length == 2 && node.Inputs.Contains(headOutput)
+            && Source(node.Inputs[0] == headOutput ? node.Inputs[1] : node.Inputs[0]) == input);
     }
 
     private static WeightTensor? Bias(string? name, long size, Dictionary<string, OnnxTensor> constants)
