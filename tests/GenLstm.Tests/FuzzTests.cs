@@ -82,9 +82,11 @@ public sealed partial class FuzzTests(ITestOutputHelper log)
                 string outcome = Load(bytes, load);
                 return (outcome, GC.GetAllocatedBytesForCurrentThread() - before);
             });
-            if (!reading.Wait(TimeSpan.FromSeconds(10)))
+            // A hang never finishes; a slow case must not fail for being slow on a loaded machine: PureHDF takes up to 1 s on
+            // some damaged files (measured 0.94 s idle), and CI runs two test projects at once on 2 cores (one run measured > 10 s).
+            if (!reading.Wait(TimeSpan.FromSeconds(60)))
             {
-                throw new Xunit.Sdk.XunitException($"{mutation}: reading did not finish in 10 s.");
+                throw new Xunit.Sdk.XunitException($"{mutation}: reading did not finish in 60 s.");
             }
             (string outcome, long allocated) = reading.Result;
             largest = Math.Max(largest, allocated);
