@@ -1,6 +1,4 @@
 using System;
-using System.Globalization;
-using System.IO;
 using System.Linq;
 using Xunit;
 using Xunit.Abstractions;
@@ -33,7 +31,7 @@ public sealed class AmpModelTests(ITestOutputHelper log)
     [Fact]
     public void A_NAM_file_starts_from_its_stored_state_and_reproduces_PyTorch()
     {
-        Reference reference = Reference.Read("nam-core/lstm_nam_torch_ref.csv", "x", "y_f64", "y_f32", "y_f64_zero_initial_state");
+        ReferenceCsv reference = ReferenceCsv.Read("nam-core/lstm_nam_torch_ref.csv", "x", "y_f64", "y_f32", "y_f64_zero_initial_state");
         NamLstm1x3 model = NamLstm1x3.Load(RealData.FileAt("nam-core/lstm.nam"));
         Assert.Equal(48000, model.SampleRate);
 
@@ -55,7 +53,7 @@ public sealed class AmpModelTests(ITestOutputHelper log)
     [Fact]
     public void A_NeuralSeed_pedal_adds_its_input_skip_and_reproduces_the_pedal()
     {
-        Reference reference = Reference.Read("neuralseed/lstm4_ref.csv", "x0", "y_f64", "y_f32", "y_head_f64");
+        ReferenceCsv reference = ReferenceCsv.Read("neuralseed/lstm4_ref.csv", "x0", "y_f64", "y_f32", "y_head_f64");
         string path = RealData.FileAt("neuralseed/lstm4_ts9_pytorch.json");
         NeuralSeedLstm1x4 model = NeuralSeedLstm1x4.Load(path);
 
@@ -78,7 +76,7 @@ public sealed class AmpModelTests(ITestOutputHelper log)
         return y;
     }
 
-    private void Check(string name, float[] outputs, Reference reference, string float64, string float32)
+    private void Check(string name, float[] outputs, ReferenceCsv reference, string float64, string float32)
     {
         double gap = MaxDifference(reference.Column(float32).Select(v => (float)v).ToArray(), reference.Column(float64));
         double error = MaxDifference(outputs, reference.Column(float64));
@@ -87,18 +85,4 @@ public sealed class AmpModelTests(ITestOutputHelper log)
     }
 
     private static double MaxDifference(float[] actual, double[] expected) => actual.Zip(expected, (a, e) => Math.Abs(a - e)).Max();
-
-    /// <summary>A reference CSV of the real-data folder, by column name.</summary>
-    private sealed class Reference(string[] header, double[][] rows)
-    {
-        public static Reference Read(string relativePath, params string[] required)
-        {
-            string[] lines = File.ReadAllLines(RealData.FileAt(relativePath));
-            string[] header = lines[0].Split(',');
-            Assert.Subset(header.ToHashSet(), required.ToHashSet());
-            return new Reference(header, [.. lines.Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray())]);
-        }
-
-        public double[] Column(string name) => [.. rows.Select(row => row[Array.IndexOf(header, name)])];
-    }
 }

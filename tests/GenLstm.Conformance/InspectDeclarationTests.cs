@@ -89,14 +89,11 @@ public sealed partial class InspectDeclarationTests(ITestOutputHelper log)
     public void The_pasted_declaration_reproduces_the_files_reference_with_no_other_code(string file)
     {
         (string csv, string[] inputColumns, string expectedColumn, string float32Column, bool addSkip) = References[file];
-        string[] lines = [.. File.ReadAllLines(RealData.FileAt(csv)).Where(line => line.Length > 0)];
-        string[] header = lines[0].Split(',');
-        double[][] rows = [.. lines.Skip(1).Select(line => line.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray())];
-        double[] Column(string name) => [.. rows.Select(row => row[Array.IndexOf(header, name)])];
-        float[] inputs = [.. rows.SelectMany(row => inputColumns.Select(name => (float)row[Array.IndexOf(header, name)]))];
-        double[] x0 = Column(inputColumns[0]);
-        double[] expected = [.. Column(expectedColumn).Select((y, t) => addSkip ? y + x0[t] : y)];
-        double[] float32 = [.. Column(float32Column).Select((y, t) => addSkip ? (double)((float)y + (float)x0[t]) : y)];
+        ReferenceCsv reference = ReferenceCsv.Read(csv, [.. inputColumns, expectedColumn, float32Column]);
+        float[] inputs = reference.Interleaved(inputColumns);
+        double[] x0 = reference.Column(inputColumns[0]);
+        double[] expected = [.. reference.Column(expectedColumn).Select((y, t) => addSkip ? y + x0[t] : y)];
+        double[] float32 = [.. reference.Column(float32Column).Select((y, t) => addSkip ? (double)((float)y + (float)x0[t]) : y)];
 
         InspectRun run = InspectRun.Of(file);
         Assert.Equal(0, run.ExitCode);

@@ -100,14 +100,7 @@ internal static class OnnxReader
     /// </summary>
     private static List<string> Upstream(OnnxGraph graph, OnnxNode lstm)
     {
-        var producers = new Dictionary<string, OnnxNode>(StringComparer.Ordinal);
-        foreach (OnnxNode node in graph.Nodes)
-        {
-            foreach (string output in node.Outputs)
-            {
-                producers.TryAdd(output, node);
-            }
-        }
+        Dictionary<string, OnnxNode> producers = Producers(graph);
         var found = new List<string>();
         var seen = new HashSet<OnnxNode>();
         var pending = new Stack<string>();
@@ -322,14 +315,7 @@ internal static class OnnxReader
     /// </summary>
     private static OnnxNode? InputSkipAdd(Head head, OnnxGraph graph, OnnxNode firstLstm)
     {
-        var producers = new Dictionary<string, OnnxNode>(StringComparer.Ordinal);
-        foreach (OnnxNode node in graph.Nodes)
-        {
-            foreach (string output in node.Outputs)
-            {
-                producers.TryAdd(output, node);
-            }
-        }
+        Dictionary<string, OnnxNode> producers = Producers(graph);
         // The graph input a value comes from through plumbing alone, or null when a computation (or a constant) makes it.
         string? Source(string name)
         {
@@ -352,6 +338,20 @@ internal static class OnnxReader
         }
         return graph.Nodes.FirstOrDefault(node => node.OpType == "Add" && node.Inputs.Length == 2 && node.Inputs.Contains(headOutput)
             && Source(node.Inputs[0] == headOutput ? node.Inputs[1] : node.Inputs[0]) == input);
+    }
+
+    /// <summary>The node that computes each value of the graph (the first, if a damaged graph names a value twice).</summary>
+    private static Dictionary<string, OnnxNode> Producers(OnnxGraph graph)
+    {
+        var producers = new Dictionary<string, OnnxNode>(StringComparer.Ordinal);
+        foreach (OnnxNode node in graph.Nodes)
+        {
+            foreach (string output in node.Outputs)
+            {
+                producers.TryAdd(output, node);
+            }
+        }
+        return producers;
     }
 
     private static WeightTensor? Bias(string? name, long size, Dictionary<string, OnnxTensor> constants)
