@@ -53,12 +53,12 @@ public sealed partial class FuzzTests(ITestOutputHelper log)
         => Fuzz("stack_keras.h5", GenLstm.Keras.KerasHdf5.Parse, Hdf5AllocationBound);
 
     /// <summary>
-    /// NAM Core's example LSTM (<c>nam-core/lstm.nam</c> of the real-data folder), read at the <see cref="WeightFile"/> level: the
+    /// A NAM LSTM file written by <see cref="NamReaderTests"/> (1 × 3 with a head; the repository holds no third-party file), read at the <see cref="WeightFile"/> level: the
     /// file, then every tensor as a model's <c>Load</c> reads it (<see cref="WeightFile.InferDeclaration"/>: shapes, finiteness, the config's sizes).
     /// </summary>
     [Fact]
     public void A_mutated_NAM_file_loads_or_throws_WeightFormatException()
-        => Fuzz("lstm.nam", File.ReadAllBytes(NamReaderTests.RealDataFile("nam-core", "lstm.nam")),
+        => Fuzz("model.nam", Encoding.UTF8.GetBytes(NamReaderTests.SmallNam()),
             (bytes, source) => WeightFile.Parse(bytes, source).InferDeclaration(), AllocationBound);
 
     /// <summary>Loads mutations of a golden file with <paramref name="reader"/> as the golden model (<see cref="FormatStack"/>).</summary>

@@ -11,7 +11,7 @@ namespace GenLstm.Tests;
 
 /// <summary>
 /// Neural Amp Modeler (<c>.nam</c>) LSTM files at the <see cref="WeightFile"/> level: NAM Core's real example model
-/// (<c>nam-core/lstm.nam</c> of the real-data folder) and small files written here, whose flat weights are cut into the canonical
+/// (<c>nam-core/lstm.nam</c> of the real-data folder, in the conformance suite's <c>NamFileTests</c>) and small files written here, whose flat weights are cut into the canonical
 /// tensors, with the expected position of every value computed here from NAM's layout; and every refusal, each naming its reason first.
 /// </summary>
 public sealed class NamReaderTests
@@ -32,52 +32,8 @@ public sealed class NamReaderTests
             """;
 
     /// <summary>A file of the right length for 1 input, 3 hidden, 1 layer, 1 output: 4·3·4 + 12 + 6 + 3 + 1 = 70 numbers.</summary>
-    private static string SmallNam(string? sampleRate = "48000", string weights = "")
+    internal static string SmallNam(string? sampleRate = "48000", string weights = "")
         => Nam("\"input_size\": 1, \"hidden_size\": 3, \"num_layers\": 1", weights.Length > 0 ? weights : Numbers(Enumerable.Range(0, 70).Select(k => k * 0.01)), sampleRate);
-
-    [Fact]
-    public void NAM_Cores_example_LSTM_reads_as_canonical_tensors_with_its_stored_state_and_head()
-    {
-        string path = RealDataFile("nam-core", "lstm.nam");
-        using JsonDocument json = JsonDocument.Parse(File.ReadAllBytes(path));
-        float[] flat = [.. json.RootElement.GetProperty("weights").EnumerateArray().Select(w => (float)w.GetDouble())];
-        Assert.Equal(70, flat.Length);
-
-        WeightFile file = WeightFile.Open(path);
-        Assert.Equal(WeightFileFormat.Nam, file.Format);
-        Assert.Equal(
-            ["weight_ih_l0 [12, 1]", "weight_hh_l0 [12, 3]", "bias_ih_l0 [12]", "bias_hh_l0 [12]", "initial_h_l0 [3]", "initial_c_l0 [3]", "output.weight [1, 3]", "output.bias [1]"],
-            file.Tensors.Select(t => $"{t.Name} {t.ShapeText}"));
-        Assert.Equal(48000, file.SampleRate);
-        Assert.Equal(0, file.InputSkip);
-        Assert.Empty(file.Skipped);
-        Assert.Contains(new KeyValuePair<string, string>("version", "0.5.4"), file.Metadata);
-        Assert.Contains(new KeyValuePair<string, string>("architecture", "LSTM"), file.Metadata);
-        Assert.Contains(new KeyValuePair<string, string>("metadata.name", "Test LSTM"), file.Metadata);
-        Assert.Contains(new KeyValuePair<string, string>("metadata.gear_make", "Darkglass Electronics"), file.Metadata);
-        Assert.DoesNotContain(file.Metadata, entry => entry.Key.StartsWith("weights", StringComparison.Ordinal) || entry.Key.StartsWith("config", StringComparison.Ordinal));
-
-        // Layer 0 (I = 1, H = 3): rows of [1 input | 3 hidden] weights at 0..47, bias at 48..59, h0 at 60..62, c0 at 63..65; head weight 66..68, bias 69.
-        for (int row = 0; row < 12; row++)
-        {
-            Assert.Equal(flat[row * 4], file.GetTensor("weight_ih_l0").Values[row]);
-            Assert.Equal(flat[(row * 4 + 1)..(row * 4 + 4)], file.GetTensor("weight_hh_l0").Values[(row * 3)..(row * 3 + 3)]);
-        }
-        Assert.Equal(flat[48..60], file.GetTensor("bias_ih_l0").Values);
-        Assert.All(file.GetTensor("bias_hh_l0").Values, b => Assert.Equal(0f, b));
-        Assert.Equal(flat[60..63], file.GetTensor("initial_h_l0").Values);
-        Assert.Equal(flat[63..66], file.GetTensor("initial_c_l0").Values);
-        Assert.Equal(flat[66..69], file.GetTensor("output.weight").Values);
-        Assert.Equal(flat[69..70], file.GetTensor("output.bias").Values);
-        // The stored state is not zero: the exporter stores the state reached after a second of silence.
-        Assert.Contains(file.GetTensor("initial_c_l0").Values, c => c != 0);
-
-        // A stream reads the same; the declaration inferred from the tensors is the one the config states.
-        using FileStream stream = File.OpenRead(path);
-        Assert.Equal(file.Tensors.Select(t => t.Values), WeightFile.Read(stream, path).Tensors.Select(t => t.Values));
-        LstmDeclaration declaration = file.InferDeclaration();
-        Assert.Equal(new LstmDeclaration(1, 3) { Layers = 1, OutputSize = 1 }, declaration);
-    }
 
     [Fact]
     public void Every_value_of_a_two_layer_file_lands_at_its_place_and_layer_1_reads_H_inputs()
@@ -244,30 +200,5 @@ public sealed class NamReaderTests
         var error = Assert.Throws<WeightFormatException>(file.InferDeclaration);
         Assert.Equal("weight_hh_l0", error.TensorName);
         Assert.Contains("weights must be finite; element [0, 1]", error.Message);
-    }
-
-    /// <summary>
-    /// A file of the real-data folder, which lives outside the repository: the folder named by <c>GENLSTM_REALDATA</c>, or
-    /// <c>&lt;repository root&gt;/../shared/realdata</c> (as the conformance suite's <c>RealData</c> finds it). Missing data fails, naming where it looked.
-    /// </summary>
-    internal static string RealDataFile(params string[] parts)
-    {
-        const string variable = "GENLSTM_REALDATA";
-        string? folder = Environment.GetEnvironmentVariable(variable);
-        string origin = $"from {variable}";
-        if (string.IsNullOrWhiteSpace(folder))
-        {
-            DirectoryInfo? root = new(AppContext.BaseDirectory);
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "GenLstm.sln")) && !File.Exists(Path.Combine(root.FullName, "GenLstm.slnx"))
-                && !Directory.Exists(Path.Combine(root.FullName, ".git")) && !File.Exists(Path.Combine(root.FullName, ".git")))
-            {
-                root = root.Parent;
-            }
-            folder = root is null ? "" : Path.Combine(root.FullName, "..", "shared", "realdata");
-            origin = $"{variable} is not set; the default is <repository root>/../shared/realdata";
-        }
-        string path = Path.GetFullPath(Path.Combine([folder, .. parts]));
-        return File.Exists(path) ? path
-            : throw new FileNotFoundException($"The real-data file '{path}' does not exist ({origin}). Set {variable} to the 'realdata' folder (for example /work/shared/realdata).", path);
     }
 }
