@@ -6,7 +6,7 @@ For every variant (peepholes, input_forget, clip, the activations with alpha/bet
   {name}.safetensors   the same W [D, 4H, I], R [D, 4H, H], B [D, 8H], P [D, 3H] (if peepholes) and a test input X [T, I],
                        which the test gives to GenLstm's FromOnnx; the test runs ONNX Runtime on the .onnx at test time.
 
-The declarations the models must match are in tests/GenLstm.Tests/Models.cs (the C# test names them). The weights
+The declarations the models must match are in tests/GenLstm.Tests/Harnesses/Models.cs (the C# test names them). The weights
 are random, U(-0.6, 0.6) (biases U(-0.5, 0.5), peepholes U(-0.8, 0.8)), from a NumPy generator seeded per model, so
 rerunning the script rewrites identical files; every model passes onnx.checker.
 
