@@ -15,20 +15,16 @@ public sealed partial class LstmGenerator
     /// <summary>Reads one [Lstm] declaration into a spec, or into diagnostics that say what to fix.</summary>
     internal static class Parser
     {
-        /// <summary>Must equal <c>GenLstm.LstmAttribute.MaxInputSize</c> (a test checks it).</summary>
-        public const int MaxInputSize = 65536;
+        /// <summary>The limits are the runtime's (<c>GenLstm.LstmAttribute.MaxInputSize</c>, …): one <see cref="Contract.LstmLimits"/> compiled into both.</summary>
+        public const int MaxInputSize = Contract.LstmLimits.MaxInputSize;
 
-        /// <summary>Must equal <c>GenLstm.LstmAttribute.MaxHiddenSize</c> (a test checks it).</summary>
-        public const int MaxHiddenSize = 2048;
+        public const int MaxHiddenSize = Contract.LstmLimits.MaxHiddenSize;
 
-        /// <summary>Must equal <c>GenLstm.LstmAttribute.MaxLayers</c> (a test checks it).</summary>
-        public const int MaxLayers = 16;
+        public const int MaxLayers = Contract.LstmLimits.MaxLayers;
 
-        /// <summary>Must equal <c>GenLstm.LstmAttribute.MaxSampleRateRatioLimit</c> (a test checks it).</summary>
-        public const int MaxSampleRateRatio = 16;
+        public const int MaxSampleRateRatio = Contract.LstmLimits.MaxSampleRateRatio;
 
-        /// <summary>Must equal <c>GenLstm.LstmOutputAttribute.MaxSize</c> (a test checks it).</summary>
-        public const int MaxOutputSize = 65536;
+        public const int MaxOutputSize = Contract.LstmLimits.MaxOutputSize;
 
         /// <summary>The attribute that adds a dense output head.</summary>
         public const string LstmOutputAttributeName = "GenLstm.LstmOutputAttribute";

@@ -8,7 +8,7 @@ using Xunit;
 
 namespace GenLstm.Generators.Tests;
 
-/// <summary>The descriptors are documented and released, and the generator's limits are the attribute's.</summary>
+/// <summary>The descriptors are documented and released, and the parser names the runtime's attributes.</summary>
 public sealed class DescriptorTests
 {
     private static readonly string[] ExpectedIds = ["GLSTM001", "GLSTM002", "GLSTM003", "GLSTM004", "GLSTM005", "GLSTM006", "GLSTM007", "GLSTM008", "GLSTM009", "GLSTM010", "GLSTM011", "GLSTM012", "GLSTM013", "GLSTM014", "GLSTM015", "GLSTM016"];
@@ -47,28 +47,8 @@ public sealed class DescriptorTests
     }
 
     [Fact]
-    public void ParserLimitsAreTheAttributeLimits()
-    {
-        Assert.Equal(LstmAttribute.MaxInputSize, LstmGenerator.Parser.MaxInputSize);
-        Assert.Equal(LstmAttribute.MaxHiddenSize, LstmGenerator.Parser.MaxHiddenSize);
-        Assert.Equal(LstmAttribute.MaxLayers, LstmGenerator.Parser.MaxLayers);
-        Assert.Equal(LstmOutputAttribute.MaxSize, LstmGenerator.Parser.MaxOutputSize);
-        Assert.Equal(LstmAttribute.MaxSampleRateRatioLimit, LstmGenerator.Parser.MaxSampleRateRatio);
-        Assert.Equal(LstmGenerator.Parser.LstmOutputAttributeName, typeof(LstmOutputAttribute).FullName);
-    }
-
-    [Fact]
-    public void OptionEnumsMirrorTheRuntimeEnums()
-    {
-        Assert.Equal(EnumMembers<Precision>(), EnumMembers<Models.Precision>());
-        Assert.Equal(EnumMembers<WeightType>(), EnumMembers<Models.WeightType>());
-        Assert.Equal(EnumMembers<LstmDirection>(), EnumMembers<Models.LstmDirection>());
-        Assert.Equal(EnumMembers<Activation>(), EnumMembers<Models.Activation>());
-    }
-
-    private static (string Name, int Value)[] EnumMembers<TEnum>()
-        where TEnum : struct, System.Enum
-        => [.. System.Enum.GetValues<TEnum>().Select(value => (value.ToString(), System.Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)))];
+    public void ParserNamesTheRuntimeOutputAttribute()
+        => Assert.Equal(LstmGenerator.Parser.LstmOutputAttributeName, typeof(LstmOutputAttribute).FullName);
 
     private static string UnshippedReleasesPath([CallerFilePath] string thisFile = "")
         => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!,

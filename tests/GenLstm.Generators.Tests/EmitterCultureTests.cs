@@ -21,10 +21,10 @@ public sealed class EmitterCultureTests
             Types: new EquatableArray<TypeDeclarationInfo>([new("Outer", "class"), new("Model", "record")]),
             InputSize: 5,
             HiddenSize: 3,
-            Precision: Models.Precision.Exact,
-            WeightType: Models.WeightType.Float32,
+            Precision: Precision.Exact,
+            WeightType: WeightType.Float32,
             Layers: 1,
-            Direction: Models.LstmDirection.Forward);
+            Direction: LstmDirection.Forward);
 
         string invariant = EmitIn(CultureInfo.InvariantCulture, spec);
         string localized = EmitIn(CultureInfo.GetCultureInfo(cultureName), spec);

@@ -49,7 +49,7 @@ public sealed class RandomDeclarationTests(ITestOutputHelper log)
     private static readonly string[] HiddenActivations = ["Sigmoid", "Tanh", "HardSigmoid", "ScaledTanh", "Softsign"];
 
     /// <summary>One random declaration.</summary>
-    public sealed record Declaration(int InputSize, int HiddenSize, int Layers, LstmDirection Direction, bool Peepholes, bool CoupledInputForget,
+    public sealed record Declaration(int InputSize, int HiddenSize, int Layers, GenLstm.LstmDirection Direction, bool Peepholes, bool CoupledInputForget,
         float ActivationClip, float CellClip, float ForgetBias, (string Name, float Alpha, float Beta) Gate, (string Name, float Alpha, float Beta) Cell,
         (string Name, float Alpha, float Beta) Hidden, int Seed, string? CellExpression = null, string? HiddenExpression = null,
         (string Name, float Alpha, float Beta)? ExtraGate = null)
@@ -85,7 +85,7 @@ public sealed class RandomDeclarationTests(ITestOutputHelper log)
         Gen.Select(Gen.Int[1, 12], Gen.Int[1, 20], Gen.Int[1, 3], Gen.Int[0, 2], Gen.Bool, Gen.Bool, Gen.OneOf(0f, 1f, 2.5f), Gen.OneOf(0f, 0.8f, 4f))
             .SelectMany((i, h, layers, direction, peepholes, cifg, activationClip, cellClip) =>
                 Gen.Select(Gen.OneOf(0f, 1f, -0.5f), GenActivation(GateActivations), GenActivation(Activations), GenActivation(HiddenActivations), Gen.Int[0, int.MaxValue])
-                    .Select((forgetBias, gate, cell, hidden, seed) => new Declaration(i, h, layers, (LstmDirection)direction, peepholes, cifg,
+                    .Select((forgetBias, gate, cell, hidden, seed) => new Declaration(i, h, layers, (GenLstm.LstmDirection)direction, peepholes, cifg,
                         activationClip, cellClip, forgetBias, gate, cell, hidden, seed)))
             .SelectMany(declaration => Gen.Select(Gen.Bool, GenActivation(GateActivations))
                 .Select((extra, gate) => extra ? declaration with { ExtraGate = gate } : declaration))
@@ -161,7 +161,7 @@ public sealed class RandomDeclarationTests(ITestOutputHelper log)
     {
         var random = new Random(d.Seed);
         float Uniform(double bound) => (float)((random.NextDouble() * 2 - 1) * bound);
-        int directions = d.Direction == LstmDirection.Bidirectional ? 2 : 1;
+        int directions = d.Direction == GenLstm.LstmDirection.Bidirectional ? 2 : 1;
         var writer = new SafeTensorsWriter();
         var layers = new List<(float[] Wih, float[] Whh, float[] Bih, float[] Bhh, float[]? P)>();
         var extraGates = new List<(float[] W, float[] U, float[] B)>();
@@ -215,7 +215,7 @@ public sealed class RandomDeclarationTests(ITestOutputHelper log)
                 var w = layers[layer * directions + direction];
                 var layerOptions = options with
                 {
-                    Reverse = direction == 1 || d.Direction == LstmDirection.Reverse,
+                    Reverse = direction == 1 || d.Direction == GenLstm.LstmDirection.Reverse,
                     ExtraGates = d.ExtraGate is { } gate
                         ? [("z", gate, extraGates[layer * directions + direction].W, extraGates[layer * directions + direction].U, extraGates[layer * directions + direction].B)]
                         : [],

@@ -30,16 +30,16 @@ namespace GenLstm;
 public sealed class LstmAttribute : Attribute
 {
     /// <summary>The largest supported <see cref="InputSize"/>.</summary>
-    public const int MaxInputSize = 65536;
+    public const int MaxInputSize = Contract.LstmLimits.MaxInputSize;
 
     /// <summary>The largest supported <see cref="HiddenSize"/> (the state struct holds three vectors of this size).</summary>
-    public const int MaxHiddenSize = 2048;
+    public const int MaxHiddenSize = Contract.LstmLimits.MaxHiddenSize;
 
     /// <summary>The largest supported <see cref="Layers"/>.</summary>
-    public const int MaxLayers = 16;
+    public const int MaxLayers = Contract.LstmLimits.MaxLayers;
 
     /// <summary>The largest supported <see cref="MaxSampleRateRatio"/>.</summary>
-    public const int MaxSampleRateRatioLimit = 16;
+    public const int MaxSampleRateRatioLimit = Contract.LstmLimits.MaxSampleRateRatio;
 
     /// <summary>Declares an LSTM with the given sizes.</summary>
     /// <param name="inputSize">Number of features of the input vector x_t, from 1 to <see cref="MaxInputSize"/>.</param>

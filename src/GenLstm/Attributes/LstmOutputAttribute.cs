@@ -21,7 +21,7 @@ namespace GenLstm;
 public sealed class LstmOutputAttribute(int size, Activation activation = Activation.None) : Attribute
 {
     /// <summary>The largest supported <see cref="Size"/>.</summary>
-    public const int MaxSize = 65536;
+    public const int MaxSize = Contract.LstmLimits.MaxOutputSize;
 
     /// <summary>The number of outputs.</summary>
     public int Size { get; } = size;

@@ -1,7 +1,17 @@
+// One enum for the runtime and the generator (see README.md here).
+#if GENLSTM_GENERATOR
+namespace GenLstm.Generators;
+#else
 namespace GenLstm;
+#endif
 
 /// <summary>How a generated model stores its weights in memory: <see cref="LstmAttribute.WeightType"/>. The math is float32 either way.</summary>
-public enum WeightType
+#if GENLSTM_GENERATOR
+internal
+#else
+public
+#endif
+enum WeightType
 {
     /// <summary>The default: float32 weights, exactly as trained (or as read from the file).</summary>
     Float32 = 0,

@@ -1,7 +1,17 @@
+// One enum for the runtime and the generator (see README.md here).
+#if GENLSTM_GENERATOR
+namespace GenLstm.Generators;
+#else
 namespace GenLstm;
+#endif
 
 /// <summary>Which approximations of the activation functions a generated model uses: <see cref="LstmAttribute.Precision"/>.</summary>
-public enum Precision
+#if GENLSTM_GENERATOR
+internal
+#else
+public
+#endif
+enum Precision
 {
     /// <summary>
     /// The default: <see cref="LstmMath.Tanh(float)"/> and <see cref="LstmMath.Sigmoid(float)"/>, within

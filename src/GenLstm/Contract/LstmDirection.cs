@@ -1,7 +1,17 @@
+// One enum for the runtime and the generator (see README.md here).
+#if GENLSTM_GENERATOR
+namespace GenLstm.Generators;
+#else
 namespace GenLstm;
+#endif
 
 /// <summary>Which way each layer of a model reads its sequence: <see cref="LstmAttribute.Direction"/>.</summary>
-public enum LstmDirection
+#if GENLSTM_GENERATOR
+internal
+#else
+public
+#endif
+enum LstmDirection
 {
     /// <summary>The default: x_0 first. The only direction with <c>Step</c> and <c>StepBatch</c> (one step at a time, as the input arrives).</summary>
     Forward = 0,

@@ -1,4 +1,9 @@
+// One enum for the runtime and the generator (see README.md here).
+#if GENLSTM_GENERATOR
+namespace GenLstm.Generators;
+#else
 namespace GenLstm;
+#endif
 
 /// <summary>
 /// An activation function: of the gates, the cell candidate and the hidden output (<see cref="LstmAttribute.GateActivation"/>,
@@ -11,7 +16,12 @@ namespace GenLstm;
 /// hard sigmoid is α = 1/6, β = 0.5 (ONNX: 0.2, 0.5); Keras 2's was 0.2, 0.5: set <c>GateAlpha</c> to match the framework
 /// the model was trained in.
 /// </remarks>
-public enum Activation
+#if GENLSTM_GENERATOR
+internal
+#else
+public
+#endif
+enum Activation
 {
     /// <summary>The identity: the layer's affine output as it is.</summary>
     None = 0,
