@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.RegularExpressions;
+using GenLstm.Contract;
 using GenLstm.Generators.Models;
 
 namespace GenLstm.Generators.Weights;
@@ -14,8 +14,6 @@ namespace GenLstm.Generators.Weights;
 /// </summary>
 internal static class WeightsBinding
 {
-    private static readonly Regex LstmName = new(@"^(?<prefix>(?:.*\.)?)(?<kind>weight_ih|weight_hh|bias_ih|bias_hh|weight_hr|weight_ci|weight_cf|weight_co|layer_norm_weight)_l(?<layer>\d{1,9})(?<reverse>_reverse)?$");
-
     /// <summary>The bound tensors in canonical names, or the first problem (with the tensor it concerns).</summary>
     public sealed record Result(IReadOnlyList<(string Name, StoredTensor Tensor)> Tensors, string? Tensor, string? Problem)
     {
@@ -30,9 +28,10 @@ internal static class WeightsBinding
         {
             return Result.Fail(null, error);
         }
-        const string anchor = "weight_ih_l0";
-        List<string> prefixes = [.. file.Tensors.Select(t => LstmName.Match(t.Name)).Where(m => m.Success && m.Groups["kind"].Value == "weight_ih"
-            && m.Groups["layer"].Value == "0" && !m.Groups["reverse"].Success).Select(m => m.Groups["prefix"].Value)];
+        // Which prefix, which tensors with which shapes, which are too many, which is the head: the runtime's rules, compiled into
+        // both (src/GenLstm/Contract/PyTorchLstmLayout.cs); only the messages are the generator's.
+        const string anchor = PyTorchLstmLayout.Anchor;
+        List<string> prefixes = PyTorchLstmLayout.FindPrefixes(file.Tensors.Select(t => t.Name));
         if (prefixes.Count != 1)
         {
             return Result.Fail(anchor, prefixes.Count == 0
@@ -41,47 +40,51 @@ internal static class WeightsBinding
         }
         string prefix = prefixes[0];
 
-        List<(string Name, long[] Shape)> required = Required(spec);
+        var layout = new PyTorchLstmLayout(spec.InputSize, spec.HiddenSize, spec.Layers, spec.Directions, spec.ProjectionSize, spec.Math.Peepholes, spec.Math.LayerNorm,
+            [.. spec.Math.ExtraGates.Select(g => g.Name)]);
         var bound = new List<(string, StoredTensor)>();
-        foreach ((string name, long[] shape) in required)
+        foreach (TensorRequirement required in layout.Required)
         {
-            StoredTensor? tensor = file.Find(prefix + name);
+            StoredTensor? tensor = file.Find(prefix + required.Name);
             if (tensor is null)
             {
-                return Result.Fail(prefix + name, $"is missing; the declaration needs it with shape [{string.Join(", ", shape)}]");
+                return Result.Fail(prefix + required.Name, $"is missing; the declaration needs it with shape {required.ShapeText}");
             }
-            if (!tensor.Shape.SequenceEqual(shape))
+            if (!tensor.Shape.SequenceEqual(required.Shape))
             {
-                return Result.Fail(tensor.Name, $"has shape {tensor.ShapeText}; the declaration needs [{string.Join(", ", shape)}]");
+                return Result.Fail(tensor.Name, $"has shape {tensor.ShapeText}; the declaration needs {required.ShapeText}");
             }
-            bound.Add((name, tensor));
+            bound.Add((required.Name, tensor));
         }
-        var requiredNames = new HashSet<string>(required.Select(r => prefix + r.Name), StringComparer.Ordinal);
-        if (file.Tensors.FirstOrDefault(t => LstmName.Match(t.Name) is { Success: true } m && m.Groups["prefix"].Value == prefix && !requiredNames.Contains(t.Name)) is { } extra)
+        if (layout.FindUnexpected(file.Tensors.Select(t => t.Name), prefix) is { } extra)
         {
-            return Result.Fail(extra.Name, "belongs to a layer, direction, projection, peephole or layer norm the declaration does not have; declare the model the file was trained as");
+            return Result.Fail(extra, "belongs to a layer, direction, projection, peephole or layer norm the declaration does not have; declare the model the file was trained as");
+        }
+        if (layout.Layers.SelectMany(l => l.Optional).FirstOrDefault(t => file.Find(prefix + t.Name) is not null) is { } initial)
+        {
+            // Load reads a stored initial state; the embedded model cannot hold one, so it would start from zero instead.
+            return Result.Fail(prefix + initial.Name, "is a stored initial state, which compile-time weights do not embed; load this file at run time (Load)");
         }
 
         if (spec.Head is { } head)
         {
             long columns = spec.StackOutputSize;
-            List<StoredTensor> candidates = [.. file.Tensors.Where(t => (t.Name == "weight" || t.Name.EndsWith(".weight", StringComparison.Ordinal))
-                && t.Shape.Length == 2 && t.Shape[0] == head.Size && t.Shape[1] == columns)];
-            StoredTensor? weight = candidates.FirstOrDefault(t => t.Name == "output.weight") ?? (candidates.Count == 1 ? candidates[0] : null);
+            List<StoredTensor> candidates = DenseHeadRule.Candidates(file.Tensors, t => t.Name, t => t.Shape, head.Size, columns);
+            StoredTensor? weight = DenseHeadRule.Choose(candidates, t => t.Name);
             if (weight is null)
             {
-                return Result.Fail("output.weight", candidates.Count == 0
+                return Result.Fail(DenseHeadRule.Weight, candidates.Count == 0
                     ? $"is missing: the head [LstmOutput({head.Size})] needs a weight of shape [{head.Size}, {columns}] ('output.weight' or one '<module>.weight')"
                     : $"is ambiguous: several tensors could be the head's weight ({string.Join(", ", candidates.Select(c => $"'{c.Name}'"))})");
             }
-            bound.Add(("output.weight", weight));
-            if (file.Find(weight.Name.Substring(0, weight.Name.Length - "weight".Length) + "bias") is { } bias)
+            bound.Add((DenseHeadRule.Weight, weight));
+            if (file.Find(DenseHeadRule.BiasOf(weight.Name)) is { } bias)
             {
                 if (!bias.Shape.SequenceEqual(new long[] { head.Size }))
                 {
                     return Result.Fail(bias.Name, $"has shape {bias.ShapeText}; the head needs [{head.Size}]");
                 }
-                bound.Add(("output.bias", bias));
+                bound.Add((DenseHeadRule.Bias, bias));
             }
         }
         foreach ((string _, StoredTensor tensor) in bound)
@@ -93,43 +96,5 @@ internal static class WeightsBinding
             }
         }
         return new Result(bound, null, null);
-    }
-
-    /// <summary>Every LSTM tensor the declaration reads, with its shape, in PyTorch's order.</summary>
-    private static List<(string Name, long[] Shape)> Required(LstmSpec spec)
-    {
-        long h = spec.HiddenSize, gates = 4 * h, recurrent = spec.RecurrentSize;
-        var required = new List<(string, long[])>();
-        for (int layer = 0; layer < spec.Layers; layer++)
-        {
-            long columns = layer == 0 ? spec.InputSize : spec.StackOutputSize;
-            for (int d = 0; d < spec.Directions; d++)
-            {
-                string suffix = $"_l{layer}{(d == 1 ? "_reverse" : "")}";
-                required.Add(("weight_ih" + suffix, new[] { gates, columns }));
-                required.Add(("weight_hh" + suffix, new[] { gates, recurrent }));
-                required.Add(("bias_ih" + suffix, new[] { gates }));
-                required.Add(("bias_hh" + suffix, new[] { gates }));
-                if (spec.ProjectionSize > 0)
-                {
-                    required.Add(("weight_hr" + suffix, new[] { recurrent, h }));
-                }
-                if (spec.Math.Peepholes)
-                {
-                    required.AddRange(new[] { "weight_ci", "weight_cf", "weight_co" }.Select(kind => (kind + suffix, new[] { h })));
-                }
-                if (spec.Math.LayerNorm)
-                {
-                    required.Add(("layer_norm_weight" + suffix, new[] { gates }));
-                }
-                foreach (ExtraGate gate in spec.Math.ExtraGates)
-                {
-                    required.Add(($"weight_ih_{gate.Name}{suffix}", new[] { h, columns }));
-                    required.Add(($"weight_hh_{gate.Name}{suffix}", new[] { h, recurrent }));
-                    required.Add(($"bias_{gate.Name}{suffix}", new[] { h }));
-                }
-            }
-        }
-        return required;
     }
 }

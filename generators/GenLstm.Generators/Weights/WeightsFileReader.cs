@@ -5,9 +5,8 @@ using System.IO;
 using System.IO.Compression;
 using System.Linq;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.RegularExpressions;
 using System.Threading;
+using GenLstm.Contract;
 using GenLstm.Generators.Models;
 
 namespace GenLstm.Generators.Weights;
@@ -53,36 +52,17 @@ internal static class WeightsFileReader
 
     private static List<StoredTensor> ReadSafeTensors(byte[] bytes)
     {
-        if (bytes.Length < 8)
+        // The header's decisions are the runtime's too: one parser, compiled into both (src/GenLstm/Contract/SafeTensorsHeader.cs).
+        SafeTensorsHeader header = SafeTensorsHeader.Parse(bytes);
+        if (header.Problem is { } problem)
         {
-            throw new FormatException("is too short to be a safetensors file");
+            throw new FormatException($"is not valid safetensors: {(header.ProblemTensor is { } tensor ? $"tensor '{tensor}': " : "")}{problem}");
         }
-        ulong headerLength = BitConverter.ToUInt64(bytes, 0);
-        if (headerLength > (ulong)(bytes.Length - 8))
-        {
-            throw new FormatException($"claims a {headerLength}-byte header but holds {bytes.Length - 8} bytes after the length: it is truncated or not safetensors");
-        }
-        int dataStart = 8 + (int)headerLength;
-        if (TinyJson.Parse(Encoding.UTF8.GetString(bytes, 8, (int)headerLength)) is not List<KeyValuePair<string, object?>> header)
-        {
-            throw new FormatException("has a header that is not a JSON object");
-        }
-
         var tensors = new List<StoredTensor>();
-        foreach (KeyValuePair<string, object?> entry in header.Where(e => e.Key != "__metadata__"))
+        foreach (SafeTensorsHeader.Entry entry in header.Tensors)
         {
-            var fields = entry.Value as List<KeyValuePair<string, object?>> ?? throw new FormatException($"tensor '{entry.Key}' has no header object");
-            object? Field(string name) => fields.FirstOrDefault(f => f.Key == name).Value;
-            string dtype = Field("dtype") as string ?? throw new FormatException($"tensor '{entry.Key}' has no dtype");
-            long[] shape = Integers(Field("shape"), entry.Key, "shape");
-            long[] offsets = Integers(Field("data_offsets"), entry.Key, "data_offsets");
-            int size = dtype switch { "F32" => 4, "F64" => 8, _ => throw new FormatException($"tensor '{entry.Key}' is {dtype}; compile-time weights read F32 and F64 (convert with genlstm convert)") };
-            long count = shape.Aggregate(1L, (product, d) => checked(product * d));
-            if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] != offsets[0] + count * size || dataStart + offsets[1] > bytes.Length)
-            {
-                throw new FormatException($"tensor '{entry.Key}' has data_offsets [{string.Join(", ", offsets)}] that do not fit its shape or the file");
-            }
-            tensors.Add(new StoredTensor(entry.Key, shape, Floats(bytes, dataStart + (int)offsets[0], (int)count, size)));
+            int size = entry.DType switch { "F32" => 4, "F64" => 8, _ => throw new FormatException($"tensor '{entry.Name}' is {entry.DType}; compile-time weights read F32 and F64 (convert with genlstm convert)") };
+            tensors.Add(new StoredTensor(entry.Name, entry.Shape, Floats(bytes, header.DataStart + (int)entry.DataOffset, (int)entry.ElementCount, size)));
         }
         return tensors;
     }
@@ -100,36 +80,43 @@ internal static class WeightsFileReader
                 stream.CopyTo(content);
             }
             byte[] npy = content.ToArray();
-            if (npy.Length < 10 || npy[0] != 0x93 || Encoding.ASCII.GetString(npy, 1, 5) != "NUMPY")
+            // The preamble's and the header dict's reading is the runtime's too (src/GenLstm/Contract/NpyHeader.cs).
+            string Problem(string problem) => $"array '{name}': {problem}";
+            if (NpyHeader.CheckPreamble(npy, Math.Min(npy.Length, 10), out int preambleLength) is { } preambleProblem)
             {
-                throw new FormatException($"array '{name}' is not a .npy array");
+                throw new FormatException(Problem(preambleProblem));
             }
-            int headerLength = npy[6] == 1 ? BitConverter.ToUInt16(npy, 8) : checked((int)BitConverter.ToUInt32(npy, 8));
-            int headerStart = npy[6] == 1 ? 10 : 12;
-            string header = Encoding.ASCII.GetString(npy, headerStart, Math.Min(headerLength, npy.Length - headerStart));
-            string dtype = Regex.Match(header, @"'descr'\s*:\s*'([^']*)'").Groups[1].Value;
-            if (Regex.IsMatch(header, @"'fortran_order'\s*:\s*True"))
+            if (npy.Length < preambleLength)
+            {
+                throw new FormatException(Problem("the .npy header is truncated."));
+            }
+            if (NpyHeader.ReadHeaderLength(npy, preambleLength, npy.Length, out int headerLength) is { } lengthProblem)
+            {
+                throw new FormatException(Problem(lengthProblem));
+            }
+            if (preambleLength + headerLength > npy.Length)
+            {
+                throw new FormatException(Problem("the .npy header is truncated."));
+            }
+            NpyHeader header = NpyHeader.Parse(npy, preambleLength, headerLength, npy.Length);
+            if (header.Problem is { } problem)
+            {
+                throw new FormatException(Problem(problem));
+            }
+            if (header.FortranOrder)
             {
                 throw new FormatException($"array '{name}' is in Fortran order; save it C-contiguous (numpy.ascontiguousarray)");
             }
-            int size = dtype switch { "<f4" => 4, "<f8" => 8, _ => throw new FormatException($"array '{name}' is {dtype}; compile-time weights read <f4 and <f8") };
-            long[] shape = Regex.Match(header, @"'shape'\s*:\s*\(([^)]*)\)").Groups[1].Value
-                .Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries).Select(d => long.Parse(d.Trim(), CultureInfo.InvariantCulture)).ToArray();
-            long count = shape.Aggregate(1L, (product, d) => checked(product * d));
-            int dataStart = headerStart + headerLength;
-            if (dataStart + count * size > npy.Length)
+            int size = header.Descr switch { "<f4" => 4, "<f8" => 8, _ => throw new FormatException($"array '{name}' is {header.Descr}; compile-time weights read <f4 and <f8") };
+            int dataStart = preambleLength + headerLength;
+            if (dataStart + header.ElementCount * size > npy.Length)
             {
                 throw new FormatException($"array '{name}' is truncated");
             }
-            tensors.Add(new StoredTensor(name, shape, Floats(npy, dataStart, (int)count, size)));
+            tensors.Add(new StoredTensor(name, header.Shape, Floats(npy, dataStart, (int)header.ElementCount, size)));
         }
         return tensors;
     }
-
-    private static long[] Integers(object? value, string tensor, string field)
-        => value is List<object?> items && items.All(i => i is double d && d >= 0 && d == Math.Floor(d))
-            ? items.Select(i => (long)(double)i!).ToArray()
-            : throw new FormatException($"tensor '{tensor}' has no '{field}' list of non-negative integers");
 
     private static float[] Floats(byte[] bytes, int start, int count, int size)
     {

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using GenLstm.Contract;
 
 namespace GenLstm.Formats;
 
@@ -161,7 +161,7 @@ internal static class JsonModelReader
             }
         }
 
-        List<string> modules = [.. tensors.Select(t => LstmName().Match(t.Name)).Where(m => m.Success).Select(m => m.Groups["prefix"].Value).Distinct()];
+        List<string> modules = [.. tensors.Select(t => LstmName(t.Name)).OfType<LstmTensorName>().Select(m => m.Prefix).Distinct()];
         if (modules.Count > 1)
         {
             tensors = ChainModules(tensors, modules, attributes);
@@ -176,13 +176,12 @@ internal static class JsonModelReader
         foreach (string module in modules)
         {
             firstLayer[module] = next;
-            next += tensors.Select(t => LstmName().Match(t.Name)).Where(m => m.Success && m.Groups["prefix"].Value == module)
-                .Max(m => int.Parse(m.Groups["layer"].Value, CultureInfo.InvariantCulture)) + 1;
+            next += tensors.Select(t => LstmName(t.Name)).OfType<LstmTensorName>().Where(m => m.Prefix == module).Max(m => m.Layer) + 1;
         }
         attributes.Add(new WeightFileAttribute("state dict", "recurrent modules",
             string.Join(", ", modules.Select(m => $"'{m}' (layers from {firstLayer[m]})")) + ", chained into one stack in file order"));
-        return [.. tensors.Select(t => LstmName().Match(t.Name) is { Success: true } m
-            ? t with { Name = $"{m.Groups["kind"].Value}_l{firstLayer[m.Groups["prefix"].Value] + int.Parse(m.Groups["layer"].Value, CultureInfo.InvariantCulture)}{m.Groups["reverse"].Value}" }
+        return [.. tensors.Select(t => LstmName(t.Name) is { } m
+            ? t with { Name = $"{m.Kind}_l{firstLayer[m.Prefix] + m.Layer}{(m.Reverse ? "_reverse" : "")}" }
             : t)];
     }
 
@@ -190,7 +189,7 @@ internal static class JsonModelReader
         => element.TryGetProperty(field, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString()!
             : throw new WeightFormatException(sourceName, name, $"the layer has no string '{field}'.");
 
-    private static Regex LstmName() => PyTorchLstmTensors.LstmTensorName();
+    private static LstmTensorName? LstmName(string name) => LstmTensorName.TryParse(name, out LstmTensorName parsed) ? parsed : null;
 }
 
 /// <summary>A tensor written as nested JSON lists of numbers.</summary>

@@ -1,13 +1,11 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
 using System.Runtime.InteropServices;
-using System.Text;
-using System.Text.RegularExpressions;
+using GenLstm.Contract;
 
 namespace GenLstm.Formats;
 
@@ -15,7 +13,7 @@ namespace GenLstm.Formats;
 /// Reads NumPy <c>.npz</c> archives (<c>numpy.savez</c>, <c>numpy.savez_compressed</c>): a zip of <c>.npy</c> arrays named
 /// like the tensors. Float arrays (<c>f2</c>, <c>f4</c>, <c>f8</c>, either byte order, C or Fortran order) are read; others are skipped.
 /// </summary>
-internal static partial class NumPyArchiveReader
+internal static class NumPyArchiveReader
 {
     /// <summary>Deflate expands at most about 1032-fold; an array claiming more bytes than that from its compressed size is a lie.</summary>
     private const long MaxDeflateRatio = 1032;
@@ -64,62 +62,36 @@ internal static partial class NumPyArchiveReader
     /// <param name="maxLength">The most bytes the entry can hold; a header claiming more is rejected before anything is allocated.</param>
     internal static WeightTensor? ReadArray(string sourceName, string name, Stream content, long maxLength)
     {
-        Span<byte> preamble = stackalloc byte[12];
-        int prefix = ReadFully(content, preamble[..10]);
-        if (prefix < 10 || !preamble.StartsWith(FileSignature.NumPyMagic))
+        // The preamble's and the header dict's reading is the generator's too (Contract/NpyHeader.cs).
+        var preamble = new byte[12];
+        if (NpyHeader.CheckPreamble(preamble, ReadFully(content, preamble.AsSpan(0, 10)), out int preambleLength) is { } preambleProblem)
         {
-            throw new WeightFormatException(sourceName, name, "the entry is not a .npy array (no \\x93NUMPY magic).");
+            throw new WeightFormatException(sourceName, name, preambleProblem);
         }
-        int major = preamble[6];
-        long headerLength;
-        if (major == 1)
+        if (preambleLength == 12 && ReadFully(content, preamble.AsSpan(10, 2)) < 2)
         {
-            headerLength = BinaryPrimitives.ReadUInt16LittleEndian(preamble[8..]);
+            throw new WeightFormatException(sourceName, name, "the .npy header is truncated.");
         }
-        else if (major is 2 or 3)
+        if (NpyHeader.ReadHeaderLength(preamble, preambleLength, maxLength, out int headerLength) is { } lengthProblem)
         {
-            if (ReadFully(content, preamble[10..12]) < 2)
-            {
-                throw new WeightFormatException(sourceName, name, "the .npy header is truncated.");
-            }
-            headerLength = BinaryPrimitives.ReadUInt32LittleEndian(preamble[8..]);
-        }
-        else
-        {
-            throw new WeightFormatException(sourceName, name, $".npy format version {major} is not one this reader knows (1, 2, 3).");
-        }
-        if (headerLength > Math.Min(maxLength, 1 << 20))
-        {
-            throw new WeightFormatException(sourceName, name, $"the .npy header claims {headerLength} bytes, more than the entry holds.");
+            throw new WeightFormatException(sourceName, name, lengthProblem);
         }
         var headerBytes = new byte[headerLength];
         if (ReadFully(content, headerBytes) < headerLength)
         {
             throw new WeightFormatException(sourceName, name, "the .npy header is truncated.");
         }
-        string header = Encoding.Latin1.GetString(headerBytes);
-        Match descr = Descr().Match(header), fortran = FortranOrder().Match(header), shapeMatch = Shape().Match(header);
-        if (!descr.Success || !fortran.Success || !shapeMatch.Success)
+        NpyHeader header = NpyHeader.Parse(headerBytes, 0, headerLength, maxLength);
+        if (header.Problem is { } problem)
         {
-            throw new WeightFormatException(sourceName, name, $"the .npy header is not the dict numpy writes ('descr', 'fortran_order', 'shape'): {header.Trim()}");
+            throw new WeightFormatException(sourceName, name, problem);
         }
 
-        var shape = new List<long>();
-        long count = 1;
-        foreach (string part in shapeMatch.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out long dimension))
-            {
-                throw new WeightFormatException(sourceName, name, $"the shape ({shapeMatch.Groups[1].Value}) holds '{part}', not a size.");
-            }
-            shape.Add(dimension);
-            count = dimension == 0 || count <= maxLength / dimension ? count * dimension
-                : throw new WeightFormatException(sourceName, name, $"the shape ({shapeMatch.Groups[1].Value}) has more elements than the entry's {maxLength} bytes can hold.");
-        }
-
-        string dtype = descr.Groups[1].Value;
-        int size = dtype.Length == 3 && dtype[1] == 'f' ? dtype[2] - '0' : 0;
-        if (size is not (2 or 4 or 8) || dtype[0] is not ('<' or '>' or '='))
+        List<long> shape = [.. header.Shape];
+        long count = header.ElementCount;
+        string dtype = header.Descr;
+        int size = header.FloatSize;
+        if (size == 0)
         {
             return null;
         }
@@ -133,7 +105,7 @@ internal static partial class NumPyArchiveReader
             throw new WeightFormatException(sourceName, name, $"the array is truncated: its shape {SafeTensorInfo.FormatShape(shape)} of {dtype} needs {data.Length} bytes.");
         }
 
-        bool bigEndian = dtype[0] == '>';
+        bool bigEndian = header.BigEndian;
         var values = new float[count];
         for (int i = 0; i < values.Length; i++)
         {
@@ -145,7 +117,7 @@ internal static partial class NumPyArchiveReader
                 _ => (float)(bigEndian ? BinaryPrimitives.ReadDoubleBigEndian(element) : BinaryPrimitives.ReadDoubleLittleEndian(element)),
             };
         }
-        return new WeightTensor(name, shape, fortran.Groups[1].Value == "True" ? ToRowMajor(values, shape) : values);
+        return new WeightTensor(name, shape, header.FortranOrder ? ToRowMajor(values, shape) : values);
     }
 
     /// <summary>Fortran (column-major) order to row-major: the element at index (i0, …, in) sits at Σ i_k · Π_{j&lt;k} shape_j.</summary>
@@ -184,13 +156,4 @@ internal static partial class NumPyArchiveReader
         }
         return total;
     }
-
-    [GeneratedRegex(@"'descr'\s*:\s*'([^']*)'")]
-    private static partial Regex Descr();
-
-    [GeneratedRegex(@"'fortran_order'\s*:\s*(True|False)")]
-    private static partial Regex FortranOrder();
-
-    [GeneratedRegex(@"'shape'\s*:\s*\(([^)]*)\)")]
-    private static partial Regex Shape();
 }

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
-using System.Text.Json;
+using GenLstm.Contract;
 
 namespace GenLstm;
 
@@ -25,17 +25,7 @@ namespace GenLstm;
 public sealed class SafeTensorsFile
 {
     /// <summary>The largest JSON header accepted (the format's own reference implementation uses the same bound).</summary>
-    public const long MaxHeaderLength = 100L * 1024 * 1024;
-
-    private const string MetadataKey = "__metadata__";
-
-    private static readonly Dictionary<string, int> ElementSizes = new(StringComparer.Ordinal)
-    {
-        ["F64"] = 8, ["F32"] = 4, ["F16"] = 2, ["BF16"] = 2,
-        ["I64"] = 8, ["I32"] = 4, ["I16"] = 2, ["I8"] = 1,
-        ["U64"] = 8, ["U32"] = 4, ["U16"] = 2, ["U8"] = 1,
-        ["BOOL"] = 1, ["F8_E4M3"] = 1, ["F8_E5M2"] = 1,
-    };
+    public const long MaxHeaderLength = SafeTensorsHeader.MaxHeaderLength;
 
     private readonly ReadOnlyMemory<byte> _data;
     private readonly Dictionary<string, SafeTensorInfo> _byName;
@@ -86,57 +76,22 @@ public sealed class SafeTensorsFile
     public static SafeTensorsFile Parse(ReadOnlyMemory<byte> bytes, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(sourceName);
-        ReadOnlySpan<byte> span = bytes.Span;
-        if (span.Length < 8)
+        // The header's decisions are the generator's too: one parser, compiled into both (Contract/SafeTensorsHeader.cs).
+        ArraySegment<byte> file = MemoryMarshal.TryGetArray(bytes, out ArraySegment<byte> segment) ? segment : new ArraySegment<byte>(bytes.ToArray());
+        SafeTensorsHeader header = SafeTensorsHeader.Parse(file.Array!, file.Offset, file.Count);
+        if (header.Problem is { } problem)
         {
-            throw new WeightFormatException(sourceName, null,
-                $"the file is {span.Length} bytes long, too short to hold the 8-byte header length of a safetensors file.");
+            throw new WeightFormatException(sourceName, header.ProblemTensor, problem);
         }
-
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(span);
-        if (headerLength > (ulong)(span.Length - 8))
+        List<SafeTensorInfo> tensors = [.. header.Tensors
+            .Select(t => new SafeTensorInfo(t.Name, t.DType, t.Shape, t.DataOffset, t.ByteLength))
+            .OrderBy(t => t.DataOffset)];
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (KeyValuePair<string, string> item in header.Metadata)
         {
-            throw new WeightFormatException(sourceName, null,
-                $"the header claims {headerLength} bytes but only {span.Length - 8} bytes follow the length field: the file is truncated or not safetensors.");
+            metadata[item.Key] = item.Value;
         }
-        if (headerLength > MaxHeaderLength)
-        {
-            throw new WeightFormatException(sourceName, null,
-                $"the header claims {headerLength} bytes, more than the {MaxHeaderLength} bytes allowed.");
-        }
-
-        ReadOnlyMemory<byte> data = bytes.Slice(8 + (int)headerLength);
-        JsonDocument header = Formats.JsonText.Parse(bytes.Slice(8, (int)headerLength), sourceName, "the header is not valid JSON");
-
-        using (header)
-        {
-            if (header.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw new WeightFormatException(sourceName, null,
-                    $"the header must be a JSON object, not {header.RootElement.ValueKind}.");
-            }
-
-            var tensors = new List<SafeTensorInfo>();
-            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (JsonProperty entry in header.RootElement.EnumerateObject())
-            {
-                if (entry.Name == MetadataKey)
-                {
-                    ReadMetadata(sourceName, entry.Value, metadata);
-                }
-                else
-                {
-                    tensors.Add(ReadTensorInfo(sourceName, entry, data.Length));
-                }
-            }
-
-            if (tensors.GroupBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
-            {
-                throw new WeightFormatException(sourceName, duplicate.Key, "the header names this tensor twice.");
-            }
-            tensors.Sort((a, b) => a.DataOffset.CompareTo(b.DataOffset));
-            return new SafeTensorsFile(sourceName, data, tensors, metadata);
-        }
+        return new SafeTensorsFile(sourceName, bytes.Slice(header.DataStart), tensors, metadata);
     }
 
     /// <summary>Whether the file holds a tensor of that name.</summary>
@@ -236,75 +191,4 @@ public sealed class SafeTensorsFile
     }
 
     private ReadOnlySpan<byte> Bytes(SafeTensorInfo info) => _data.Span.Slice((int)info.DataOffset, (int)info.ByteLength);
-
-    private static void ReadMetadata(string sourceName, JsonElement element, Dictionary<string, string> metadata)
-    {
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            throw new WeightFormatException(sourceName, null, $"'{MetadataKey}' must be an object of strings.");
-        }
-        foreach (JsonProperty item in element.EnumerateObject())
-        {
-            if (item.Value.ValueKind != JsonValueKind.String)
-            {
-                throw new WeightFormatException(sourceName, null,
-                    $"'{MetadataKey}' entry '{item.Name}' must be a string, not {item.Value.ValueKind}.");
-            }
-            metadata[item.Name] = item.Value.GetString()!;
-        }
-    }
-
-    private static SafeTensorInfo ReadTensorInfo(string sourceName, JsonProperty entry, int dataLength)
-    {
-        string name = entry.Name;
-        WeightFormatException Bad(string problem) => new(sourceName, name, problem);
-
-        if (entry.Value.ValueKind != JsonValueKind.Object)
-        {
-            throw Bad("the header entry must be an object with dtype, shape and data_offsets.");
-        }
-        if (!entry.Value.TryGetProperty("dtype", out JsonElement dtypeElement) || dtypeElement.ValueKind != JsonValueKind.String)
-        {
-            throw Bad("the header entry has no string 'dtype'.");
-        }
-        string dtype = dtypeElement.GetString()!;
-        if (!ElementSizes.TryGetValue(dtype, out int elementSize))
-        {
-            throw Bad($"unknown dtype '{dtype}'.");
-        }
-
-        if (!entry.Value.TryGetProperty("shape", out JsonElement shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
-        {
-            throw Bad("the header entry has no 'shape' array.");
-        }
-        var shape = new List<long>();
-        long elementCount = 1;
-        foreach (JsonElement dimension in shapeElement.EnumerateArray())
-        {
-            if (dimension.ValueKind != JsonValueKind.Number || !dimension.TryGetInt64(out long size) || size < 0)
-            {
-                throw Bad($"shape entries must be non-negative integers, found {dimension.GetRawText()}.");
-            }
-            shape.Add(size);
-            elementCount = size == 0 || elementCount <= long.MaxValue / size ? elementCount * size
-                : throw Bad($"shape {SafeTensorInfo.FormatShape(shape)} has more elements than a file can hold.");
-        }
-
-        if (!entry.Value.TryGetProperty("data_offsets", out JsonElement offsets) || offsets.ValueKind != JsonValueKind.Array
-            || offsets.GetArrayLength() != 2
-            || offsets[0].ValueKind != JsonValueKind.Number || offsets[1].ValueKind != JsonValueKind.Number
-            || !offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end))
-        {
-            throw Bad("the header entry has no 'data_offsets' pair of integers.");
-        }
-        if (begin < 0 || end < begin || end > dataLength)
-        {
-            throw Bad($"data_offsets [{begin}, {end}] lie outside the {dataLength}-byte data section: the file is truncated or corrupt.");
-        }
-        if (elementCount > (end - begin) / elementSize || elementCount * elementSize != end - begin)
-        {
-            throw Bad($"shape {SafeTensorInfo.FormatShape(shape)} of {dtype} needs {(elementCount > long.MaxValue / elementSize ? "more" : (elementCount * elementSize).ToString())} bytes, but data_offsets give {end - begin}.");
-        }
-        return new SafeTensorInfo(name, dtype, shape, begin, end - begin);
-    }
 }

@@ -339,11 +339,11 @@ public sealed class WeightFile
         bool bidirectional = Contains(prefix + "weight_ih_l0_reverse");
         int projectionSize = projection is null ? 0 : (int)recurrent.Shape[1];
         int stackOutput = (bidirectional ? 2 : 1) * (projectionSize > 0 ? projectionSize : (int)hidden);
-        List<WeightTensor> heads = [.. Tensors.Where(t => t.Name == "output.weight")];
+        List<WeightTensor> heads = [.. Tensors.Where(t => t.Name == Contract.DenseHeadRule.Weight)];
         if (heads.Count == 0)
         {
-            heads = [.. Tensors.Where(t => (t.Name == "weight" || t.Name.EndsWith(".weight", StringComparison.Ordinal)) && t.Shape.Count == 2 && t.Shape[1] == stackOutput
-                && !PyTorchLstmTensors.LstmTensorName().IsMatch(t.Name))];
+            heads = [.. Tensors.Where(t => Contract.DenseHeadRule.IsWeightName(t.Name) && t.Shape.Count == 2 && t.Shape[1] == stackOutput
+                && !Contract.LstmTensorName.TryParse(t.Name, out _))];
         }
 
         var declaration = new LstmDeclaration((int)first.Shape[1], (int)hidden)

@@ -78,10 +78,10 @@ public sealed class DenseLayer
     {
         ArgumentNullException.ThrowIfNull(file);
         RequireHeadActivation(activation);
-        const string canonical = "output.weight";
-        List<WeightTensor> candidates = [.. file.Tensors.Where(t => (t.Name == "weight" || t.Name.EndsWith(".weight", StringComparison.Ordinal))
-            && t.Shape.Count == 2 && t.Shape[0] == size && t.Shape[1] == inputSize)];
-        WeightTensor? chosen = candidates.FirstOrDefault(t => t.Name == canonical) ?? (candidates.Count == 1 ? candidates[0] : null);
+        // The rule the generator checks [LstmWeights] files by.
+        const string canonical = Contract.DenseHeadRule.Weight;
+        List<WeightTensor> candidates = Contract.DenseHeadRule.Candidates(file.Tensors, t => t.Name, t => t.Shape, size, inputSize);
+        WeightTensor? chosen = Contract.DenseHeadRule.Choose(candidates, t => t.Name);
         if (chosen is null)
         {
             string problem = candidates.Count == 0
@@ -91,7 +91,7 @@ public sealed class DenseLayer
             throw new WeightFormatException(file.SourceName, canonical, problem);
         }
 
-        string biasName = chosen.Name[..^"weight".Length] + "bias";
+        string biasName = Contract.DenseHeadRule.BiasOf(chosen.Name);
         float[] weight = NonFiniteWeights.ReadFloat32(file, chosen.Name, size, inputSize);
         float[] bias = file.Tensors.Any(t => t.Name == biasName) ? NonFiniteWeights.ReadFloat32(file, biasName, size) : new float[size];
         return new DenseLayer(inputSize, size, activation, weight, bias);

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.RegularExpressions;
+using GenLstm.Contract;
 
 namespace GenLstm;
 
@@ -16,7 +16,7 @@ namespace GenLstm;
 /// to an LSTM layer or direction the declaration does not have (<c>weight_ih_l1</c>, <c>…_reverse</c>,
 /// <c>weight_hr_l0</c>) are an error: loading only part of a stacked model silently is the bug this guards against.
 /// </remarks>
-public sealed partial class PyTorchLstmTensors
+public sealed class PyTorchLstmTensors
 {
     /// <summary>
     /// Wraps one layer's tensors held in memory (row-major, PyTorch's gate order i, f, g, o), for the generated
@@ -257,71 +257,35 @@ public sealed partial class PyTorchLstmTensors
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentOutOfRangeException.ThrowIfLessThan(layers, 1);
-        bool bidirectional = direction == LstmDirection.Bidirectional;
         string prefix = FindPrefix(file);
-
-        foreach (WeightTensor tensor in file.Tensors)
+        // Which tensors, with which shapes, and which are too many: the rules the generator checks [LstmWeights] files by.
+        var layout = new PyTorchLstmLayout(inputSize, hiddenSize, layers, direction == LstmDirection.Bidirectional ? 2 : 1, projectionSize, peepholes, layerNorm, extraGates ?? []);
+        if (layout.FindUnexpected(file.Tensors.Select(t => t.Name), prefix) is { } unexpected)
         {
-            Match match = LstmTensorName().Match(tensor.Name);
-            if (match.Success && match.Groups["prefix"].Value == prefix
-                && (int.Parse(match.Groups["layer"].Value, System.Globalization.CultureInfo.InvariantCulture) >= layers
-                    || (match.Groups["reverse"].Success && !bidirectional) || (match.Groups["kind"].Value == "weight_hr" && projectionSize == 0)
-                    || (match.Groups["kind"].Value.StartsWith("weight_c", StringComparison.Ordinal) && !peepholes)
-                    || (match.Groups["kind"].Value == "layer_norm_weight" && !layerNorm)))
-            {
-                throw new WeightFormatException(file.SourceName, tensor.Name,
-                    $"the file holds an LSTM layer, direction or projection that the declaration (Layers = {layers}, Direction = {direction}, "
-                    + $"{(projectionSize == 0 ? "no projection" : $"ProjectionSize = {projectionSize}")}, {(peepholes ? "peepholes" : "no peepholes")}, {(layerNorm ? "layer norm" : "no layer norm")}) does not have. Declare the model the file was trained as.");
-            }
+            throw new WeightFormatException(file.SourceName, unexpected,
+                $"the file holds an LSTM layer, direction or projection that the declaration (Layers = {layers}, Direction = {direction}, "
+                + $"{(projectionSize == 0 ? "no projection" : $"ProjectionSize = {projectionSize}")}, {(peepholes ? "peepholes" : "no peepholes")}, {(layerNorm ? "layer norm" : "no layer norm")}) does not have. Declare the model the file was trained as.");
         }
 
-        int directions = bidirectional ? 2 : 1;
-        int recurrentSize = projectionSize > 0 ? projectionSize : hiddenSize;
-        int gateRows = PackedLstmWeights.GateCount * hiddenSize;
-        var result = new PyTorchLstmTensors[layers * directions];
-        for (int layer = 0; layer < layers; layer++)
+        float[] Read(TensorRequirement tensor) => NonFiniteWeights.ReadFloat32(file, prefix + tensor.Name, tensor.Shape);
+        float[]? ReadOptional(TensorRequirement tensor) => file.Contains(prefix + tensor.Name) ? Read(tensor) : null;
+        return [.. layout.Layers.Select(layer => new PyTorchLstmTensors(prefix, Read(layer.WeightIh), Read(layer.WeightHh), Read(layer.BiasIh), Read(layer.BiasHh),
+            layer.WeightHr is { } weightHr ? Read(weightHr) : null,
+            layer.Peepholes.Count > 0 ? [.. layer.Peepholes.SelectMany(Read)] : null,
+            layer.LayerNorm is { } norm ? Read(norm) : null,
+            layer.ExtraGates.Count > 0
+                ? ([.. layer.ExtraGates.SelectMany(g => Read(g.WeightIh))], [.. layer.ExtraGates.SelectMany(g => Read(g.WeightHh))], [.. layer.ExtraGates.SelectMany(g => Read(g.Bias))])
+                : null)
         {
-            int layerInputSize = layer == 0 ? inputSize : directions * recurrentSize;
-            for (int d = 0; d < directions; d++)
-            {
-                string suffix = $"_l{layer}" + (d == 1 ? "_reverse" : "");
-                result[layer * directions + d] = new PyTorchLstmTensors(prefix,
-                    NonFiniteWeights.ReadFloat32(file, prefix + "weight_ih" + suffix, gateRows, layerInputSize),
-                    NonFiniteWeights.ReadFloat32(file, prefix + "weight_hh" + suffix, gateRows, recurrentSize),
-                    NonFiniteWeights.ReadFloat32(file, prefix + "bias_ih" + suffix, gateRows),
-                    NonFiniteWeights.ReadFloat32(file, prefix + "bias_hh" + suffix, gateRows),
-                    projectionSize > 0 ? NonFiniteWeights.ReadFloat32(file, prefix + "weight_hr" + suffix, projectionSize, hiddenSize) : null,
-                    peepholes
-                        ? [.. NonFiniteWeights.ReadFloat32(file, prefix + "weight_ci" + suffix, hiddenSize),
-                            .. NonFiniteWeights.ReadFloat32(file, prefix + "weight_cf" + suffix, hiddenSize),
-                            .. NonFiniteWeights.ReadFloat32(file, prefix + "weight_co" + suffix, hiddenSize)]
-                        : null,
-                    layerNorm ? NonFiniteWeights.ReadFloat32(file, prefix + "layer_norm_weight" + suffix, gateRows) : null,
-                    extraGates is { Length: > 0 }
-                        ? ([.. extraGates.SelectMany(gate => NonFiniteWeights.ReadFloat32(file, $"{prefix}weight_ih_{gate}{suffix}", hiddenSize, layerInputSize))],
-                            [.. extraGates.SelectMany(gate => NonFiniteWeights.ReadFloat32(file, $"{prefix}weight_hh_{gate}{suffix}", hiddenSize, recurrentSize))],
-                            [.. extraGates.SelectMany(gate => NonFiniteWeights.ReadFloat32(file, $"{prefix}bias_{gate}{suffix}", hiddenSize))])
-                        : null)
-                {
-                    InitialHidden = ReadOptional(file, prefix + "initial_h" + suffix, recurrentSize),
-                    InitialCell = ReadOptional(file, prefix + "initial_c" + suffix, hiddenSize),
-                };
-            }
-        }
-        return result;
+            InitialHidden = ReadOptional(layer.InitialHidden),
+            InitialCell = ReadOptional(layer.InitialCell),
+        })];
     }
-
-    private static float[]? ReadOptional(WeightFile file, string name, int length)
-        => file.Contains(name) ? NonFiniteWeights.ReadFloat32(file, name, length) : null;
 
     internal static string FindPrefix(WeightFile file)
     {
-        const string anchor = "weight_ih_l0";
-        List<string> prefixes = file.Tensors
-            .Where(t => t.Name.EndsWith(anchor, StringComparison.Ordinal))
-            .Select(t => t.Name[..^anchor.Length])
-            .Where(p => p.Length == 0 || p.EndsWith('.'))
-            .ToList();
+        const string anchor = PyTorchLstmLayout.Anchor;
+        List<string> prefixes = PyTorchLstmLayout.FindPrefixes(file.Tensors.Select(t => t.Name));
         string prefix = prefixes.Count switch
         {
             0 => throw new WeightFormatException(file.SourceName, anchor,
@@ -351,7 +315,4 @@ public sealed partial class PyTorchLstmTensors
                 $"the file holds a GRU, not an LSTM: {name} is {recurrent.ShapeText}, 3 gates (r, z, n) of {hidden} units, where an LSTM has 4 ([{4 * hidden}, {hidden}]). GenLstm runs LSTM cells.");
         }
     }
-
-    [GeneratedRegex(@"^(?<prefix>(?:.*\.)?)(?<kind>weight_ih|weight_hh|bias_ih|bias_hh|weight_hr|weight_ci|weight_cf|weight_co|layer_norm_weight|initial_h|initial_c)_l(?<layer>\d{1,9})(?<reverse>_reverse)?$")]
-    internal static partial Regex LstmTensorName();
 }

@@ -3,11 +3,14 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
-namespace GenLstm.Generators.Weights;
+// Contract: compiled into the runtime and linked into the generator, so that both read a safetensors header with one parser.
+namespace GenLstm.Contract;
 
 /// <summary>
 /// Parses the small JSON documents a safetensors header holds (the generator targets netstandard2.0, where the compiler
-/// offers no JSON reader): objects become ordered lists of (name, value), arrays lists, numbers doubles, strings strings.
+/// offers no JSON reader): objects become ordered lists of (name, value) (duplicate names kept, for the caller to refuse),
+/// arrays lists, numbers <see cref="Number"/>s (their text, so that integers beyond 2^53 stay exact), strings strings.
+/// Strict RFC 8259: no trailing commas, comments, unknown escapes or non-JSON number forms; nesting at most 64 deep.
 /// </summary>
 internal sealed class TinyJson
 {
@@ -16,7 +19,19 @@ internal sealed class TinyJson
 
     private TinyJson(string text) => _text = text;
 
-    /// <exception cref="FormatException">The text is not JSON; the message gives the offset.</exception>
+    /// <summary>A JSON number, as written.</summary>
+    public sealed class Number(string text)
+    {
+        public string Text { get; } = text;
+
+        /// <summary>The value when the number is written as an integer that fits a long ("5", "-3"; not "5.0" or "5e0").</summary>
+        public bool TryGetInt64(out long value)
+            => long.TryParse(Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+
+        public override string ToString() => Text;
+    }
+
+    /// <exception cref="FormatException">The text is not JSON; the message gives the offset ("at offset 12: expected ':'").</exception>
     public static object? Parse(string text)
     {
         var parser = new TinyJson(text);
@@ -83,7 +98,7 @@ internal sealed class TinyJson
             case 'n' when Word("null"):
                 return null;
             default:
-                return Number();
+                return ReadNumber();
         }
     }
 
@@ -94,6 +109,10 @@ internal sealed class TinyJson
         while (_position < _text.Length && _text[_position] != '"')
         {
             char c = _text[_position++];
+            if (c < ' ')
+            {
+                throw Error("a control character inside a string");
+            }
             if (c != '\\')
             {
                 builder.Append(c);
@@ -111,27 +130,51 @@ internal sealed class TinyJson
                 case 'r': builder.Append('\r'); break;
                 case 'b': builder.Append('\b'); break;
                 case 'f': builder.Append('\f'); break;
-                case 'u' when _position + 4 <= _text.Length:
-                    builder.Append((char)int.Parse(_text.Substring(_position, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                case '"' or '\\' or '/': builder.Append(escape); break;
+                case 'u' when _position + 4 <= _text.Length
+                    && int.TryParse(_text.Substring(_position, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int code):
+                    builder.Append((char)code);
                     _position += 4;
                     break;
-                default: builder.Append(escape); break;
+                default: throw Error($"an invalid escape '\\{escape}'");
             }
         }
         Expect('"');
         return builder.ToString();
     }
 
-    private double Number()
+    /// <summary>-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?</summary>
+    private Number ReadNumber()
     {
         int start = _position;
-        while (_position < _text.Length && "+-0123456789.eE".IndexOf(_text[_position]) >= 0)
+        TryTake('-');
+        if (!TryTake('0') && Digits() == 0)
+        {
+            throw Error("expected a value");
+        }
+        if (TryTake('.') && Digits() == 0)
+        {
+            throw Error("expected a digit after '.'");
+        }
+        if (TryTake('e') || TryTake('E'))
+        {
+            _ = TryTake('+') || TryTake('-');
+            if (Digits() == 0)
+            {
+                throw Error("expected a digit in the exponent");
+            }
+        }
+        return new Number(_text.Substring(start, _position - start));
+    }
+
+    private int Digits()
+    {
+        int start = _position;
+        while (_position < _text.Length && _text[_position] >= '0' && _text[_position] <= '9')
         {
             _position++;
         }
-        return double.TryParse(_text.Substring(start, _position - start), NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
-            ? value
-            : throw Error("expected a value");
+        return _position - start;
     }
 
     private bool Word(string word)
@@ -146,7 +189,7 @@ internal sealed class TinyJson
 
     private void SkipWhitespace()
     {
-        while (_position < _text.Length && char.IsWhiteSpace(_text[_position]))
+        while (_position < _text.Length && _text[_position] is ' ' or '\t' or '\n' or '\r')
         {
             _position++;
         }
@@ -170,5 +213,5 @@ internal sealed class TinyJson
         }
     }
 
-    private FormatException Error(string problem) => new($"invalid JSON at offset {_position}: {problem}");
+    private FormatException Error(string problem) => new($"at offset {_position}: {problem}");
 }
