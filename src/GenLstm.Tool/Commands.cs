@@ -20,8 +20,8 @@ internal static class Commands
         output.WriteLine($"input skip  {weights.InputSkip switch { null => "not stated by the file", 0 => "none", 1 => "1: y_t[0] = head(h_t)[0] + x_t[0]", int k => $"{k}: y_t[j] = head(h_t)[j] + x_t[j] for j < {k}" }}");
         output.WriteLine(weights.Metadata.Count == 0 ? "metadata    none" : "metadata");
         WriteTable(output, weights.Metadata.Select(entry => (entry.Key, entry.Value)));
-        output.WriteLine(weights.Attributes.Count == 0 ? "states      nothing besides its tensors" : "states");
-        foreach (WeightFileAttribute attribute in weights.Attributes)
+        output.WriteLine(weights.Statements.Count == 0 ? "states      nothing besides its tensors" : "states");
+        foreach (WeightFileStatement attribute in weights.Statements)
         {
             output.WriteLine($"  {attribute.Origin}: {attribute.Name} = {attribute.Value}{(attribute.IsChecked ? " (checked against the declaration when loading)" : "")}");
         }
@@ -92,7 +92,7 @@ internal static class Commands
         {
             output.WriteLine($"wrote {destination.FullName}: {outputs.Length} rows of {outputs[0].Length}");
         }
-        foreach (WeightFileAttribute note in weights.Attributes.Where(a => !a.IsChecked))
+        foreach (WeightFileStatement note in weights.Statements.Where(a => !a.IsChecked))
         {
             error.WriteLine($"note: {note.Origin}: {note.Name} = {note.Value}");
         }

@@ -62,7 +62,7 @@ internal static class DeclarationBlock
                 : $"The file's model adds its first {k} inputs to its first {k} outputs (skip {k}): InputSkip = {k} below does it.";
         }
 
-        if (PyTorchLstmTensors.ReadLayers(file, model.InputSize, model.HiddenSize, model.Layers, model.Direction, model.ProjectionSize, model.Peepholes, model.LayerNorm)
+        if (PyTorchLstmTensors.ReadLayers(file, model)
             .Any(layer => layer.InitialHidden is not null || layer.InitialCell is not null))
         {
             yield return "The file stores the state its streams start from (h0, c0): start every stream from it,";

@@ -32,8 +32,7 @@ internal sealed class ReferenceRunner
         {
             throw new NotSupportedException("check does not run layer-normalized LSTMs; declare the model and run it with GenLstm.");
         }
-        PyTorchLstmTensors[] layers = PyTorchLstmTensors.ReadLayers(file, declaration.InputSize, declaration.HiddenSize, declaration.Layers,
-            declaration.Direction, declaration.ProjectionSize, declaration.Peepholes);
+        PyTorchLstmTensors[] layers = PyTorchLstmTensors.ReadLayers(file, declaration);
         DenseLayer? head = declaration.OutputSize > 0
             ? DenseLayer.Read(file, Directions(declaration) * Recurrent(declaration), declaration.OutputSize, declaration.OutputActivation)
             : null;

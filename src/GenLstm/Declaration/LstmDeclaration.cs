@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 
 namespace GenLstm;
@@ -46,6 +47,12 @@ public sealed record LstmDeclaration(int InputSize, int HiddenSize)
     /// <summary>The output head's activation.</summary>
     public Activation OutputActivation { get; init; } = Activation.None;
 
+    /// <summary>
+    /// The names of the gates <c>[LstmGate]</c> adds, in declaration order (their tensors are <c>weight_ih_{name}_l{k}</c>,
+    /// <c>weight_hh_{name}_l{k}</c>, <c>bias_{name}_l{k}</c>); empty for none.
+    /// </summary>
+    public IReadOnlyList<string> ExtraGates { get; init; } = [];
+
     /// <summary>How many of the first inputs the head adds to its first outputs (<c>[LstmOutput(InputSkip = …)]</c>); 0 for none.</summary>
     public int InputSkip { get; init; }
 
@@ -53,7 +60,7 @@ public sealed record LstmDeclaration(int InputSize, int HiddenSize)
     /// <param name="typeName">The class's name.</param>
     public string ToCSharp(string typeName = "MyModel")
     {
-        var options = new System.Collections.Generic.List<string>();
+        var options = new List<string>();
         if (Layers != 1) options.Add($"Layers = {Layers}");
         if (Direction != LstmDirection.Forward) options.Add($"Direction = LstmDirection.{Direction}");
         if (ProjectionSize > 0) options.Add($"ProjectionSize = {ProjectionSize}");

@@ -33,7 +33,7 @@ internal static class JsonModelReader
             if (root.TryGetProperty("layers", out JsonElement layers) && layers.ValueKind == JsonValueKind.Array)
             {
                 WeightFile rtNeural = ReadRtNeural(sourceName, root, layers);
-                return new WeightFile(sourceName, rtNeural.Format, rtNeural.Tensors, rtNeural.Attributes, rtNeural.Skipped)
+                return new WeightFile(sourceName, rtNeural.Format, rtNeural.Tensors, rtNeural.Statements, rtNeural.Skipped)
                 {
                     PrecedingLayers = rtNeural.PrecedingLayers,
                     // RTNeural's format states the whole model: without AIDA-X's in_skip there is no skip.
@@ -44,8 +44,8 @@ internal static class JsonModelReader
             }
             if (root.TryGetProperty("state_dict", out JsonElement stateDict) && stateDict.ValueKind == JsonValueKind.Object)
             {
-                WeightFile simpleRnn = ReadStateDict(sourceName, stateDict, ModelDataAttributes(sourceName, root));
-                return new WeightFile(sourceName, simpleRnn.Format, simpleRnn.Tensors, simpleRnn.Attributes, simpleRnn.Skipped)
+                WeightFile simpleRnn = ReadStateDict(sourceName, stateDict, ModelDataStatements(sourceName, root));
+                return new WeightFile(sourceName, simpleRnn.Format, simpleRnn.Tensors, simpleRnn.Statements, simpleRnn.Skipped)
                 {
                     InputSkip = root.TryGetProperty("model_data", out JsonElement data) && data.ValueKind == JsonValueKind.Object
                         && data.TryGetProperty("skip", out JsonElement skipField) && JsonText.TryGetInt32(skipField, out int skipValue) ? skipValue : null,
@@ -103,22 +103,22 @@ internal static class JsonModelReader
         if (keras.Count > 0 && keras[0].Type == "lstm" && root.TryGetProperty("in_shape", out JsonElement inShape) && inShape.ValueKind == JsonValueKind.Array
             && inShape.GetArrayLength() > 0 && JsonText.TryGetInt32(inShape[inShape.GetArrayLength() - 1], out int inputSize))
         {
-            var inShapeAttribute = new WeightFileAttribute("RTNeural model", "in_shape", JsonMetadata.Text(inShape))
+            var inShapeStatement = new WeightFileStatement("RTNeural model", "in_shape", JsonMetadata.Text(inShape))
             {
                 Disagreement = d => d.InputSize == inputSize ? null : $"InputSize = {d.InputSize}",
             };
-            return new WeightFile(sourceName, file.Format, file.Tensors, [inShapeAttribute, .. file.Attributes], file.Skipped) { PrecedingLayers = file.PrecedingLayers };
+            return new WeightFile(sourceName, file.Format, file.Tensors, [inShapeStatement, .. file.Statements], file.Skipped) { PrecedingLayers = file.PrecedingLayers };
         }
         return file;
     }
 
     /// <summary>GuitarML's <c>model_data</c>: the sizes are checked against the declaration (<c>skip</c> becomes <see cref="WeightFile.InputSkip"/>).</summary>
-    private static List<WeightFileAttribute> ModelDataAttributes(string sourceName, JsonElement root)
+    private static List<WeightFileStatement> ModelDataStatements(string sourceName, JsonElement root)
     {
-        var attributes = new List<WeightFileAttribute>();
+        var statements = new List<WeightFileStatement>();
         if (!root.TryGetProperty("model_data", out JsonElement data) || data.ValueKind != JsonValueKind.Object)
         {
-            return attributes;
+            return statements;
         }
         const string origin = "model_data";
         if (data.TryGetProperty("unit_type", out JsonElement unit) && unit.ValueKind == JsonValueKind.String && unit.GetString() != "LSTM")
@@ -129,7 +129,7 @@ internal static class JsonModelReader
         {
             if (data.TryGetProperty(field, out JsonElement value) && JsonText.TryGetInt32(value, out int size))
             {
-                attributes.Add(new WeightFileAttribute(origin, field, size.ToString(CultureInfo.InvariantCulture))
+                statements.Add(new WeightFileStatement(origin, field, size.ToString(CultureInfo.InvariantCulture))
                 {
                     Disagreement = d => declared(d) == size ? null : $"{property} = {declared(d)}",
                 });
@@ -138,14 +138,14 @@ internal static class JsonModelReader
         Size("input_size", d => d.InputSize, "InputSize");
         Size("hidden_size", d => d.HiddenSize, "HiddenSize");
         Size("num_layers", d => d.Layers, "Layers");
-        return attributes;
+        return statements;
     }
 
     /// <summary>
     /// A state dict as one JSON object of name → nested lists. When it holds several LSTM modules (RTNeural's test model:
     /// <c>lstm</c> then the 3-layer <c>lstm2</c>), they run one after the other, so they become one stack in file order.
     /// </summary>
-    private static WeightFile ReadStateDict(string sourceName, JsonElement stateDict, List<WeightFileAttribute> attributes)
+    private static WeightFile ReadStateDict(string sourceName, JsonElement stateDict, List<WeightFileStatement> statements)
     {
         var tensors = new List<WeightTensor>();
         var skipped = new List<string>();
@@ -164,12 +164,12 @@ internal static class JsonModelReader
         List<string> modules = [.. tensors.Select(t => LstmName(t.Name)).OfType<LstmTensorName>().Select(m => m.Prefix).Distinct()];
         if (modules.Count > 1)
         {
-            tensors = ChainModules(tensors, modules, attributes);
+            tensors = ChainModules(tensors, modules, statements);
         }
-        return new WeightFile(sourceName, WeightFileFormat.StateDictJson, tensors, attributes, skipped);
+        return new WeightFile(sourceName, WeightFileFormat.StateDictJson, tensors, statements, skipped);
     }
 
-    private static List<WeightTensor> ChainModules(List<WeightTensor> tensors, List<string> modules, List<WeightFileAttribute> attributes)
+    private static List<WeightTensor> ChainModules(List<WeightTensor> tensors, List<string> modules, List<WeightFileStatement> statements)
     {
         var firstLayer = new Dictionary<string, int>(StringComparer.Ordinal);
         int next = 0;
@@ -178,7 +178,7 @@ internal static class JsonModelReader
             firstLayer[module] = next;
             next += tensors.Select(t => LstmName(t.Name)).OfType<LstmTensorName>().Where(m => m.Prefix == module).Max(m => m.Layer) + 1;
         }
-        attributes.Add(new WeightFileAttribute("state dict", "recurrent modules",
+        statements.Add(new WeightFileStatement("state dict", "recurrent modules",
             string.Join(", ", modules.Select(m => $"'{m}' (layers from {firstLayer[m]})")) + ", chained into one stack in file order"));
         return [.. tensors.Select(t => LstmName(t.Name) is { } m
             ? t with { Name = $"{m.Kind}_l{firstLayer[m.Prefix] + m.Layer}{(m.Reverse ? "_reverse" : "")}" }

@@ -56,7 +56,7 @@ internal static partial class KerasLayers
     public static WeightFile ToWeightFile(string sourceName, WeightFileFormat format, IReadOnlyList<KerasLayerWeights> layers, List<string> skipped)
     {
         var tensors = new List<WeightTensor>();
-        var attributes = new List<WeightFileAttribute>();
+        var statements = new List<WeightFileStatement>();
         if (layers.FirstOrDefault(layer => Classify(layer) == Kind.OtherRecurrent) is { } other)
         {
             throw new WeightFormatException(sourceName, other.Name,
@@ -77,12 +77,12 @@ internal static partial class KerasLayers
             {
                 layerIndex++;
             }
-            AddLstm(sourceName, layers[i], $"_l{layerIndex}{(reverse ? "_reverse" : "")}", tensors, attributes);
+            AddLstm(sourceName, layers[i], $"_l{layerIndex}{(reverse ? "_reverse" : "")}", tensors, statements);
         }
         int head = first >= 0 && end < layers.Count && Classify(layers[end]) == Kind.Dense ? end : -1;
         if (head >= 0)
         {
-            AddHead(sourceName, layers[head], tensors, attributes);
+            AddHead(sourceName, layers[head], tensors, statements);
         }
         var preceding = new List<string>();
         for (int i = 0; i < layers.Count; i++)
@@ -98,7 +98,7 @@ internal static partial class KerasLayers
                 }
             }
         }
-        return new WeightFile(sourceName, format, tensors, attributes, skipped) { PrecedingLayers = preceding };
+        return new WeightFile(sourceName, format, tensors, statements, skipped) { PrecedingLayers = preceding };
     }
 
     /// <summary>A layer's type and weights' shapes, for messages: <c>conv1d, kernel [12, 1, 16], bias [16]</c>.</summary>
@@ -136,7 +136,7 @@ internal static partial class KerasLayers
         };
     }
 
-    private static void AddLstm(string sourceName, KerasLayerWeights layer, string suffix, List<WeightTensor> tensors, List<WeightFileAttribute> attributes)
+    private static void AddLstm(string sourceName, KerasLayerWeights layer, string suffix, List<WeightTensor> tensors, List<WeightFileStatement> statements)
     {
         WeightTensor kernel = RequireWeight(sourceName, layer, "kernel", 2);
         WeightTensor recurrent = RequireWeight(sourceName, layer, "recurrent_kernel", 2);
@@ -176,7 +176,7 @@ internal static partial class KerasLayers
         if (layer.Activation is { } activation)
         {
             Activation? declared = ActivationOf(activation);
-            attributes.Add(new WeightFileAttribute(origin, "activation", activation)
+            statements.Add(new WeightFileStatement(origin, "activation", activation)
             {
                 Disagreement = d => d.CellActivation == declared && d.HiddenActivation == declared ? null
                     : $"CellActivation = {d.CellActivation}, HiddenActivation = {d.HiddenActivation}",
@@ -186,7 +186,7 @@ internal static partial class KerasLayers
         if (layer.RecurrentActivation is { } recurrentActivation)
         {
             Activation? declared = ActivationOf(recurrentActivation);
-            attributes.Add(new WeightFileAttribute(origin, "recurrent_activation", recurrentActivation)
+            statements.Add(new WeightFileStatement(origin, "recurrent_activation", recurrentActivation)
             {
                 Disagreement = d => d.GateActivation == declared ? null : $"GateActivation = {d.GateActivation}",
                 Implies = d => declared is { } a ? d with { GateActivation = a } : d,
@@ -194,7 +194,7 @@ internal static partial class KerasLayers
         }
     }
 
-    private static void AddHead(string sourceName, KerasLayerWeights layer, List<WeightTensor> tensors, List<WeightFileAttribute> attributes)
+    private static void AddHead(string sourceName, KerasLayerWeights layer, List<WeightTensor> tensors, List<WeightFileStatement> statements)
     {
         WeightTensor kernel = RequireWeight(sourceName, layer, "kernel", 2);
         tensors.Add(kernel.Transposed("output.weight"));
@@ -209,7 +209,7 @@ internal static partial class KerasLayers
         if (layer.Activation is { } activation)
         {
             Activation? declared = ActivationOf(activation);
-            attributes.Add(new WeightFileAttribute($"Keras layer '{layer.Name}' (the output head)", "activation", activation.Length == 0 ? "linear" : activation)
+            statements.Add(new WeightFileStatement($"Keras layer '{layer.Name}' (the output head)", "activation", activation.Length == 0 ? "linear" : activation)
             {
                 Disagreement = d => d.OutputSize == 0 || d.OutputActivation == declared ? null : $"[LstmOutput] with Activation.{d.OutputActivation}",
                 Implies = d => declared is { } a ? d with { OutputActivation = a } : d,

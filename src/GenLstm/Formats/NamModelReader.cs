@@ -55,7 +55,7 @@ internal static class NamModelReader
         float[] flat = ReadWeights(sourceName, root, sizes);
         List<KeyValuePair<string, string>> metadata = JsonMetadata.Collect(root, exclude: ["weights", "config"]);
         double sampleRate = ReadSampleRate(sourceName, root, metadata);
-        return new WeightFile(sourceName, WeightFileFormat.Nam, Split(flat, sizes), Attributes(sizes))
+        return new WeightFile(sourceName, WeightFileFormat.Nam, Split(flat, sizes), Statements(sizes))
         {
             InputSkip = 0,
             SampleRate = sampleRate,
@@ -204,7 +204,7 @@ internal static class NamModelReader
     }
 
     /// <summary>The config's sizes as statements a declaration must agree with.</summary>
-    private static List<WeightFileAttribute> Attributes(Sizes sizes)
+    private static List<WeightFileStatement> Statements(Sizes sizes)
     {
         static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
         return

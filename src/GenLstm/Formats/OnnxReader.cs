@@ -8,7 +8,7 @@ namespace GenLstm.Formats;
 /// <summary>
 /// Reads an ONNX model's <c>LSTM</c> nodes, one per layer in graph order: their <c>W</c>, <c>R</c>, <c>B</c>, <c>P</c> constants
 /// become the canonical tensors (<see cref="OnnxLstmTensors.ToPyTorch"/>), their attributes become
-/// <see cref="WeightFileAttribute"/>s checked against the declaration. A <c>Gemm</c> (or <c>MatMul</c> + <c>Add</c>) with constant
+/// <see cref="WeightFileStatement"/>s checked against the declaration. A <c>Gemm</c> (or <c>MatMul</c> + <c>Add</c>) with constant
 /// weights after the last LSTM becomes the output head.
 /// </summary>
 internal static class OnnxReader
@@ -54,7 +54,7 @@ internal static class OnnxReader
         }
 
         var tensors = new List<WeightTensor>();
-        var attributes = new List<WeightFileAttribute>
+        var statements = new List<WeightFileStatement>
         {
             new("ONNX graph", "LSTM nodes", lstms.Count.ToString(CultureInfo.InvariantCulture))
             {
@@ -63,7 +63,7 @@ internal static class OnnxReader
         };
         for (int layer = 0; layer < lstms.Count; layer++)
         {
-            AddLayer(sourceName, lstms[layer], layer, constants, name => graph.Nodes.Any(n => n.Outputs.Contains(name, StringComparer.Ordinal)), tensors, attributes);
+            AddLayer(sourceName, lstms[layer], layer, constants, name => graph.Nodes.Any(n => n.Outputs.Contains(name, StringComparer.Ordinal)), tensors, statements);
         }
 
         var used = new HashSet<OnnxNode>(lstms);
@@ -87,7 +87,7 @@ internal static class OnnxReader
         List<string> skipped = [.. graph.Nodes
             .Where(n => !used.Contains(n) && !Plumbing.Contains(n.OpType) && n.Inputs.Any(constants.ContainsKey))
             .Select(n => $"node '{n.Name}' ({n.OpType}) with constant inputs {string.Join(", ", n.Inputs.Where(constants.ContainsKey).Select(i => $"'{i}' {constants[i].ShapeText}"))}: GenLstm does not run it.")];
-        return new WeightFile(sourceName, WeightFileFormat.Onnx, tensors, attributes, skipped)
+        return new WeightFile(sourceName, WeightFileFormat.Onnx, tensors, statements, skipped)
         {
             PrecedingLayers = Upstream(graph, lstms[0]),
             InputSkip = inputSkip,
@@ -125,7 +125,7 @@ internal static class OnnxReader
     }
 
     private static void AddLayer(string sourceName, OnnxNode node, int layer, Dictionary<string, OnnxTensor> constants, Func<string, bool> producedInGraph,
-        List<WeightTensor> tensors, List<WeightFileAttribute> attributes)
+        List<WeightTensor> tensors, List<WeightFileStatement> statements)
     {
         string origin = $"ONNX node '{node.Name}'";
         float[] Input(int index, string role, bool required)
@@ -218,14 +218,14 @@ internal static class OnnxReader
             }
         }
 
-        AddAttributes(node, origin, hidden, direction, attributes);
+        AddStatements(node, origin, hidden, direction, statements);
     }
 
-    private static void AddAttributes(OnnxNode node, string origin, int hidden, string direction, List<WeightFileAttribute> attributes)
+    private static void AddStatements(OnnxNode node, string origin, int hidden, string direction, List<WeightFileStatement> statements)
     {
         if (node.Attributes.TryGetValue("hidden_size", out OnnxAttribute? hiddenSize) && hiddenSize.I is long declaredHidden)
         {
-            attributes.Add(new WeightFileAttribute(origin, "hidden_size", declaredHidden.ToString(CultureInfo.InvariantCulture))
+            statements.Add(new WeightFileStatement(origin, "hidden_size", declaredHidden.ToString(CultureInfo.InvariantCulture))
             {
                 Disagreement = d => d.HiddenSize == declaredHidden && declaredHidden == hidden ? null : $"HiddenSize = {d.HiddenSize} (and R is for {hidden})",
             });
@@ -236,7 +236,7 @@ internal static class OnnxReader
             "bidirectional" => LstmDirection.Bidirectional,
             _ => LstmDirection.Forward,
         };
-        attributes.Add(new WeightFileAttribute(origin, "direction", direction)
+        statements.Add(new WeightFileStatement(origin, "direction", direction)
         {
             Disagreement = d => d.Direction == fileDirection && direction is "forward" or "reverse" or "bidirectional" ? null : $"Direction = LstmDirection.{d.Direction}",
             Implies = d => d with { Direction = fileDirection },
@@ -244,7 +244,7 @@ internal static class OnnxReader
 
         string[] activations = node.Attributes.TryGetValue("activations", out OnnxAttribute? a) && a.Strings.Length > 0 ? a.Strings : DefaultActivations;
         string activationText = string.Join(", ", activations);
-        attributes.Add(new WeightFileAttribute(origin, "activations", $"[{activationText}]")
+        statements.Add(new WeightFileStatement(origin, "activations", $"[{activationText}]")
         {
             Disagreement = d =>
             {
@@ -258,17 +258,17 @@ internal static class OnnxReader
         });
         if (node.Attributes.ContainsKey("activation_alpha") || node.Attributes.ContainsKey("activation_beta"))
         {
-            attributes.Add(new WeightFileAttribute(origin, "activation_alpha/beta",
+            statements.Add(new WeightFileStatement(origin, "activation_alpha/beta",
                 $"[{string.Join(", ", node.Attributes.GetValueOrDefault("activation_alpha")?.Floats ?? [])}] / [{string.Join(", ", node.Attributes.GetValueOrDefault("activation_beta")?.Floats ?? [])}]: set GateAlpha, GateBeta, … to these (not checked)"));
         }
         float clip = node.Attributes.TryGetValue("clip", out OnnxAttribute? c) && c.F is float value ? value : 0;
-        attributes.Add(new WeightFileAttribute(origin, "clip", clip == 0 ? "none" : clip.ToString("R", CultureInfo.InvariantCulture))
+        statements.Add(new WeightFileStatement(origin, "clip", clip == 0 ? "none" : clip.ToString("R", CultureInfo.InvariantCulture))
         {
             Disagreement = d => d.ActivationClip == clip ? null : $"ActivationClip = {d.ActivationClip.ToString("R", CultureInfo.InvariantCulture)}",
             Implies = d => d with { ActivationClip = clip },
         });
         bool inputForget = node.Attributes.TryGetValue("input_forget", out OnnxAttribute? forget) && forget.I is not (null or 0);
-        attributes.Add(new WeightFileAttribute(origin, "input_forget", inputForget ? "1" : "0")
+        statements.Add(new WeightFileStatement(origin, "input_forget", inputForget ? "1" : "0")
         {
             Disagreement = d => d.CoupledInputForget == inputForget ? null : $"CoupledInputForget = {d.CoupledInputForget.ToString().ToLowerInvariant()}",
             Implies = d => d with { CoupledInputForget = inputForget },

@@ -22,7 +22,7 @@ namespace GenLstm;
 /// <para>
 /// Layers of the file that GenLstm does not run (a convolution before the LSTM, a second dense layer) are listed in
 /// <see cref="Skipped"/>; what the file states besides tensors (an ONNX node's <c>hidden_size</c>, a JSON model's
-/// <c>skip</c>) is in <see cref="Attributes"/> and checked by <see cref="RequireDeclaration"/>.
+/// <c>skip</c>) is in <see cref="Statements"/> and checked by <see cref="RequireDeclaration"/>.
 /// </para>
 /// <para>Instances are immutable and thread-safe.</para>
 /// </remarks>
@@ -39,18 +39,18 @@ public sealed class WeightFile
     /// <param name="sourceName">How messages name the origin: the file path, say.</param>
     /// <param name="format">The format the tensors came from.</param>
     /// <param name="tensors">The tensors; names must be unique.</param>
-    /// <param name="attributes">What the file states besides tensors.</param>
+    /// <param name="statements">What the file states besides tensors.</param>
     /// <param name="skipped">A line per layer or tensor of the file that the canonical set leaves out, saying why.</param>
     /// <exception cref="WeightFormatException">Two tensors have the same name.</exception>
     public WeightFile(string sourceName, WeightFileFormat format, IEnumerable<WeightTensor> tensors,
-        IEnumerable<WeightFileAttribute>? attributes = null, IEnumerable<string>? skipped = null)
+        IEnumerable<WeightFileStatement>? statements = null, IEnumerable<string>? skipped = null)
     {
         ArgumentNullException.ThrowIfNull(sourceName);
         ArgumentNullException.ThrowIfNull(tensors);
         SourceName = sourceName;
         Format = format;
         Tensors = [.. tensors];
-        Attributes = [.. attributes ?? []];
+        Statements = [.. statements ?? []];
         Skipped = [.. skipped ?? []];
         _byName = new Dictionary<string, WeightTensor>(StringComparer.Ordinal);
         foreach (WeightTensor tensor in Tensors)
@@ -68,7 +68,7 @@ public sealed class WeightFile
         SourceName = source.SourceName;
         Format = source.Format;
         Tensors = source.Tensors;
-        Attributes = source.Attributes;
+        Statements = source.Statements;
         Skipped = source.Skipped;
         PrecedingLayers = source.PrecedingLayers;
         InputSkip = source.InputSkip;
@@ -88,7 +88,7 @@ public sealed class WeightFile
     public IReadOnlyList<WeightTensor> Tensors { get; }
 
     /// <summary>What the file states besides its tensors.</summary>
-    public IReadOnlyList<WeightFileAttribute> Attributes { get; }
+    public IReadOnlyList<WeightFileStatement> Statements { get; }
 
     /// <summary>The file's layers and tensors that are not part of the canonical set, each with the reason.</summary>
     public IReadOnlyList<string> Skipped { get; }
@@ -356,9 +356,9 @@ public sealed class WeightFile
             OutputSize = heads.Count == 1 ? (int)heads[0].Shape[0] : 0,
             InputSkip = heads.Count == 1 ? InputSkip ?? 0 : 0,
         };
-        foreach (WeightFileAttribute attribute in Attributes)
+        foreach (WeightFileStatement statement in Statements)
         {
-            declaration = attribute.Implies?.Invoke(declaration) ?? declaration;
+            declaration = statement.Implies?.Invoke(declaration) ?? declaration;
         }
         ReadModel(declaration);
         return declaration;
@@ -382,8 +382,7 @@ public sealed class WeightFile
     private void ReadModel(LstmDeclaration declaration)
     {
         RequireDeclaration(declaration);
-        PyTorchLstmTensors.ReadLayers(this, declaration.InputSize, declaration.HiddenSize, declaration.Layers, declaration.Direction,
-            declaration.ProjectionSize, declaration.Peepholes, declaration.LayerNorm);
+        PyTorchLstmTensors.ReadLayers(this, declaration);
         if (declaration.OutputSize > 0)
         {
             int directions = declaration.Direction == LstmDirection.Bidirectional ? 2 : 1;
@@ -392,18 +391,18 @@ public sealed class WeightFile
         }
     }
 
-    /// <summary>Checks everything the file states about the model (<see cref="Attributes"/>) against a declaration.</summary>
+    /// <summary>Checks everything the file states about the model (<see cref="Statements"/>) against a declaration.</summary>
     /// <param name="declaration">The declared model.</param>
-    /// <exception cref="WeightFormatException">An attribute disagrees; the message names it, its value and the declaration's setting.</exception>
+    /// <exception cref="WeightFormatException">A statement disagrees; the message names it, its value and the declaration's setting.</exception>
     public void RequireDeclaration(LstmDeclaration declaration)
     {
         ArgumentNullException.ThrowIfNull(declaration);
-        foreach (WeightFileAttribute attribute in Attributes)
+        foreach (WeightFileStatement statement in Statements)
         {
-            if (attribute.Disagreement?.Invoke(declaration) is { } declared)
+            if (statement.Disagreement?.Invoke(declaration) is { } declared)
             {
                 throw new WeightFormatException(SourceName, null,
-                    $"{attribute.Origin} has {attribute.Name} = {attribute.Value}, but the declaration has {declared}. Declare the model the file was trained as.");
+                    $"{statement.Origin} has {statement.Name} = {statement.Value}, but the declaration has {declared}. Declare the model the file was trained as.");
             }
         }
         if (InputSkip is int skip && skip != declaration.InputSkip)

@@ -3,7 +3,7 @@ namespace GenLstm;
 /// <summary>The kinds of weight file <see cref="WeightFile.Open"/> recognizes, by content rather than by file extension.</summary>
 public enum WeightFileFormat
 {
-    /// <summary>Tensors built in memory (<see cref="WeightFile(string, WeightFileFormat, System.Collections.Generic.IEnumerable{WeightTensor}, System.Collections.Generic.IEnumerable{WeightFileAttribute}?, System.Collections.Generic.IEnumerable{string}?)"/>).</summary>
+    /// <summary>Tensors built in memory (<see cref="WeightFile(string, WeightFileFormat, System.Collections.Generic.IEnumerable{WeightTensor}, System.Collections.Generic.IEnumerable{WeightFileStatement}?, System.Collections.Generic.IEnumerable{string}?)"/>).</summary>
     InMemory = 0,
 
     /// <summary>safetensors (<c>safetensors.torch.save_file</c>), with PyTorch state-dict names or Keras weight names.</summary>

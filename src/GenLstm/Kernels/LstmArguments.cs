@@ -1,8 +1,10 @@
 using System;
+using System.ComponentModel;
 
-namespace GenLstm;
+namespace GenLstm.CompilerServices;
 
 /// <summary>The argument checks of the generated <c>Step</c> and <c>Forward</c> methods, shared so their messages agree.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class LstmArguments
 {
     /// <summary>Throws unless a span has exactly the expected length.</summary>

@@ -1,13 +1,15 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
-namespace GenLstm;
+namespace GenLstm.CompilerServices;
 
 /// <summary>
 /// The weights of the gates an <see cref="LstmGateAttribute"/> adds, and their preactivations for one step: for gate e and
 /// unit u, z = b + W x + U h. The generated step computes them first and applies the activations in its register tiles.
 /// Immutable; one instance serves any number of threads.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class LstmExtraGates
 {
     private readonly float[] _weightIh, _weightHh, _bias;

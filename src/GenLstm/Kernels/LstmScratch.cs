@@ -1,7 +1,7 @@
 using System;
 using System.ComponentModel;
 
-namespace GenLstm;
+namespace GenLstm.CompilerServices;
 
 /// <summary>
 /// Per-thread scratch sequences for the generated <c>Forward</c> of stacked models: the outputs of the last layer before a

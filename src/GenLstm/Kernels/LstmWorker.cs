@@ -7,13 +7,14 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using System.Threading;
+using GenLstm.CompilerServices;
 
 namespace GenLstm;
 
 /// <summary>
 /// A second core for a model's steps: a dedicated thread that computes half of the hidden units of every step while the
 /// calling thread computes the other half. Pass it to the generated <c>Step(input, ref state, output, worker)</c> or
-/// <c>Forward(inputs, outputs, ref state, worker)</c>; the results are bit-identical to the single-threaded calls.
+/// <c>Forward(inputs, ref state, outputs, worker)</c>; the results are bit-identical to the single-threaded calls.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -209,17 +210,4 @@ public sealed class LstmWorker : IDisposable
         /// <summary>The sequence number of the last request the worker finished.</summary>
         [FieldOffset(CompletedOffset)] public int Completed;
     }
-}
-
-/// <summary>For generated code: a model whose step <see cref="LstmWorker"/> can split between two threads.</summary>
-/// <typeparam name="TState">The model's state.</typeparam>
-[EditorBrowsable(EditorBrowsableState.Never)]
-public interface ILstmSplitKernel<TState>
-    where TState : unmanaged
-{
-    /// <summary>Computes part <paramref name="part"/> (0 or 1) of a step: h_t and c_t of a disjoint half of the hidden units.</summary>
-    /// <param name="input">x_t.</param>
-    /// <param name="state">The state; each part writes only its own units, and neither flips the state's halves.</param>
-    /// <param name="part">0 on the calling thread, 1 on the worker.</param>
-    void RunPart(ref float input, ref TState state, int part);
 }

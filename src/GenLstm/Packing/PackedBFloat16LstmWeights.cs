@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 
 namespace GenLstm;
 
@@ -57,6 +58,7 @@ public sealed class PackedBFloat16LstmWeights
     public ReadOnlySpan<uint> Span => _buffer.Span;
 
     /// <summary>A reference to the first packed word, for the kernels. Callers must not write through it.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public ref uint Start => ref _buffer.Start;
 
     /// <summary>Packs the weights of PyTorch's <c>torch.nn.LSTM</c> as bfloat16; see <see cref="PackedLstmWeights.FromPyTorch(int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float})"/>.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -91,6 +92,7 @@ public sealed class PackedLstmWeights
     /// A reference to the first packed float, for kernels that index with <see cref="Unsafe.Add{T}(ref T, nuint)"/>.
     /// Callers must not write through it.
     /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public ref float Start => ref _buffer.Start;
 
     /// <summary>H rounded up to a multiple of <see cref="BlockSize"/>.</summary>

@@ -227,7 +227,7 @@ public sealed class PyTorchLstmTensors
     /// lacks; or several prefixes hold LSTM tensors.
     /// </exception>
     public static PyTorchLstmTensors Read(WeightFile file, int inputSize, int hiddenSize)
-        => ReadLayers(file, inputSize, hiddenSize, layers: 1, LstmDirection.Forward)[0];
+        => ReadLayers(file, new LstmDeclaration(inputSize, hiddenSize))[0];
 
     /// <summary>
     /// Finds and reads the tensors of every layer and direction of a stacked LSTM, in PyTorch's order (layer by layer,
@@ -240,31 +240,31 @@ public sealed class PyTorchLstmTensors
     /// With a projection (PyTorch's <c>proj_size</c> = P), <c>weight_hh</c> is [4H, P] and <c>weight_hr_l{k}</c> [P, H] is read too.
     /// </remarks>
     /// <param name="file">The opened file.</param>
-    /// <param name="inputSize">The declared input size I.</param>
-    /// <param name="hiddenSize">The declared hidden size H.</param>
-    /// <param name="layers">The declared number of layers.</param>
-    /// <param name="direction">The declared direction.</param>
-    /// <param name="projectionSize">The declared <c>ProjectionSize</c> P, or 0 for none.</param>
-    /// <param name="peepholes">Whether the declaration has <c>Peepholes</c>: then <c>weight_ci_l{k}</c>, <c>weight_cf_l{k}</c> and <c>weight_co_l{k}</c> [H] are read.</param>
-    /// <param name="layerNorm">Whether the declaration has <c>LayerNorm</c>: then <c>layer_norm_weight_l{k}</c> [4H] is read.</param>
-    /// <param name="extraGates">The names of the gates <c>[LstmGate]</c> adds, in declaration order: their tensors are read too.</param>
+    /// <param name="declaration">
+    /// The declared model (a generated type's <c>Declaration</c>): its sizes, <see cref="LstmDeclaration.Layers"/>,
+    /// <see cref="LstmDeclaration.Direction"/>, <see cref="LstmDeclaration.ProjectionSize"/> P (then <c>weight_hr_l{k}</c> is read),
+    /// <see cref="LstmDeclaration.Peepholes"/> (<c>weight_ci_l{k}</c>, <c>weight_cf_l{k}</c>, <c>weight_co_l{k}</c> [H]),
+    /// <see cref="LstmDeclaration.LayerNorm"/> (<c>layer_norm_weight_l{k}</c> [4H]) and <see cref="LstmDeclaration.ExtraGates"/>.
+    /// </param>
     /// <exception cref="WeightFormatException">
     /// A tensor is missing, misshaped, of a non-float dtype, or belongs to a layer or direction the declaration
     /// lacks (say <c>weight_ih_l2</c> for two layers); or several prefixes hold LSTM tensors.
     /// </exception>
-    public static PyTorchLstmTensors[] ReadLayers(WeightFile file, int inputSize, int hiddenSize, int layers, LstmDirection direction,
-        int projectionSize = 0, bool peepholes = false, bool layerNorm = false, string[]? extraGates = null)
+    public static PyTorchLstmTensors[] ReadLayers(WeightFile file, LstmDeclaration declaration)
     {
         ArgumentNullException.ThrowIfNull(file);
-        ArgumentOutOfRangeException.ThrowIfLessThan(layers, 1);
+        ArgumentNullException.ThrowIfNull(declaration);
+        ArgumentOutOfRangeException.ThrowIfLessThan(declaration.Layers, 1);
         string prefix = FindPrefix(file);
         // Which tensors, with which shapes, and which are too many: the rules the generator checks [LstmWeights] files by.
-        var layout = new PyTorchLstmLayout(inputSize, hiddenSize, layers, direction == LstmDirection.Bidirectional ? 2 : 1, projectionSize, peepholes, layerNorm, extraGates ?? []);
+        LstmDeclaration d = declaration;
+        var layout = new PyTorchLstmLayout(d.InputSize, d.HiddenSize, d.Layers, d.Direction == LstmDirection.Bidirectional ? 2 : 1,
+            d.ProjectionSize, d.Peepholes, d.LayerNorm, [.. d.ExtraGates]);
         if (layout.FindUnexpected(file.Tensors.Select(t => t.Name), prefix) is { } unexpected)
         {
             throw new WeightFormatException(file.SourceName, unexpected,
-                $"the file holds an LSTM layer, direction or projection that the declaration (Layers = {layers}, Direction = {direction}, "
-                + $"{(projectionSize == 0 ? "no projection" : $"ProjectionSize = {projectionSize}")}, {(peepholes ? "peepholes" : "no peepholes")}, {(layerNorm ? "layer norm" : "no layer norm")}) does not have. Declare the model the file was trained as.");
+                $"the file holds an LSTM layer, direction or projection that the declaration (Layers = {d.Layers}, Direction = {d.Direction}, "
+                + $"{(d.ProjectionSize == 0 ? "no projection" : $"ProjectionSize = {d.ProjectionSize}")}, {(d.Peepholes ? "peepholes" : "no peepholes")}, {(d.LayerNorm ? "layer norm" : "no layer norm")}) does not have. Declare the model the file was trained as.");
         }
 
         float[] Read(TensorRequirement tensor) => NonFiniteWeights.ReadFloat32(file, prefix + tensor.Name, tensor.Shape);

@@ -6,21 +6,22 @@ namespace GenLstm;
 /// Something a weight file states about the model besides its tensors: an ONNX node's attribute (<c>hidden_size</c>,
 /// <c>direction</c>, <c>activations</c>, <c>clip</c>, <c>input_forget</c>), a JSON model's field (RTNeural's <c>shape</c>,
 /// GuitarML's <c>hidden_size</c>, <c>skip</c>), a Keras layer's configuration. Loading checks each against the declaration.
+/// (Named a statement, not an attribute: it is data read from a file, not a C# attribute.)
 /// </summary>
 /// <param name="Origin">Where in the file it is stated, e.g. <c>ONNX node 'LSTM_0'</c>.</param>
-/// <param name="Name">The attribute's name as the file spells it.</param>
+/// <param name="Name">The name of what is stated (an attribute, a field, a setting) as the file spells it.</param>
 /// <param name="Value">Its value, as text.</param>
-public sealed record WeightFileAttribute(string Origin, string Name, string Value)
+public sealed record WeightFileStatement(string Origin, string Name, string Value)
 {
     /// <summary>
-    /// Compares the attribute with a declaration: null when they agree (or the attribute constrains nothing), else the
+    /// Compares the statement with a declaration: null when they agree (or the attribute constrains nothing), else the
     /// declaration's conflicting setting, e.g. <c>HiddenSize = 16</c>.
     /// </summary>
     internal Func<LstmDeclaration, string?>? Disagreement { get; init; }
 
-    /// <summary>What the attribute says about the model, applied to a declaration inferred from the tensors (<see cref="WeightFile.InferDeclaration"/>).</summary>
+    /// <summary>What the statement says about the model, applied to a declaration inferred from the tensors (<see cref="WeightFile.InferDeclaration"/>).</summary>
     internal Func<LstmDeclaration, LstmDeclaration>? Implies { get; init; }
 
-    /// <summary>Whether loading checks this attribute against the declaration (otherwise it is reported only, like GuitarML's <c>skip</c>).</summary>
+    /// <summary>Whether loading checks this statement against the declaration (otherwise it is reported only, like GuitarML's <c>skip</c>).</summary>
     public bool IsChecked => Disagreement is not null;
 }
