@@ -7,21 +7,23 @@ namespace GenLstm.Generators;
 internal static class GeneratedNames
 {
     /// <summary>Public methods a user may overload with other parameters.</summary>
-    public static readonly string[] OverloadableMethods = ["Step", "StepBatch", "Forward", "Load", "FromPyTorch", "FromSafeTensors", "FromOnnx", "FromWeights", "FromKeras", "FromGates"];
-
-    /// <summary>Every other generated member: constants, fields, the State type, private methods.</summary>
-    private static readonly string[] ExclusiveMembers =
-    [
-        "Declaration", "Default", "EmbeddedWeights", "InputSize", "HiddenSize", "OutputSize", "StackOutputSize", "ProjectionSize", "RecurrentSize", "Layers", "Directions", "State", "_output", "ForwardLayers",
-        "BlockSize", "RowLength", "PackedRowLength", "PaddedHiddenSize", "BlockCount", "BlockStride", "PeepholeOffset", "LayerNormOffset", "ExtraGateCount", "_extraGates", "ComputeExtraGates", "GateStatistics", "ScalarLayerNormGates", "ScalarLayerNormCell", "SplitBlock", "ChunkSteps", "_packedWeights",
-        "CompileKernel", "StepCore", "StepBlocks", "StepBatchCore", "ForwardCore", "ScalarBlock",
-    ];
+    public static readonly string[] OverloadableMethods =
+        ["Step", "StepBatch", "Forward", "Load", "FromPyTorch", "FromSafeTensors", "FromOnnx", "FromWeights", "FromKeras", "FromGates", "Reset"];
 
     /// <summary>
-    /// Families of generated names: the private kernels, named after their vector type (Vector256Tile2, Vector128Project1,
-    /// ForwardVector256With…), and a stacked model's layer kernel types (LayerKernel5x24) and fields (_layer0, _layer1Reverse).
+    /// Every other member the user's type gets: constants, fields, the State type, the stack's chaining methods. The kernels
+    /// live in file-local classes of GenLstm.Generated, so their names are not taken here.
     /// </summary>
-    private static readonly string[] GeneratedPrefixes = ["Vector512", "Vector256", "Vector128", "ForwardVector", "LayerKernel", "_layer", "_projection"];
+    private static readonly string[] ExclusiveMembers =
+    [
+        "Declaration", "Default", "EmbeddedWeights", "InputSize", "HiddenSize", "OutputSize", "StackOutputSize", "ProjectionSize", "Layers",
+        "Directions", "InputSkip", "MaxSampleRateRatio", "HistorySlots", "HistoryLength", "State", "InitialState", "SampleRate",
+        "_initialState", "SetInitialState", "_packedWeights", "_packedWeightsExtraGates", "_output", "CompileKernel", "StepCore",
+        "ForwardLayers", "AddInputSkip",
+    ];
+
+    /// <summary>Families of generated names: a stacked model's fields (_layer0, _layer1ReverseExtraGates, _projection0).</summary>
+    private static readonly string[] GeneratedPrefixes = ["_layer", "_projection"];
 
     /// <summary>Whether the emitter may generate a member of this name.</summary>
     public static bool IsGenerated(string name)

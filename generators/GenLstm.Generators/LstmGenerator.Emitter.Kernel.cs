@@ -24,22 +24,29 @@ public sealed partial class LstmGenerator
 
         /// <param name="writer">Where the members go.</param>
         /// <param name="plan">The kernel's layout.</param>
-        /// <param name="coreAccess">StepCore's accessibility: internal where a stacked model calls it.</param>
-        private static void WriteKernel(IndentedTextWriter writer, KernelPlan plan, string coreAccess)
+        private static void WriteKernel(IndentedTextWriter writer, KernelPlan plan)
         {
-            WriteStepCore(writer, plan, coreAccess);
-            WriteStepBatchCore(writer, plan);
-            WriteForwardCore(writer, plan);
-            if (plan.Vector512Path is { } widePath)
+            bool forward = plan.Has(KernelMembers.Forward), batch = plan.Has(KernelMembers.Batch);
+            WriteStepCore(writer, plan);
+            if (batch)
             {
-                WriteForwardPath(writer, plan, widePath);
+                WriteStepBatchCore(writer, plan);
             }
-            foreach (VectorPath path in plan.Paths)
+            if (forward)
             {
-                WriteForwardPath(writer, plan, path);
+                WriteForwardCore(writer, plan);
+                if (plan.Vector512Path is { } widePath)
+                {
+                    WriteForwardPath(writer, plan, widePath);
+                }
+                foreach (VectorPath path in plan.Paths)
+                {
+                    WriteForwardPath(writer, plan, path);
+                }
             }
-            if (plan.Math.HasSplitSteps)
+            if (plan.Has(KernelMembers.Split))
             {
+                WriteRunPart(writer, plan);
                 WriteStepBlocks(writer, plan);
             }
             if (plan.Math.ExtraGates.Count > 0)
@@ -50,13 +57,16 @@ public sealed partial class LstmGenerator
             {
                 WriteTile(writer, plan, typeName, lanes, blocks, TileSource.Input);
             }
-            foreach ((string typeName, int lanes, int blocks) in plan.TileMethods)
+            if (forward)
             {
-                WriteTile(writer, plan, typeName, lanes, blocks, TileSource.Projection);
+                foreach ((string typeName, int lanes, int blocks) in plan.TileMethods)
+                {
+                    WriteTile(writer, plan, typeName, lanes, blocks, TileSource.Projection);
+                }
             }
             if (plan.Vector512Path is { } wide)
             {
-                foreach (TileSource source in new[] { TileSource.Input, TileSource.Projection })
+                foreach (TileSource source in forward ? new[] { TileSource.Input, TileSource.Projection } : [TileSource.Input])
                 {
                     foreach (int blocks in wide.TileSizes)
                     {
@@ -64,25 +74,31 @@ public sealed partial class LstmGenerator
                     }
                 }
             }
-            foreach ((string typeName, int lanes, int steps) in plan.ProjectionMethods)
+            if (forward)
             {
-                WriteProjection(writer, plan, typeName, lanes, steps);
+                foreach ((string typeName, int lanes, int steps) in plan.ProjectionMethods)
+                {
+                    WriteProjection(writer, plan, typeName, lanes, steps);
+                }
             }
-            foreach ((string typeName, int lanes, int streams) in plan.BatchMethods)
+            if (batch)
             {
-                WriteBatch(writer, plan, typeName, lanes, streams);
+                foreach ((string typeName, int lanes, int streams) in plan.BatchMethods)
+                {
+                    WriteBatch(writer, plan, typeName, lanes, streams);
+                }
             }
             WriteScalarBlock(writer, plan);
         }
 
-        private static void WriteStepCore(IndentedTextWriter writer, KernelPlan plan, string access)
+        private static void WriteStepCore(IndentedTextWriter writer, KernelPlan plan)
         {
             writer.WriteLines($$"""
                 /// <summary>One step on validated arguments: h_t and c_t from x_t and the state's h_{t-1}, c_{t-1}.</summary>
                 {{CompiledAtLoad}}
-                {{access}} void StepCore(ref float input, ref State state)
+                internal static void StepCore({{WeightParameters(plan)}}, ref float input, ref State state)
                 {
-                    ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref _packedWeights.Start;
+                    ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref packedWeights.Start;
                     ref float hiddenPrevious = ref state.HiddenStart(state._current);
                     ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
                     ref float cell = ref state._cell[0];
@@ -96,7 +112,7 @@ public sealed partial class LstmGenerator
                     {
                         using (writer.OpenBlock("for (nuint block = 0; block < BlockCount; block++)"))
                         {
-                            writer.WriteLine(TileCall("ScalarBlock", "block", "ref input"));
+                            writer.WriteLines(TileCall("ScalarBlock", "block", "ref input"));
                         }
                     },
                     plan.Vector512Path);
@@ -116,9 +132,9 @@ public sealed partial class LstmGenerator
                 /// stream's sums run in the same order as <see cref="StepCore"/>'s, so the results are bit-identical to stepping.
                 /// </summary>
                 {{CompiledAtLoad}}
-                private void StepBatchCore(ref float inputs, ref State states, int streams, ref float outputs)
+                internal static void StepBatchCore({{WeightParameters(plan)}}, ref float inputs, ref State states, int streams, ref float outputs)
                 {
-                    ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref _packedWeights.Start;
+                    ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref packedWeights.Start;
                     int stream = 0;
                 """);
             using (new IndentScope(writer))
@@ -130,7 +146,7 @@ public sealed partial class LstmGenerator
                 using (writer.OpenBlock("for (; stream < streams; stream++)"))
                 {
                     writer.WriteLine($"ref State state = ref {Unsafe}.Add(ref states, stream);");
-                    writer.WriteLine($"StepCore(ref {Unsafe}.Add(ref inputs, stream * InputSize), ref state);");
+                    writer.WriteLine($"StepCore({WeightArguments(plan)}, ref {Unsafe}.Add(ref inputs, stream * InputSize), ref state);");
                     writer.WriteLine(CopyHiddenToOutputs("stream"));
                 }
             }
@@ -155,10 +171,11 @@ public sealed partial class LstmGenerator
                     writer.WriteLine($"ref State state{s} = ref {Unsafe}.Add(ref states, {Stream(s)});");
                     WriteExtraGatesCall(writer, plan, $"{Unsafe}.Add(ref inputs, ({Stream(s)}) * InputSize)", $"state{s}");
                 }
-                string arguments = string.Join(", ", Range(group).Select(s => $"ref state{s}, ref {Unsafe}.Add(ref inputs, ({Stream(s)}) * InputSize)"));
+                // One stream's state and input per line.
+                string arguments = string.Join(",", Range(group).Select(s => $"\n    ref state{s}, ref {Unsafe}.Add(ref inputs, ({Stream(s)}) * InputSize)"));
                 using (writer.OpenBlock("for (nuint block = 0; block < BlockCount; block++)"))
                 {
-                    writer.WriteLine($"{path.TypeName}Batch{group}(ref {Unsafe}.Add(ref weights, block * BlockStride), block * BlockSize, {arguments});");
+                    writer.WriteLines($"{path.TypeName}Batch{group}(ref {Unsafe}.Add(ref weights, block * BlockStride), block * BlockSize,{arguments});");
                 }
                 foreach (int s in Range(group))
                 {
@@ -178,18 +195,21 @@ public sealed partial class LstmGenerator
                 /// so the results are bit-identical to stepping.
                 /// </summary>
                 {{CompiledAtLoad}}
-                private void ForwardCore(ref float inputs, int steps, ref float outputs, ref State state, ref float projected)
+                internal static void ForwardCore({{WeightParameters(plan)}}, ref float inputs, int steps, ref float outputs, ref State state)
                 {
+                    // Scratch for the input product of one chunk of steps: bounded, on the stack, nothing allocated.
+                    Span<float> scratch = stackalloc float[Math.Min(steps, ChunkSteps) * BlockCount * RowLength];
+                    ref float projected = ref MemoryMarshal.GetReference(scratch);
                 """);
             using (new IndentScope(writer))
             {
                 WritePathDispatch(writer, plan,
-                    path => writer.WriteLine($"Forward{PathName(path)}(ref inputs, steps, ref outputs, ref state, ref projected);"),
+                    path => writer.WriteLine($"Forward{PathName(path)}({WeightArguments(plan)}, ref inputs, steps, ref outputs, ref state, ref projected);"),
                     () =>
                     {
                         using (writer.OpenBlock("for (int t = 0; t < steps; t++)"))
                         {
-                            writer.WriteLine($"StepCore(ref {Unsafe}.Add(ref inputs, t * InputSize), ref state);");
+                            writer.WriteLine($"StepCore({WeightArguments(plan)}, ref {Unsafe}.Add(ref inputs, t * InputSize), ref state);");
                             writer.WriteLine(CopyHiddenToOutputs("t"));
                         }
                     },
@@ -205,19 +225,20 @@ public sealed partial class LstmGenerator
             VectorPath projection = plan.ProjectionPathFor(path);
             int steps = projection.WeightReuse;
             string Project(int count) =>
-                $"{projection.TypeName}Project{count}(ref blockWeights, ref {Unsafe}.Add(ref chunkInputs, step * InputSize), "
-                + $"ref {Unsafe}.Add(ref projected, ((nuint)step * BlockCount + block) * RowLength));";
+                $"{projection.TypeName}Project{count}(ref blockWeights, ref {Unsafe}.Add(ref chunkInputs, step * InputSize),\n"
+                + $"    ref {Unsafe}.Add(ref projected, ((nuint)step * BlockCount + block) * RowLength));";
 
             writer.WriteLines($$"""
                 /// <summary>Forward on the {{path.TypeName}} path with {{path.Registers}}: see <see cref="ForwardCore"/>.</summary>
                 {{AggressiveOptimization}}
-                private void Forward{{PathName(path)}}(ref float inputs, int steps, ref float outputs, ref State state, ref float projected)
+                private static void Forward{{PathName(path)}}({{WeightParameters(plan)}}, ref float inputs, int steps,
+                    ref float outputs, ref State state, ref float projected)
                 {
-                    ref {{element}} weights = ref _packedWeights.Start;
+                    ref {{element}} weights = ref packedWeights.Start;
                     ref float cell = ref state._cell[0];
                     for (int chunkStart = 0; chunkStart < steps; chunkStart += ChunkSteps)
                     {
-                        int chunkLength = global::System.Math.Min(ChunkSteps, steps - chunkStart);
+                        int chunkLength = Math.Min(ChunkSteps, steps - chunkStart);
                         ref float chunkInputs = ref {{Unsafe}}.Add(ref inputs, chunkStart * InputSize);
 
                         // 1. b + W x_t for every step of the chunk, block by block.
@@ -233,12 +254,12 @@ public sealed partial class LstmGenerator
                     writer.WriteLine($"// {steps} steps at a time, so each weight row is loaded once for all {steps}.");
                     using (writer.OpenBlock($"for (; step + {steps} <= chunkLength; step += {steps})"))
                     {
-                        writer.WriteLine(Project(steps));
+                        writer.WriteLines(Project(steps));
                     }
                 }
                 using (writer.OpenBlock("for (; step < chunkLength; step++)"))
                 {
-                    writer.WriteLine(Project(1));
+                    writer.WriteLines(Project(1));
                 }
             }
             writer.WriteLines($$"""
@@ -273,7 +294,7 @@ public sealed partial class LstmGenerator
             string keyword = "if";
             foreach (VectorPath path in first is null ? plan.Paths : plan.Paths.Prepend(first))
             {
-                string condition = $"{Intrinsics}.{path.TypeName}.IsHardwareAccelerated" + (path.Condition is null ? "" : $" && {path.Condition}");
+                string condition = $"{path.TypeName}.IsHardwareAccelerated" + (path.Condition is null ? "" : $" && {path.Condition}");
                 writer.WriteLine($"// {path.TypeName}, {path.Registers}: {DescribeTiles(plan, path)}.");
                 using (writer.OpenBlock($"{keyword} ({condition})"))
                 {
@@ -307,7 +328,7 @@ public sealed partial class LstmGenerator
             {
                 if (path.RemainderBlocks > 0)
                 {
-                    writer.WriteLine(TileCall(TileName(path.RemainderBlocks), remainderBlock, Source(remainderBlock)));
+                    writer.WriteLines(TileCall(TileName(path.RemainderBlocks), remainderBlock, Source(remainderBlock)));
                 }
             }
 
@@ -315,7 +336,7 @@ public sealed partial class LstmGenerator
             {
                 if (path.FullTiles == 1)
                 {
-                    writer.WriteLine(TileCall(TileName(path.TileBlocks), "0", Source("0")));
+                    writer.WriteLines(TileCall(TileName(path.TileBlocks), "0", Source("0")));
                 }
                 WriteRemainder();
                 return;
@@ -325,7 +346,7 @@ public sealed partial class LstmGenerator
             {
                 using (writer.OpenBlock($"for (nuint block = 0; block < {fullTileBlocks}; block += {path.TileBlocks})"))
                 {
-                    writer.WriteLine(TileCall(TileName(path.TileBlocks), "block", Source("block")));
+                    writer.WriteLines(TileCall(TileName(path.TileBlocks), "block", Source("block")));
                 }
                 WriteRemainder();
             }
@@ -335,14 +356,15 @@ public sealed partial class LstmGenerator
                 using (writer.OpenBlock($"for (nuint block = {fullTileBlocks}; block > 0;)"))
                 {
                     writer.WriteLine($"block -= {path.TileBlocks};");
-                    writer.WriteLine(TileCall(TileName(path.TileBlocks), "block", Source("block")));
+                    writer.WriteLines(TileCall(TileName(path.TileBlocks), "block", Source("block")));
                 }
             }
         }
 
+        /// <summary>A call of a tile (or of the scalar block) on its first block: two lines, the weights and input, then the outputs.</summary>
         private static string TileCall(string method, string firstBlock, string source)
-            => $"{method}(ref {Unsafe}.Add(ref weights, {firstBlock} * BlockStride), {source}, ref hiddenPrevious, "
-                + $"ref {Unsafe}.Add(ref hiddenNext, {firstBlock} * BlockSize), ref {Unsafe}.Add(ref cell, {firstBlock} * BlockSize));";
+            => $"{method}(ref {Unsafe}.Add(ref weights, {firstBlock} * BlockStride), {source},\n"
+                + $"    ref hiddenPrevious, ref {Unsafe}.Add(ref hiddenNext, {firstBlock} * BlockSize), ref {Unsafe}.Add(ref cell, {firstBlock} * BlockSize));";
 
         private static string TileMethodName(string typeName, int blocks, TileSource source)
             => source == TileSource.Input ? $"{typeName}Tile{blocks}" : $"{typeName}RecurrentTile{blocks}";
@@ -353,17 +375,31 @@ public sealed partial class LstmGenerator
         private static string CopyHiddenToOutputs(string row, string state = "state")
             => $"{state}.Hidden().CopyTo({MemoryMarshal}.CreateSpan(ref {Unsafe}.Add(ref outputs, ({row}) * OutputSize), OutputSize));";
 
+        /// <summary>
+        /// A path's tiles (full tiles x blocks, + the remainder's blocks), and its input product and StepBatch groups where the
+        /// kernel has those members: "tiles 2x2 + 1 blocks, 8 accumulators; input product 2 steps, StepBatch 2 streams at a time".
+        /// </summary>
         private static string DescribeTiles(KernelPlan plan, VectorPath path)
-            => $"{path.FullTiles} tile(s) of {path.TileBlocks} block(s)"
-                + (path.RemainderBlocks > 0 ? $" + 1 of {path.RemainderBlocks}" : "")
-                + $", {path.TileBlocks * path.AccumulatorsPerBlock} accumulators; "
-                + (path == plan.Vector512Path
-                    ? $"input product on {plan.ProjectionPathFor(path).TypeName}, {plan.ProjectionPathFor(path).WeightReuse} step(s) at a time"
-                    : $"input product {path.WeightReuse} step(s) and StepBatch {path.BatchStreams} stream(s) at a time");
+        {
+            var uses = new List<string>();
+            if (plan.Has(KernelMembers.Forward))
+            {
+                VectorPath projection = plan.ProjectionPathFor(path);
+                uses.Add(path == plan.Vector512Path ? $"input product on {projection.TypeName}, {Steps(projection.WeightReuse)}" : $"input product {Steps(path.WeightReuse)}");
+            }
+            if (plan.Has(KernelMembers.Batch) && path != plan.Vector512Path)
+            {
+                uses.Add(path.BatchStreams == 1 ? "StepBatch 1 stream" : $"StepBatch {path.BatchStreams} streams");
+            }
+            static string Steps(int steps) => steps == 1 ? "1 step" : $"{steps} steps";
+            return $"tiles {path.FullTiles}x{path.TileBlocks}" + (path.RemainderBlocks > 0 ? $" + {path.RemainderBlocks}" : "")
+                + $" blocks, {path.TileBlocks * path.AccumulatorsPerBlock} accumulators"
+                + (uses.Count == 0 ? "" : "; " + string.Join(", ", uses) + " at a time");
+        }
 
         private static void WriteTile(IndentedTextWriter writer, KernelPlan plan, string typeName, int lanes, int blocks, TileSource source)
         {
-            string vector = $"{Intrinsics}.{typeName}";
+            string vector = typeName;
             string element = WeightReader.ElementType(plan.WeightType);
             var weights = new WeightReader(plan.WeightType, vector, lanes);
             int parts = KernelPlan.BlockSize / lanes;
@@ -375,7 +411,8 @@ public sealed partial class LstmGenerator
                 /// <summary>
                 /// {{typeName}} tile of {{blocks}} block(s) ({{blocks * KernelPlan.BlockSize}} units): accumulates z for gates i, f, g, o of every unit in
                 /// {{blocks * KernelPlan.GateCount * parts}} registers, {{(fromInput ? "from the bias over the input and hidden columns" : "from the projected b + W x over the hidden columns")}}, then applies the activations
-                /// and the cell update. <paramref name="block"/> is the tile's first packed block; <paramref name="hiddenNext"/> and <paramref name="cell"/> point at its first unit.
+                /// and the cell update. <paramref name="block"/> is the tile's first packed block; <paramref name="hiddenNext"/> and
+                /// <paramref name="cell"/> point at its first unit.
                 /// </summary>
                 {{AggressiveOptimization}}
                 private static void {{TileMethodName(typeName, blocks, source)}}(ref {{element}} block, ref float {{(fromInput ? "input" : "projected")}}, ref float hiddenPrevious, ref float hiddenNext, ref float cell)
@@ -435,7 +472,7 @@ public sealed partial class LstmGenerator
 
         private static void WriteProjection(IndentedTextWriter writer, KernelPlan plan, string typeName, int lanes, int steps)
         {
-            string vector = $"{Intrinsics}.{typeName}";
+            string vector = typeName;
             int parts = KernelPlan.BlockSize / lanes;
             writer.WriteLines($$"""
                 /// <summary>
@@ -462,16 +499,16 @@ public sealed partial class LstmGenerator
 
         private static void WriteBatch(IndentedTextWriter writer, KernelPlan plan, string typeName, int lanes, int streams)
         {
-            string vector = $"{Intrinsics}.{typeName}";
+            string vector = typeName;
             int parts = KernelPlan.BlockSize / lanes;
-            string parameters = string.Join(", ", Range(streams).Select(s => $"ref State state{s}, ref float input{s}"));
+            string parameters = string.Join(",", Range(streams).Select(s => $"\n    ref State state{s}, ref float input{s}"));
             writer.WriteLines($$"""
                 /// <summary>
                 /// {{typeName}} step of {{streams}} independent streams for one block (8 units at <paramref name="unit"/>): every weight row is
                 /// loaded once for all {{streams}} streams; {{streams * KernelPlan.GateCount * parts}} accumulators, then each stream's activations and cell update.
                 /// </summary>
                 {{AggressiveOptimization}}
-                private static void {{typeName}}Batch{{streams}}(ref {{WeightReader.ElementType(plan.WeightType)}} block, nuint unit, {{parameters}})
+                private static void {{typeName}}Batch{{streams}}(ref {{WeightReader.ElementType(plan.WeightType)}} block, nuint unit,{{parameters}})
                 """);
             using (writer.OpenBlock(""))
             {
@@ -676,7 +713,7 @@ public sealed partial class LstmGenerator
         {
             if (plan.Math.ExtraGates.Count > 0)
             {
-                writer.WriteLine($"ComputeExtraGates(ref {input}, ref {state});");
+                writer.WriteLine($"ComputeExtraGates(extraGates, ref {input}, ref {state});");
             }
         }
 
@@ -689,8 +726,8 @@ public sealed partial class LstmGenerator
                 /// PaddedHiddenSize · (1 + e)), where each tile's cell update reads its units' values.
                 /// </summary>
                 {{CompiledAtLoad}}
-                private void ComputeExtraGates(ref float input, ref State state)
-                    => _extraGates.Compute({{MemoryMarshal}}.CreateReadOnlySpan(ref input, InputSize),
+                private static void ComputeExtraGates(LstmExtraGates extraGates, ref float input, ref State state)
+                    => extraGates.Compute({{MemoryMarshal}}.CreateReadOnlySpan(ref input, InputSize),
                         {{MemoryMarshal}}.CreateReadOnlySpan(ref state.HiddenStart(state._current), RecurrentSize),
                         {{MemoryMarshal}}.CreateSpan(ref {{Unsafe}}.Add(ref state._cell[0], PaddedHiddenSize), ExtraGateCount * PaddedHiddenSize));
 
@@ -852,7 +889,7 @@ public sealed partial class LstmGenerator
                 "abs" => v.Call("Abs", a[0]),
                 "min" => v.Min(a[0], a[1]),
                 "max" => v.Max(a[0], a[1]),
-                "clip" => v.Vector is null ? $"global::System.Math.Clamp({a[0]}, {a[1]}, {a[2]})" : $"{v.Vector}.Clamp({a[0]}, {a[1]}, {a[2]})",
+                "clip" => v.Vector is null ? $"Math.Clamp({a[0]}, {a[1]}, {a[2]})" : $"{v.Vector}.Clamp({a[0]}, {a[1]}, {a[2]})",
                 _ => throw new ArgumentOutOfRangeException(nameof(function), function, "not a function of the expression language"),
             };
             return Code(tree ?? throw new InvalidOperationException($"the parser accepted an expression that does not parse: {text}"));
@@ -908,7 +945,7 @@ public sealed partial class LstmGenerator
         /// <summary>How element-wise code spells constants and functions on a vector type, or on float for scalar code.</summary>
         private readonly struct ScalarOrVector(string? vector)
         {
-            private const string MathF = "global::System.MathF";
+            private const string MathF = "MathF";
 
             /// <summary>The vector type's full name, or null for float.</summary>
             public string? Vector { get; } = vector;
@@ -932,7 +969,7 @@ public sealed partial class LstmGenerator
 
             public string Clamp(string value, float limit)
                 => Vector is null
-                    ? $"global::System.Math.Clamp({value}, {Constant(-limit)}, {Constant(limit)})"
+                    ? $"Math.Clamp({value}, {Constant(-limit)}, {Constant(limit)})"
                     : $"{Vector}.Clamp({value}, {Constant(-limit)}, {Constant(limit)})";
         }
 

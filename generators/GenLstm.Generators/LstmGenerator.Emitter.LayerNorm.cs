@@ -17,7 +17,7 @@ public sealed partial class LstmGenerator
         /// <summary>The vector types of a layer-norm kernel, in dispatch order, with their lanes; null for scalar code.</summary>
         private static readonly (string? TypeName, int Lanes)[] LayerNormPaths = [("Vector256", 8), ("Vector128", 4), (null, 1)];
 
-        private static void WriteLayerNormKernel(IndentedTextWriter writer, KernelPlan plan, string coreAccess)
+        private static void WriteLayerNormKernel(IndentedTextWriter writer, KernelPlan plan)
         {
             string element = WeightReader.ElementType(plan.WeightType);
             writer.WriteLines($$"""
@@ -26,9 +26,9 @@ public sealed partial class LstmGenerator
                 /// the activations and the cell update.
                 /// </summary>
                 {{CompiledAtLoad}}
-                {{coreAccess}} void StepCore(ref float input, ref State state)
+                internal static void StepCore({{WeightParameters(plan)}}, ref float input, ref State state)
                 {
-                    ref {{element}} weights = ref _packedWeights.Start;
+                    ref {{element}} weights = ref packedWeights.Start;
                     ref float hiddenPrevious = ref state.HiddenStart(state._current);
                     ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
                     ref float gates = ref state._gates[0];
@@ -41,11 +41,12 @@ public sealed partial class LstmGenerator
                 foreach ((string? typeName, int _) in LayerNormPaths)
                 {
                     string name = typeName ?? "Scalar";
-                    using (writer.OpenBlock(typeName is null ? "else" : $"{keyword} ({Intrinsics}.{typeName}.IsHardwareAccelerated)"))
+                    using (writer.OpenBlock(typeName is null ? "else" : $"{keyword} ({typeName}.IsHardwareAccelerated)"))
                     {
                         using (writer.OpenBlock("for (nuint block = 0; block < BlockCount; block++)"))
                         {
-                            writer.WriteLine($"{name}LayerNormGates(ref {Unsafe}.Add(ref weights, block * BlockStride), ref input, ref hiddenPrevious, ref {Unsafe}.Add(ref gates, block * RowLength));");
+                            writer.WriteLines($"{name}LayerNormGates(ref {Unsafe}.Add(ref weights, block * BlockStride), ref input, ref hiddenPrevious,\n"
+                                + $"    ref {Unsafe}.Add(ref gates, block * RowLength));");
                         }
                         writer.WriteLine($"{name}LayerNormCell(ref weights, ref gates, ref cell, ref hiddenNext);");
                     }
@@ -56,30 +57,40 @@ public sealed partial class LstmGenerator
             writer.WriteLine("}");
             writer.WriteLine();
 
+            if (plan.Has(KernelMembers.Batch))
+            {
+                writer.WriteLines($$"""
+                    /// <summary>StepBatch on validated arguments: one stream after another.</summary>
+                    {{CompiledAtLoad}}
+                    internal static void StepBatchCore({{WeightParameters(plan)}}, ref float inputs, ref State states, int streams, ref float outputs)
+                    {
+                        for (int stream = 0; stream < streams; stream++)
+                        {
+                            ref State state = ref {{Unsafe}}.Add(ref states, stream);
+                            StepCore({{WeightArguments(plan)}}, ref {{Unsafe}}.Add(ref inputs, stream * InputSize), ref state);
+                            {{CopyHiddenToOutputs("stream")}}
+                        }
+                    }
+
+                    """);
+            }
+            if (plan.Has(KernelMembers.Forward))
+            {
+                writer.WriteLines($$"""
+                    /// <summary>A sequence on validated arguments: one step after another.</summary>
+                    {{CompiledAtLoad}}
+                    internal static void ForwardCore({{WeightParameters(plan)}}, ref float inputs, int steps, ref float outputs, ref State state)
+                    {
+                        for (int t = 0; t < steps; t++)
+                        {
+                            StepCore({{WeightArguments(plan)}}, ref {{Unsafe}}.Add(ref inputs, t * InputSize), ref state);
+                            {{CopyHiddenToOutputs("t")}}
+                        }
+                    }
+
+                    """);
+            }
             writer.WriteLines($$"""
-                /// <summary>StepBatch on validated arguments: one stream after another.</summary>
-                {{CompiledAtLoad}}
-                private void StepBatchCore(ref float inputs, ref State states, int streams, ref float outputs)
-                {
-                    for (int stream = 0; stream < streams; stream++)
-                    {
-                        ref State state = ref {{Unsafe}}.Add(ref states, stream);
-                        StepCore(ref {{Unsafe}}.Add(ref inputs, stream * InputSize), ref state);
-                        {{CopyHiddenToOutputs("stream")}}
-                    }
-                }
-
-                /// <summary>A sequence on validated arguments: one step after another (<paramref name="projected"/> is not used).</summary>
-                {{CompiledAtLoad}}
-                private void ForwardCore(ref float inputs, int steps, ref float outputs, ref State state, ref float projected)
-                {
-                    for (int t = 0; t < steps; t++)
-                    {
-                        StepCore(ref {{Unsafe}}.Add(ref inputs, t * InputSize), ref state);
-                        {{CopyHiddenToOutputs("t")}}
-                    }
-                }
-
                 /// <summary>
                 /// The mean and 1 / sqrt(variance + 1e-8) of one gate's z over the H units (TFLite's MeanStddevNormalization: the
                 /// variance from a second pass over the deviations). Padding units hold z = 0 and are left out.
@@ -98,7 +109,7 @@ public sealed partial class LstmGenerator
                         float deviation = {{Unsafe}}.Add(ref gates, unit / BlockSize * RowLength + gate * BlockSize + unit % BlockSize) - mean;
                         squares += deviation * deviation;
                     }
-                    inverseStddev = 1f / global::System.MathF.Sqrt(squares / HiddenSize + 1e-8f);
+                    inverseStddev = 1f / MathF.Sqrt(squares / HiddenSize + 1e-8f);
                 }
 
                 """);
@@ -117,7 +128,7 @@ public sealed partial class LstmGenerator
         private static void WriteLayerNormGates(IndentedTextWriter writer, KernelPlan plan, string? typeName, int lanes)
         {
             string element = WeightReader.ElementType(plan.WeightType);
-            string? vector = typeName is null ? null : $"{Intrinsics}.{typeName}";
+            string? vector = typeName;
             var weights = vector is null ? WeightReader.Scalar(plan.WeightType) : new WeightReader(plan.WeightType, vector, lanes);
             int parts = KernelPlan.BlockSize / lanes;
             writer.WriteLines($$"""
@@ -186,7 +197,7 @@ public sealed partial class LstmGenerator
         private static void WriteLayerNormCell(IndentedTextWriter writer, KernelPlan plan, string? typeName, int lanes)
         {
             string element = WeightReader.ElementType(plan.WeightType);
-            string? vector = typeName is null ? null : $"{Intrinsics}.{typeName}";
+            string? vector = typeName;
             var scalar = new ScalarOrVector(vector);
             var weights = vector is null ? WeightReader.Scalar(plan.WeightType) : new WeightReader(plan.WeightType, vector, lanes);
             // Peephole terms are added to z here, before the normalization, so the shared cell update must not add them again.

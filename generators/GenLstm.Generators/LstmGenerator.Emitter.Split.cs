@@ -14,8 +14,9 @@ public sealed partial class LstmGenerator
     {
         private const string Worker = "global::GenLstm.LstmWorker";
 
-        private static void WriteWorkerEntryPoints(IndentedTextWriter writer)
+        private static void WriteWorkerEntryPoints(IndentedTextWriter writer, KernelClass kernel)
         {
+            string weights = WeightFields(kernel.Plan, "_packedWeights");
             writer.WriteLines($$"""
                 /// <summary>
                 /// <see cref="Step(global::System.ReadOnlySpan{float}, ref State, global::System.Span{float})"/> on two cores: <paramref name="worker"/>'s thread
@@ -28,46 +29,59 @@ public sealed partial class LstmGenerator
                 /// <param name="worker">The second core; used by one thread at a time.</param>
                 /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
                 /// <exception cref="global::System.ArgumentNullException"><paramref name="worker"/> is null.</exception>
-                {{AggressiveOptimization}}
+                {{PublicEntryPoint}}
                 public void Step({{ReadOnlySpan}} input, ref State state, {{Span}} output, {{Worker}} worker)
                 {
-                    global::GenLstm.LstmArguments.RequireLength(input.Length, InputSize, nameof(input));
-                    global::GenLstm.LstmArguments.RequireLength(output.Length, OutputSize, nameof(output));
+                    {{Arguments}}.RequireLength(input.Length, InputSize, nameof(input));
+                    {{Arguments}}.RequireLength(output.Length, OutputSize, nameof(output));
                     global::System.ArgumentNullException.ThrowIfNull(worker);
-                    worker.Run(this, ref {{MemoryMarshal}}.GetReference(input), ref state);
+                    worker.Run(this, ref {{GlobalMemoryMarshal}}.GetReference(input), ref state);
                     state._current ^= 1;
                     state.Hidden().CopyTo(output);
                 }
 
                 /// <summary>
-                /// <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float}, ref State)"/> on two cores: every step split as by
+                /// <see cref="Forward(global::System.ReadOnlySpan{float}, ref State, global::System.Span{float})"/> on two cores: every step split as by
                 /// <see cref="Step(global::System.ReadOnlySpan{float}, ref State, global::System.Span{float}, global::GenLstm.LstmWorker)"/> (the input product is
                 /// not hoisted). Bit-identical to T calls of <c>Step</c>. Allocates nothing.
                 /// </summary>
                 /// <param name="inputs">x_0 … x_{T-1}, row-major: length T × <see cref="InputSize"/>.</param>
-                /// <param name="outputs">Receives h_0 … h_{T-1}, row-major: length T × <see cref="OutputSize"/>.</param>
                 /// <param name="state">The state before the first step on entry, after the last on return.</param>
+                /// <param name="outputs">Receives h_0 … h_{T-1}, row-major: length T × <see cref="OutputSize"/>.</param>
                 /// <param name="worker">The second core; used by one thread at a time.</param>
                 /// <exception cref="global::System.ArgumentException">The lengths are not T × InputSize and T × OutputSize for one T.</exception>
                 /// <exception cref="global::System.ArgumentNullException"><paramref name="worker"/> is null.</exception>
-                {{AggressiveOptimization}}
-                public void Forward({{ReadOnlySpan}} inputs, {{Span}} outputs, ref State state, {{Worker}} worker)
+                {{PublicEntryPoint}}
+                public void Forward({{ReadOnlySpan}} inputs, ref State state, {{Span}} outputs, {{Worker}} worker)
                 {
-                    int steps = global::GenLstm.LstmArguments.RequireSequence(inputs.Length, InputSize, outputs.Length, OutputSize, nameof(inputs), nameof(outputs));
+                    int steps = {{Arguments}}.RequireSequence(
+                        inputs.Length, InputSize, outputs.Length, OutputSize, nameof(inputs), nameof(outputs));
                     global::System.ArgumentNullException.ThrowIfNull(worker);
-                    ref float firstInput = ref {{MemoryMarshal}}.GetReference(inputs);
+                    ref float firstInput = ref {{GlobalMemoryMarshal}}.GetReference(inputs);
                     for (int t = 0; t < steps; t++)
                     {
-                        worker.Run(this, ref {{Unsafe}}.Add(ref firstInput, t * InputSize), ref state);
+                        worker.Run(this, ref {{GlobalUnsafe}}.Add(ref firstInput, t * InputSize), ref state);
                         state._current ^= 1;
                         state.Hidden().CopyTo(outputs.Slice(t * OutputSize, OutputSize));
                     }
                 }
 
-                /// <summary>One half of a step for <see cref="global::GenLstm.LstmWorker"/>: part 0 is blocks 0 … SplitBlock − 1, part 1 the rest.</summary>
+                /// <summary>One half of a step for <see cref="global::GenLstm.LstmWorker"/>: the kernel's first or second half of the blocks.</summary>
+                {{PublicEntryPoint}}
+                void global::GenLstm.CompilerServices.ILstmSplitKernel<State>.RunPart(ref float input, ref State state, int part)
+                    => {{kernel.Reference}}.RunPart({{weights}}, ref input, ref state, part);
+
+                """);
+        }
+
+        /// <summary>The kernel's half of a split step: part 0 is blocks 0 … SplitBlock − 1, part 1 the rest.</summary>
+        private static void WriteRunPart(IndentedTextWriter writer, KernelPlan plan)
+        {
+            writer.WriteLines($$"""
+                /// <summary>One half of a step for <see cref="LstmWorker"/>: part 0 is blocks 0 … SplitBlock − 1, part 1 the rest.</summary>
                 {{AggressiveOptimization}}
-                void global::GenLstm.ILstmSplitKernel<State>.RunPart(ref float input, ref State state, int part)
-                    => StepBlocks(ref input, ref state, (nuint)(part == 0 ? 0 : SplitBlock), (nuint)(part == 0 ? SplitBlock : BlockCount));
+                internal static void RunPart({{WeightParameters(plan)}}, ref float input, ref State state, int part)
+                    => StepBlocks({{WeightArguments(plan)}}, ref input, ref state, (nuint)(part == 0 ? 0 : SplitBlock), (nuint)(part == 0 ? SplitBlock : BlockCount));
 
                 """);
         }
@@ -84,9 +98,9 @@ public sealed partial class LstmGenerator
                 /// <see cref="StepCore"/> sums them. Leaves the state's halves unflipped (the caller flips them once both halves are done).
                 /// </summary>
                 {{CompiledAtLoad}}
-                private void StepBlocks(ref float input, ref State state, nuint firstBlock, nuint endBlock)
+                private static void StepBlocks({{WeightParameters(plan)}}, ref float input, ref State state, nuint firstBlock, nuint endBlock)
                 {
-                    ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref _packedWeights.Start;
+                    ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref packedWeights.Start;
                     ref float hiddenPrevious = ref state.HiddenStart(state._current);
                     ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
                     ref float cell = ref state._cell[0];
@@ -100,7 +114,7 @@ public sealed partial class LstmGenerator
                         int tile = path.TileBlocks;
                         using (writer.OpenBlock($"for (; block + {tile} <= endBlock; block += {tile})"))
                         {
-                            writer.WriteLine(TileCall(TileMethodName(path.TypeName, tile, TileSource.Input), "block", "ref input"));
+                            writer.WriteLines(TileCall(TileMethodName(path.TypeName, tile, TileSource.Input), "block", "ref input"));
                         }
                         if (tile > 1)
                         {
@@ -108,7 +122,7 @@ public sealed partial class LstmGenerator
                             {
                                 foreach (int rest in Enumerable.Range(1, tile - 1).Reverse())
                                 {
-                                    writer.WriteLine($"case {rest}: {TileCall(TileMethodName(path.TypeName, rest, TileSource.Input), "block", "ref input")} break;");
+                                    writer.WriteLines($"case {rest}: {TileCall(TileMethodName(path.TypeName, rest, TileSource.Input), "block", "ref input")} break;");
                                 }
                             }
                         }
@@ -117,7 +131,7 @@ public sealed partial class LstmGenerator
                     {
                         using (writer.OpenBlock("for (; block < endBlock; block++)"))
                         {
-                            writer.WriteLine(TileCall("ScalarBlock", "block", "ref input"));
+                            writer.WriteLines(TileCall("ScalarBlock", "block", "ref input"));
                         }
                     });
             }

@@ -16,8 +16,8 @@ public sealed partial class LstmGenerator
     {
         private const string DenseLayer = "global::GenLstm.DenseLayer";
 
-        /// <summary>One layer and direction of a stack: its kernel type, its field in the model and in the state.</summary>
-        private sealed record StackLayer(int Layer, bool Reverse, LstmSpec Kernel)
+        /// <summary>One layer and direction of a stack: its kernel class, its weights' field in the model and its field in the state.</summary>
+        private sealed record StackLayer(int Layer, bool Reverse, KernelClass Kernel)
         {
             public string Field => $"_layer{Layer}" + (Reverse ? "Reverse" : "");
 
@@ -27,22 +27,29 @@ public sealed partial class LstmGenerator
             public string ProjectionField => $"_projection{Layer}" + (Reverse ? "Reverse" : "");
         }
 
+        /// <summary>
+        /// Every layer and direction, in PyTorch's order, with its kernel class: one per distinct layer input size (layer 0
+        /// reads I values, the others the output of the layer below), shared by the layers of that size.
+        /// </summary>
         private static List<StackLayer> StackLayers(LstmSpec spec)
         {
-            LstmSpec KernelFor(int inputSize)
-                => spec with
+            KernelRole role = IsSwept(spec) ? KernelRole.SweptStackLayer : KernelRole.StackLayer;
+            var kernels = new Dictionary<int, KernelClass>();
+            KernelClass KernelFor(int inputSize)
+            {
+                if (!kernels.TryGetValue(inputSize, out KernelClass? kernel))
                 {
-                    Types = new EquatableArray<TypeDeclarationInfo>([.. spec.Types, new TypeDeclarationInfo($"LayerKernel{inputSize}x{spec.HiddenSize}", "class")]),
-                    InputSize = inputSize,
-                    Layers = 1,
-                    Direction = LstmDirection.Forward,
-                    Head = null,
-                };
+                    LstmSpec layer = spec with { InputSize = inputSize, Layers = 1, Direction = LstmDirection.Forward, Head = null };
+                    kernel = new KernelClass(layer, KernelPlan.For(layer, role), $"LayerKernel{inputSize}x{spec.HiddenSize}");
+                    kernels.Add(inputSize, kernel);
+                }
+                return kernel;
+            }
 
             var layers = new List<StackLayer>();
             for (int layer = 0; layer < spec.Layers; layer++)
             {
-                LstmSpec kernel = KernelFor(layer == 0 ? spec.InputSize : spec.StackOutputSize);
+                KernelClass kernel = KernelFor(layer == 0 ? spec.InputSize : spec.StackOutputSize);
                 layers.Add(new StackLayer(layer, Reverse: spec.Direction == LstmDirection.Reverse, kernel));
                 if (spec.Direction == LstmDirection.Bidirectional)
                 {
@@ -52,7 +59,8 @@ public sealed partial class LstmGenerator
             return layers;
         }
 
-        private static void WriteStack(IndentedTextWriter writer, LstmSpec spec)
+        /// <summary>The user's type of a stacked model, which chains its layers' kernels; returns those kernel classes.</summary>
+        private static IReadOnlyList<KernelClass> WriteStack(IndentedTextWriter writer, LstmSpec spec)
         {
             List<StackLayer> layers = StackLayers(spec);
             string type = spec.TypeName;
@@ -67,7 +75,7 @@ public sealed partial class LstmGenerator
                 // {{TorchModule(spec)}}.
                 //   layers   layer 0 reads x_t (I = {{spec.InputSize}}); layer k > 0 reads the output of layer k - 1 ({{spec.StackOutputSize}} values).
                 //            Each layer and direction is one instance of a nested single-layer kernel (below), with its own weights:
-                {{string.Join("\n", layers.Select(l => $"//              {l.Field,-16} {l.Kernel.TypeName}, weights {PyTorchSuffix(spec, l)}"))}}
+                {{string.Join("\n", layers.Select(l => $"//              {l.Field,-16} {l.Kernel.Name}, weights {PyTorchSuffix(spec, l)}"))}}
                 """);
             if (spec.ProjectionSize > 0)
             {
@@ -115,14 +123,8 @@ public sealed partial class LstmGenerator
                 {
                     WriteForwardLayers(writer, layers);
                 }
-
-                KernelRole role = IsSwept(spec) ? KernelRole.SweptStackLayer : KernelRole.StackLayer;
-                foreach (LstmSpec kernel in layers.Select(l => l.Kernel).Distinct())
-                {
-                    WriteKernelType(writer, kernel, role);
-                    writer.WriteLine();
-                }
             }
+            return [.. layers.Select(l => l.Kernel).Distinct()];
         }
 
         /// <summary>
@@ -145,7 +147,13 @@ public sealed partial class LstmGenerator
             => $"A {spec.Layers}-layer {(spec.Direction == LstmDirection.Forward ? "" : spec.Direction.ToString().ToLowerInvariant() + " ")}LSTM, "
                 + $"I = {spec.InputSize} → H = {spec.HiddenSize}{(spec.Directions == 2 ? " per direction" : "")}"
                 + (spec.ProjectionSize > 0 ? $" projected to P = {spec.ProjectionSize}" : "")
-                + (spec.Head is { } head ? $", with a dense head of {head.Size} output(s) ({head.Activation})" : "") + ", with PyTorch's semantics";
+                + (spec.Head is { } head ? $", with a dense head of {head.Size} output(s) ({head.Activation})" : "") + ", " + Semantics(spec);
+
+        /// <summary>"with PyTorch's semantics", or for a variant, where its equations are written.</summary>
+        private static string Semantics(LstmSpec spec)
+            => spec.Math.IsStandard
+                ? "with PyTorch's semantics"
+                : "a variant of PyTorch's LSTM whose equations the generated kernel's header states";
 
         /// <summary>The state-dict suffix of a layer's tensors: _l{k}, and _reverse for the reverse half of a bidirectional layer.</summary>
         private static string PyTorchSuffix(LstmSpec spec, StackLayer layer)
@@ -173,11 +181,19 @@ public sealed partial class LstmGenerator
 
         private static void WriteStackConstruction(IndentedTextWriter writer, LstmSpec spec, List<StackLayer> layers)
         {
+            bool extra = spec.Math.ExtraGates.Count > 0;
+            string packedType = WeightReader.PackedType(spec.WeightType);
             foreach (StackLayer layer in layers)
             {
-                writer.WriteLine($"/// <summary>The kernel and weights of {layer.Description}. Never written after construction.</summary>");
-                writer.WriteLine($"private readonly {layer.Kernel.TypeName} {layer.Field};");
+                writer.WriteLine($"/// <summary>The packed weights of {layer.Description}, in the layout of {layer.Kernel.Name}. Never written after construction.</summary>");
+                writer.WriteLine($"private readonly {packedType} {layer.Field};");
                 writer.WriteLine();
+                if (extra)
+                {
+                    writer.WriteLine($"/// <summary>The weights of the gates [LstmGate] adds to {layer.Description}. Never written after construction.</summary>");
+                    writer.WriteLine($"private readonly {ExtraGatesType} {layer.Field}ExtraGates;");
+                    writer.WriteLine();
+                }
             }
             if (spec.ProjectionSize > 0)
             {
@@ -194,14 +210,19 @@ public sealed partial class LstmGenerator
                 writer.WriteLine($"private readonly {DenseLayer} _output;");
                 writer.WriteLine();
             }
-            string parameters = string.Join(", ", layers.Select(l => $"{l.Kernel.TypeName} {l.Field.Substring(1)}")
+            string parameters = string.Join(",\n    ", layers.Select(l => $"{packedType} {l.Field.Substring(1)}")
+                .Concat(extra ? layers.Select(l => $"{ExtraGatesType} {l.Field.Substring(1)}ExtraGates") : [])
                 .Concat(spec.ProjectionSize > 0 ? layers.Select(l => $"{DenseLayer} {l.ProjectionField.Substring(1)}") : [])
                 .Concat(spec.Head is null ? [] : [$"{DenseLayer} output"]));
-            using (writer.OpenBlock($"private {spec.TypeName}({parameters})"))
+            using (writer.OpenBlock($"private {spec.TypeName}(\n    {parameters})"))
             {
                 foreach (StackLayer layer in layers)
                 {
                     writer.WriteLine($"{layer.Field} = {layer.Field.Substring(1)};");
+                    if (extra)
+                    {
+                        writer.WriteLine($"{layer.Field}ExtraGates = {layer.Field.Substring(1)}ExtraGates;");
+                    }
                 }
                 if (spec.ProjectionSize > 0)
                 {
@@ -223,21 +244,23 @@ public sealed partial class LstmGenerator
 
                     for (int step = 0; step < 8; step++)
                     {
-                        Step(global::System.MemoryExtensions.AsSpan(inputs, 0, InputSize), ref state, global::System.MemoryExtensions.AsSpan(outputs, 0, OutputSize));
+                        Step(global::System.MemoryExtensions.AsSpan(inputs, 0, InputSize), ref state,
+                            global::System.MemoryExtensions.AsSpan(outputs, 0, OutputSize));
                     }
                 """
                 : "";
             writer.WriteLines($$"""
                 /// <summary>
-                /// Each layer compiled its own kernel when it was created; this runs the code that chains them once on scratch data
-                /// ({{(spec.Direction == LstmDirection.Forward ? "Forward over 4 steps, then Step 8 times" : "Forward over 4 steps")}}), so that the JIT compiles it now and the first real call runs at full speed.
+                /// Runs every entry point once on scratch data ({{(spec.Direction == LstmDirection.Forward ? "Forward over 4 steps, then Step 8 times" : "Forward over 4 steps")}}),
+                /// and with them every kernel method the stack calls, so that the JIT compiles all of it now and the first real call
+                /// runs at full speed.
                 /// </summary>
                 private void CompileKernel()
                 {
                     float[] inputs = new float[4 * InputSize];
                     float[] outputs = new float[4 * OutputSize];
                     var state = new State();
-                    Forward(inputs, outputs, ref state);{{step}}
+                    Forward(inputs, ref state, outputs);{{step}}
                 }
 
                 """);
@@ -259,7 +282,7 @@ public sealed partial class LstmGenerator
             {
                 foreach (StackLayer layer in layers)
                 {
-                    writer.WriteLine($"internal {layer.Kernel.TypeName}.State {layer.Field};");
+                    writer.WriteLine($"internal Layer {layer.Field};");
                 }
                 writer.WriteLine();
                 if (spec.HasRateCorrection)
@@ -305,7 +328,7 @@ public sealed partial class LstmGenerator
                         [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
                         public {{Span}} {{member}}(int layer, int direction = 0)
                         {
-                            switch (global::GenLstm.LstmArguments.LayerIndex(layer, direction, Layers, Directions))
+                            switch ({{Arguments}}.LayerIndex(layer, direction, Layers, Directions))
                             {
                         """);
                     using (new IndentScope(writer, 2))
@@ -322,6 +345,9 @@ public sealed partial class LstmGenerator
                         }
                         """);
                 }
+                writer.WriteLine();
+                // Every layer's state has the same layout (it depends on H, not on the layer's input size).
+                WriteState(writer, layers[0].Kernel.Plan, "Layer");
             }
             writer.WriteLine("}");
             writer.WriteLine();
@@ -355,7 +381,7 @@ public sealed partial class LstmGenerator
                 public static {{type}} FromPyTorch({{headParameter}}params global::GenLstm.PyTorchLstmTensors[] layers)
                 {
                     global::System.ArgumentNullException.ThrowIfNull(layers);
-                    global::GenLstm.LstmArguments.RequireLength(layers.Length, Layers * Directions, nameof(layers));
+                    {{Arguments}}.RequireLength(layers.Length, Layers * Directions, nameof(layers));
                 """);
             if (spec.Head is { } declared)
             {
@@ -374,7 +400,13 @@ public sealed partial class LstmGenerator
                 var arguments = new List<string>();
                 for (int index = 0; index < layers.Count; index++)
                 {
-                    arguments.Add(PyTorchCall(spec, $"layers[{index}]", $"{layers[index].Kernel.TypeName}.FromPyTorch"));
+                    arguments.Add(PyTorchCall(spec, $"layers[{index}]", $"{layers[index].Kernel.Reference}.Pack", extraGates: false));
+                }
+                if (spec.Math.ExtraGates.Count > 0)
+                {
+                    arguments.AddRange(Enumerable.Range(0, layers.Count).Select(index =>
+                        $"{layers[index].Kernel.Reference}.PackExtraGates(layers[{index}].RequireExtraGates().WeightIh,\n"
+                        + $"    layers[{index}].RequireExtraGates().WeightHh, layers[{index}].RequireExtraGates().Bias)"));
                 }
                 if (spec.ProjectionSize > 0)
                 {
@@ -386,7 +418,7 @@ public sealed partial class LstmGenerator
                 }
                 for (int index = 0; index < arguments.Count; index++)
                 {
-                    writer.WriteLine(arguments[index] + (index == arguments.Count - 1 ? ");" : ","));
+                    writer.WriteLines(arguments[index] + (index == arguments.Count - 1 ? ");" : ","));
                 }
             }
             writer.WriteLines("""
@@ -404,7 +436,7 @@ public sealed partial class LstmGenerator
                 public static {{type}} FromOnnx({{headParameter}}params global::GenLstm.OnnxLstmTensors[] layers)
                 {
                     global::System.ArgumentNullException.ThrowIfNull(layers);
-                    global::GenLstm.LstmArguments.RequireLength(layers.Length, Layers, nameof(layers));
+                    {{Arguments}}.RequireLength(layers.Length, Layers, nameof(layers));
                     var directions = new global::System.Collections.Generic.List<global::GenLstm.PyTorchLstmTensors>();
                     for (int layer = 0; layer < Layers; layer++)
                     {
@@ -423,9 +455,7 @@ public sealed partial class LstmGenerator
             string headNote = spec.Head is { } h
                 ? $" The head is <c>output.weight</c> [{h.Size}, {spec.StackOutputSize}] and <c>output.bias</c> [{h.Size}], or the one <c>&lt;module&gt;.weight</c> of that shape (see <see cref=\"{DenseLayer}.Read\"/>)."
                 : "";
-            string readLayers = $"global::GenLstm.PyTorchLstmTensors.ReadLayers(file, InputSize, HiddenSize, Layers, global::GenLstm.LstmDirection.{spec.Direction}"
-                + (spec.ProjectionSize > 0 ? ", ProjectionSize" : "") + (spec.Math.Peepholes ? ", peepholes: true" : "") + (spec.Math.LayerNorm ? ", layerNorm: true" : "")
-                + (spec.Math.ExtraGates.Count > 0 ? $", extraGates: [{string.Join(", ", spec.Math.ExtraGates.Select(g => $"\"{g.Name}\""))}]" : "") + ")";
+            const string readLayers = "global::GenLstm.PyTorchLstmTensors.ReadLayers(file, Declaration)";
             WriteFileLoaders(writer, spec, $"{names} (<c>weight_ih</c>, <c>weight_hh</c>, <c>bias_ih</c>, <c>bias_hh</c> each)", headNote,
                 FinishFromWeights($"FromPyTorch({(spec.Head is { } read ? $"{DenseLayer}.Read(file, StackOutputSize, OutputSize, global::GenLstm.Activation.{read.Activation}), " : "")}{readLayers})"));
         }
@@ -443,12 +473,12 @@ public sealed partial class LstmGenerator
                 /// <param name="state">Every layer's h_{t-1} and c_{t-1} on entry, h_t and c_t on return.</param>
                 /// <param name="output">Receives {{what}}, length <see cref="OutputSize"/>.</param>
                 /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
-                {{AggressiveOptimization}}
+                {{PublicEntryPoint}}
                 public void Step({{ReadOnlySpan}} input, ref State state, {{Span}} output)
                 {
-                    global::GenLstm.LstmArguments.RequireLength(input.Length, InputSize, nameof(input));
-                    global::GenLstm.LstmArguments.RequireLength(output.Length, OutputSize, nameof(output));
-                    StepCore(ref {{MemoryMarshal}}.GetReference(input), ref state);
+                    {{Arguments}}.RequireLength(input.Length, InputSize, nameof(input));
+                    {{Arguments}}.RequireLength(output.Length, OutputSize, nameof(output));
+                    StepCore(ref {{GlobalMemoryMarshal}}.GetReference(input), ref state);
                     {{Emit("state", "output")}}{{InputSkipCall(spec, "input", "output", 4)}}
                 }
 
@@ -460,20 +490,20 @@ public sealed partial class LstmGenerator
                 /// <param name="states">The streams' states, updated.</param>
                 /// <param name="outputs">Receives {{what}} of every stream: length N × <see cref="OutputSize"/>.</param>
                 /// <exception cref="global::System.ArgumentException">A span's length does not fit N = <c>states.Length</c>.</exception>
-                {{AggressiveOptimization}}
+                {{PublicEntryPoint}}
                 public void StepBatch({{ReadOnlySpan}} inputs, global::System.Span<State> states, {{Span}} outputs)
                 {
-                    global::GenLstm.LstmArguments.RequireLength(inputs.Length, states.Length * InputSize, nameof(inputs));
-                    global::GenLstm.LstmArguments.RequireLength(outputs.Length, states.Length * OutputSize, nameof(outputs));
+                    {{Arguments}}.RequireLength(inputs.Length, states.Length * InputSize, nameof(inputs));
+                    {{Arguments}}.RequireLength(outputs.Length, states.Length * OutputSize, nameof(outputs));
                     for (int stream = 0; stream < states.Length; stream++)
                     {
-                        StepCore(ref {{MemoryMarshal}}.GetReference(inputs.Slice(stream * InputSize)), ref states[stream]);
+                        StepCore(ref {{GlobalMemoryMarshal}}.GetReference(inputs.Slice(stream * InputSize)), ref states[stream]);
                         {{Emit("states[stream]", "outputs.Slice(stream * OutputSize, OutputSize)")}}{{InputSkipCall(spec, "inputs.Slice(stream * InputSize, InputSize)", "outputs.Slice(stream * OutputSize, OutputSize)", 8)}}
                     }
                 }
 
                 /// <summary>One step through the stack on validated arguments: each layer reads the h_t the layer below has just written.</summary>
-                {{CompiledAtLoad}}
+                {{GlobalCompiledAtLoad}}
                 private void StepCore(ref float input, ref State state)
                 {
                 """);
@@ -488,10 +518,10 @@ public sealed partial class LstmGenerator
                 foreach (StackLayer layer in layers)
                 {
                     string source = below is null ? "ref input" : $"ref state.{below.Field}.HiddenStart(state.{below.Field}._current)";
-                    writer.WriteLine($"{layer.Field}.StepCore({source}, ref state.{layer.Field});");
+                    writer.WriteLine($"{layer.Kernel.Reference}.StepCore({WeightFields(layer.Kernel.Plan, layer.Field)}, {source}, ref state.{layer.Field});");
                     if (spec.ProjectionSize > 0)
                     {
-                        writer.WriteLine($"{layer.Kernel.TypeName}.Project({layer.ProjectionField}, ref state.{layer.Field});");
+                        writer.WriteLine($"{layer.Kernel.Reference}.Project({layer.ProjectionField}, ref state.{layer.Field});");
                     }
                     WriteDelayAfter(writer, spec, layer);
                     below = layer;
@@ -524,17 +554,19 @@ public sealed partial class LstmGenerator
             string final = spec.Direction == LstmDirection.Forward ? "" : " (for a reverse direction, the state after reading x_0)";
             writer.WriteLines($$"""
                 /// <summary>
-                /// Runs a sequence of T steps, continuing from <paramref name="state"/> and leaving the final state in it: {{how}}.
+                /// Runs a sequence of T steps, continuing from <paramref name="state"/> and leaving the final state in it:
+                /// {{how}}.
                 /// {{allocation}}
                 /// </summary>
                 /// <param name="inputs">x_0 … x_{T-1}, row-major: length T × <see cref="InputSize"/>.</param>
-                /// <param name="outputs">Receives {{(spec.Head is null ? "the last layer's outputs" : "the head's outputs")}} for t = 0 … T-1, row-major: length T × <see cref="OutputSize"/>.</param>
                 /// <param name="state">Every layer's initial h and c on entry (PyTorch's h0, c0), the final ones on return{{final}}.</param>
+                /// <param name="outputs">Receives {{(spec.Head is null ? "the last layer's outputs" : "the head's outputs")}} for t = 0 … T-1, row-major: length T × <see cref="OutputSize"/>.</param>
                 /// <exception cref="global::System.ArgumentException">The lengths are not T × InputSize and T × OutputSize for one T.</exception>
-                {{AggressiveOptimization}}
-                public void Forward({{ReadOnlySpan}} inputs, {{Span}} outputs, ref State state)
+                {{PublicEntryPoint}}
+                public void Forward({{ReadOnlySpan}} inputs, ref State state, {{Span}} outputs)
                 {
-                    int steps = global::GenLstm.LstmArguments.RequireSequence(inputs.Length, InputSize, outputs.Length, OutputSize, nameof(inputs), nameof(outputs));
+                    int steps = {{Arguments}}.RequireSequence(
+                        inputs.Length, InputSize, outputs.Length, OutputSize, nameof(inputs), nameof(outputs));
                     if (steps == 0)
                     {
                         return;
@@ -558,14 +590,15 @@ public sealed partial class LstmGenerator
                 }
                 if (spec.Head is null)
                 {
-                    writer.WriteLine("ForwardLayers(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), steps, outputs, ref state);");
+                    writer.WriteLine($"ForwardLayers(ref {GlobalMemoryMarshal}.GetReference(inputs), steps, outputs, ref state);");
                 }
                 else
                 {
                     writer.WriteLines($$"""
                         // The last layer's outputs go to this thread's scratch sequence, then through the head step by step.
-                        global::System.Span<float> layerOutputs = global::System.MemoryExtensions.AsSpan(global::GenLstm.LstmScratch.LayerOutputs(steps * StackOutputSize), 0, steps * StackOutputSize);
-                        ForwardLayers(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), steps, layerOutputs, ref state);
+                        float[] scratch = global::GenLstm.CompilerServices.LstmScratch.LayerOutputs(steps * StackOutputSize);
+                        global::System.Span<float> layerOutputs = global::System.MemoryExtensions.AsSpan(scratch, 0, steps * StackOutputSize);
+                        ForwardLayers(ref {{GlobalMemoryMarshal}}.GetReference(inputs), steps, layerOutputs, ref state);
                         for (int t = 0; t < steps; t++)
                         {
                             _output.Apply(layerOutputs.Slice(t * StackOutputSize, StackOutputSize), outputs.Slice(t * OutputSize, OutputSize));{{InputSkipCall(spec, "inputs.Slice(t * InputSize, InputSize)", "outputs.Slice(t * OutputSize, OutputSize)", 4)}}
@@ -581,17 +614,18 @@ public sealed partial class LstmGenerator
         {
             writer.WriteLines($$"""
                 /// <summary>The layers over T ≥ 1 steps of validated input, into <paramref name="outputs"/> (T × StackOutputSize).</summary>
-                {{CompiledAtLoad}}
+                {{GlobalCompiledAtLoad}}
                 private void ForwardLayers(ref float input, int steps, {{Span}} outputs, ref State state)
                 {
-                    {{ReadOnlySpan}} inputs = {{MemoryMarshal}}.CreateReadOnlySpan(ref input, steps * InputSize);
+                    ref float output = ref {{GlobalMemoryMarshal}}.GetReference(outputs);
                     // Layers above the first run in place: a layer's Forward reads each chunk of its inputs before it writes that chunk's outputs.
                 """);
             using (new IndentScope(writer))
             {
                 foreach (StackLayer layer in layers)
                 {
-                    writer.WriteLine($"{layer.Field}.Forward({(layer.Layer == 0 ? "inputs" : "outputs")}, outputs, ref state.{layer.Field});");
+                    string source = layer.Layer == 0 ? "input" : "output";
+                    writer.WriteLine($"{layer.Kernel.Reference}.ForwardCore({WeightFields(layer.Kernel.Plan, layer.Field)}, ref {source}, steps, ref output, ref state.{layer.Field});");
                 }
             }
             writer.WriteLine("}");
@@ -603,10 +637,10 @@ public sealed partial class LstmGenerator
             bool bidirectional = spec.Direction == LstmDirection.Bidirectional;
             writer.WriteLines($$"""
                 /// <summary>The layers over T ≥ 1 steps of validated input, into <paramref name="outputs"/> (T × StackOutputSize), each direction a sweep.</summary>
-                {{CompiledAtLoad}}
+                {{GlobalCompiledAtLoad}}
                 private void ForwardLayers(ref float input, int steps, {{Span}} outputs, ref State state)
                 {
-                    ref float output = ref {{MemoryMarshal}}.GetReference(outputs);
+                    ref float output = ref {{GlobalMemoryMarshal}}.GetReference(outputs);
                 """);
             using (new IndentScope(writer))
             {
@@ -626,7 +660,8 @@ public sealed partial class LstmGenerator
                     writer.WriteLines($$"""
                         // A bidirectional layer reads the whole output of the layer below in both directions, so it cannot run in place:
                         // layers alternate between the outputs and a scratch sequence, arranged so that the last layer writes the outputs.
-                        ref float scratch = ref {{MemoryMarshal}}.GetArrayDataReference(global::GenLstm.LstmScratch.Sweep(steps * StackOutputSize));
+                        float[] sweepScratch = global::GenLstm.CompilerServices.LstmScratch.Sweep(steps * StackOutputSize);
+                        ref float scratch = ref {{GlobalMemoryMarshal}}.GetArrayDataReference(sweepScratch);
                         """);
                     foreach (StackLayer layer in layers)
                     {
@@ -643,14 +678,16 @@ public sealed partial class LstmGenerator
         {
             string projection = spec.ProjectionSize > 0 ? $", {layer.ProjectionField}" : "";
             // The reverse half of a bidirectional output row starts after the forward half: StackOutputSize / 2 values.
-            string target = layer.Reverse && bidirectional ? $"ref {Unsafe}.Add(ref {destination}, StackOutputSize / 2)" : $"ref {destination}";
-            writer.WriteLine($"{layer.Field}.Sweep(ref {source}, steps, {target}, StackOutputSize, reverse: {(layer.Reverse ? "true" : "false")}, ref state.{layer.Field}{projection});");
+            string target = layer.Reverse && bidirectional ? $"ref {GlobalUnsafe}.Add(ref {destination}, StackOutputSize / 2)" : $"ref {destination}";
+            writer.WriteLine($"{layer.Kernel.Reference}.Sweep({WeightFields(layer.Kernel.Plan, layer.Field)}, ref {source}, steps, {target}, StackOutputSize,");
+            writer.WriteLine($"    reverse: {(layer.Reverse ? "true" : "false")}, ref state.{layer.Field}{projection});");
         }
 
         /// <summary>The layer kernel's member a swept stack (reverse, bidirectional or projected) runs it with.</summary>
-        private static void WriteSweep(IndentedTextWriter writer, bool projected)
+        private static void WriteSweep(IndentedTextWriter writer, KernelPlan plan)
         {
-            string projection = projected ? $", {DenseLayer} projection" : "";
+            bool projected = plan.Has(KernelMembers.Project);
+            string projection = projected ? ", DenseLayer projection" : "";
             writer.WriteLines($$"""
                 /// <summary>
                 /// Runs this layer over a whole sequence of a stacked model, step by step: x_t at <paramref name="inputs"/> + t × InputSize,
@@ -658,12 +695,13 @@ public sealed partial class LstmGenerator
                 /// <paramref name="reverse"/>. Reading x_t happens before writing h_t, so a sweep may run in place.
                 /// </summary>
                 {{CompiledAtLoad}}
-                internal void Sweep(ref float inputs, int steps, ref float outputs, int outputStride, bool reverse, ref State state{{projection}})
+                internal static void Sweep({{WeightParameters(plan)}}, ref float inputs, int steps, ref float outputs, int outputStride, bool reverse,
+                    ref State state{{projection}})
                 {
                     for (int i = 0; i < steps; i++)
                     {
                         nint t = reverse ? steps - 1 - i : i;
-                        StepCore(ref {{Unsafe}}.Add(ref inputs, t * InputSize), ref state);
+                        StepCore({{WeightArguments(plan)}}, ref {{Unsafe}}.Add(ref inputs, t * InputSize), ref state);
                 """);
             if (projected)
             {
@@ -687,7 +725,7 @@ public sealed partial class LstmGenerator
                 /// half, which becomes current: the P values that are this layer's output and its next step's recurrent input.
                 /// </summary>
                 {{CompiledAtLoad}}
-                internal static void Project({{DenseLayer}} projection, ref State state)
+                internal static void Project(DenseLayer projection, ref State state)
                 {
                     projection.Apply({{MemoryMarshal}}.CreateReadOnlySpan(ref state.HiddenStart(state._current), HiddenSize),
                         {{MemoryMarshal}}.CreateSpan(ref state.HiddenStart(state._current ^ 1), RecurrentSize));

@@ -60,8 +60,11 @@ public sealed partial class LstmGenerator
                 {
                     for (int index = 0; index < layers.Length; index++)
                     {
-                        global::GenLstm.LstmArguments.CopyInitialState(layers[index].InitialHidden, _initialState.Hidden(index / Directions, index % Directions), nameof(layers));
-                        global::GenLstm.LstmArguments.CopyInitialState(layers[index].InitialCell, _initialState.Cell(index / Directions, index % Directions), nameof(layers));
+                        int layer = index / Directions, direction = index % Directions;
+                        {{Arguments}}.CopyInitialState(
+                            layers[index].InitialHidden, _initialState.Hidden(layer, direction), nameof(layers));
+                        {{Arguments}}.CopyInitialState(
+                            layers[index].InitialCell, _initialState.Cell(layer, direction), nameof(layers));
                     }
                 }
 

@@ -38,9 +38,11 @@ public sealed partial class LstmGenerator
             /// <summary>The C# type of one packed element.</summary>
             public static string ElementType(WeightType type) => type == WeightType.BFloat16 ? "uint" : "float";
 
-            /// <summary>The runtime class holding the packed weights.</summary>
-            public static string PackedType(WeightType type)
-                => type == WeightType.BFloat16 ? "global::GenLstm.PackedBFloat16LstmWeights" : "global::GenLstm.PackedLstmWeights";
+            /// <summary>The runtime class holding the packed weights, as the user's type names it.</summary>
+            public static string PackedType(WeightType type) => "global::GenLstm." + PackedTypeName(type);
+
+            /// <summary>The runtime class holding the packed weights, as the kernels in GenLstm.Generated name it.</summary>
+            public static string PackedTypeName(WeightType type) => type == WeightType.BFloat16 ? "PackedBFloat16LstmWeights" : "PackedLstmWeights";
 
             /// <summary>
             /// Writes the statements that reading one row needs (none for float32) and returns, for a gate and a part
@@ -77,7 +79,7 @@ public sealed partial class LstmGenerator
                     string pair = Pair(gate, part);
                     bool high = gate is "i" or "g";
                     return vector is null
-                        ? $"global::System.BitConverter.UInt32BitsToSingle({(high ? $"{pair} & {HighHalfMask}" : $"{pair} << 16")})"
+                        ? $"BitConverter.UInt32BitsToSingle({(high ? $"{pair} & {HighHalfMask}" : $"{pair} << 16")})"
                         : high
                             ? $"{vector}.AsSingle({pair} & {vector}.Create({HighHalfMask}))"
                             : $"{vector}.AsSingle({vector}.ShiftLeft({pair}, 16))";

@@ -15,8 +15,8 @@ public sealed partial class LstmGenerator
     /// </summary>
     internal static partial class Emitter
     {
-        private const string Wide = Intrinsics + ".Vector512";
-        private const string Narrow = Intrinsics + ".Vector256";
+        private const string Wide = "Vector512";
+        private const string Narrow = "Vector256";
 
         private static void WriteWideTile(IndentedTextWriter writer, KernelPlan plan, int blocks, TileSource source)
         {

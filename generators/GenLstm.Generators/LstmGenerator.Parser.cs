@@ -101,7 +101,8 @@ public sealed partial class LstmGenerator
                 Head: head,
                 ProjectionSize: projectionSize,
                 DeclaredMath: math.IsStandard ? null : math,
-                MaxSampleRateRatio: maxSampleRateRatio);
+                MaxSampleRateRatio: maxSampleRateRatio,
+                SkipLocalsInit: context.SemanticModel.Compilation.Options is CSharpCompilationOptions { AllowUnsafe: true });
             return new ParseResult(spec, default, ReadWeights(type, spec, cancellationToken));
         }
 

@@ -53,7 +53,7 @@ public sealed class GeneratedCodeCompilationTests
                 public static void Run(Model model, float[] input, float[] output)
                 {
                     var state = new Model.State();
-                    model.Forward(input, output, ref state);
+                    model.Forward(input, ref state, output);
                     model.{{method}}(input, ref state, output);
                 }
             }

@@ -94,7 +94,7 @@ public sealed class IncrementalityTests
     [Theory]
     [InlineData("[Lstm(inputSize: 5, hiddenSize: 24)]", "[Lstm(inputSize: 5, hiddenSize: 24)]\n[LstmOutput(3)]", "public const int OutputSize = 3;")]
     [InlineData("[Lstm(inputSize: 5, hiddenSize: 24)]", "[Lstm(inputSize: 5, hiddenSize: 24, Layers = 2, Peepholes = true)]", "public const int Layers = 2;")]
-    [InlineData("[Lstm(inputSize: 5, hiddenSize: 24)]", "[Lstm(inputSize: 5, hiddenSize: 24, GateActivation = Activation.HardSigmoid)]", "//   variant  gates HardSigmoid(0.2, 0.5)")]
+    [InlineData("[Lstm(inputSize: 5, hiddenSize: 24)]", "[Lstm(inputSize: 5, hiddenSize: 24, GateActivation = Activation.HardSigmoid)]", "i   = HardSigmoid(0.2, 0.5)(z_i)")]
     public void ChangingAVariantOrTheHead_ModifiesTheSpec(string before, string after, string generated)
     {
         (GeneratorRun first, Compilation compilation) = RunOnModelAndOther();

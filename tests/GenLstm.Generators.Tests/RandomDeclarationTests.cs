@@ -249,7 +249,7 @@ public sealed class RandomDeclarationTests(ITestOutputHelper log)
                     var model = Model.FromSafeTensors(SafeTensorsFile.Parse(weights, "random.safetensors"));
                     var state = new Model.State();
                     var outputs = new float[inputs.Length / Model.InputSize * Model.OutputSize];
-                    model.Forward(inputs, outputs, ref state);
+                    model.Forward(inputs, ref state, outputs);
                     return outputs;
                 }
             }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -15,8 +16,11 @@ namespace GenLstm.Generators.Models;
 /// Tiles on Vector512 (two gates of a block per register), ahead of <paramref name="Paths"/> in the dispatch of Step and of
 /// Forward (whose input product stays on the first Vector256 path); StepBatch and split steps take the paths below.
 /// </param>
+/// <param name="Role">What the kernel type is for.</param>
+/// <param name="Members">The members its callers need: the emitter writes these and nothing else.</param>
 internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int PackedRowLength, int BlockStride, int ChunkSteps,
-    Precision Precision, WeightType WeightType, IReadOnlyList<VectorPath> Paths, VectorPath? Vector512Path, GateMath Math)
+    Precision Precision, WeightType WeightType, IReadOnlyList<VectorPath> Paths, VectorPath? Vector512Path, GateMath Math,
+    KernelRole Role, KernelMembers Members)
 {
     /// <summary>Hidden units per block (the layout of <c>GenLstm.PackedLstmWeights</c>).</summary>
     public const int BlockSize = 8;
@@ -33,7 +37,9 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Pack
     /// <summary>The most steps Forward projects at once.</summary>
     public const int MaxChunkSteps = 32;
 
-    public static KernelPlan For(LstmSpec spec)
+    /// <param name="spec">The kernel's spec: a one-layer model, or one layer of a stack.</param>
+    /// <param name="role">What the kernel type is for, which decides its <see cref="Members"/>.</param>
+    public static KernelPlan For(LstmSpec spec, KernelRole role = KernelRole.Model)
     {
         int blockCount = (spec.HiddenSize + BlockSize - 1) / BlockSize;
         int floatsPerStep = blockCount * RowLength;
@@ -53,13 +59,13 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Pack
                 // 20 → 265 / 195 / 1355 / 18357; Forward: 8 → 262 / 204 / 1042 / 15336, 12 → 236 / 210 / 1009 / 15296,
                 // 20 → 302 / 203 / 997 / 17020. Past 12 the activations of a tile no longer fit beside its accumulators.
                 VectorPath.Create("Vector256", lanes: 8, blockCount, accumulatorBudget: 12,
-                    condition: "global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported", registers: "32 registers (AVX-512)",
+                    condition: "Avx512F.IsSupported", registers: "32 registers (AVX-512)",
                     batchStreams: 4),
                 // 16 registers (AVX2 alone): 8 accumulators leave room for the broadcast value and the loads.
                 VectorPath.Create("Vector256", lanes: 8, blockCount, accumulatorBudget: 8,
                     condition: null, registers: "16 registers (AVX2)"),
                 VectorPath.Create("Vector128", lanes: 4, blockCount, accumulatorBudget: 16,
-                    condition: "global::System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported", registers: "32 registers (ARM64 NEON)"),
+                    condition: "AdvSimd.Arm64.IsSupported", registers: "32 registers (ARM64 NEON)"),
                 VectorPath.Create("Vector128", lanes: 4, blockCount, accumulatorBudget: 8,
                     condition: null, registers: "16 registers (x64 SSE)"),
             ],
@@ -72,8 +78,29 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Pack
             // slower (1068, 16614).
             Vector512Path: VectorPath.Create("Vector512", lanes: 16, blockCount, Vector512Budget(spec.WeightType, blockCount * PackedRows(spec) * packedRowLength),
                 condition: null, registers: "32 registers (AVX-512)"),
-            Math: spec.Math);
+            Math: spec.Math,
+            Role: role,
+            Members: MembersFor(spec, role));
     }
+
+    /// <summary>
+    /// What each role calls. The user's model has every entry point (and a worker's split step when its steps can be split);
+    /// a layer of a forward stack is stepped (Step) and run over sequences (Forward); a layer of a reverse, bidirectional or
+    /// projected stack is only stepped, by its sweep, with its projection after each step.
+    /// </summary>
+    private static KernelMembers MembersFor(LstmSpec spec, KernelRole role) => role switch
+    {
+        KernelRole.Model => KernelMembers.Step | KernelMembers.PublicApi | KernelMembers.Forward | KernelMembers.Batch
+            | (spec.Math.HasSplitSteps ? KernelMembers.Split : 0),
+        KernelRole.StackLayer => KernelMembers.Step | KernelMembers.Forward,
+        _ => KernelMembers.Step | KernelMembers.Sweep | (spec.ProjectionSize > 0 ? KernelMembers.Project : 0),
+    };
+
+    /// <summary>Whether the kernel has <paramref name="members"/> (all of them).</summary>
+    public bool Has(KernelMembers members) => (Members & members) == members;
+
+    /// <summary>Rows of each packed block: <see cref="BlockStride"/> / <see cref="PackedRowLength"/>.</summary>
+    public int RowsPerBlock => BlockStride / PackedRowLength;
 
     /// <summary>Rows of a packed block: the bias, I rows of W, R rows of U, a peephole row, and the layer-norm scales and biases.</summary>
     private static int PackedRows(LstmSpec spec)
@@ -106,11 +133,13 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Pack
     public VectorPath ProjectionPathFor(VectorPath path) => path == Vector512Path ? Paths[0] : path;
 
     /// <summary>
-    /// Every distinct step-tile size, per vector type: the plan's tiles and, for StepBlocks' arbitrary ranges (the halves
-    /// of <c>GenLstm.LstmWorker</c>), every size up to a full tile.
+    /// Every distinct step-tile size, per vector type: the plan's tiles and, with a split step, for StepBlocks' arbitrary
+    /// ranges (the halves of <c>GenLstm.LstmWorker</c>), every size up to a full tile.
     /// </summary>
     public IEnumerable<(string TypeName, int Lanes, int Blocks)> StepTileMethods
-        => Paths.SelectMany(p => Enumerable.Range(1, p.TileBlocks).Select(blocks => (p.TypeName, p.Lanes, blocks))).Distinct().OrderBy(t => t.TypeName).ThenBy(t => t.blocks);
+        => Has(KernelMembers.Split)
+            ? Paths.SelectMany(p => Enumerable.Range(1, p.TileBlocks).Select(blocks => (p.TypeName, p.Lanes, blocks))).Distinct().OrderBy(t => t.TypeName).ThenBy(t => t.blocks)
+            : TileMethods;
 
     /// <summary>Every distinct tile size the paths use, per vector type, for emitting each tile method once.</summary>
     public IEnumerable<(string TypeName, int Lanes, int Blocks)> TileMethods
@@ -166,4 +195,43 @@ internal sealed record VectorPath(string TypeName, int Lanes, string? Condition,
         return new VectorPath(typeName, lanes, condition, registers, tileBlocks, blockCount / tileBlocks, blockCount % tileBlocks,
             WeightReuse: perTile, BatchStreams: batchStreams ?? perTile);
     }
+}
+
+/// <summary>What a kernel type is for.</summary>
+internal enum KernelRole
+{
+    /// <summary>The user's model itself, a single forward layer.</summary>
+    Model,
+
+    /// <summary>A layer of a forward stack, nested in the model.</summary>
+    StackLayer,
+
+    /// <summary>A layer of a reverse, bidirectional or projected stack, which the model sweeps step by step.</summary>
+    SweptStackLayer,
+}
+
+/// <summary>The members of a kernel type beyond its weights and state, as its callers need them.</summary>
+[Flags]
+internal enum KernelMembers
+{
+    /// <summary>StepCore with its step tiles and the scalar block: every kernel.</summary>
+    Step = 1,
+
+    /// <summary>The user-facing members: public Step, InitialState, file loaders, the state's layer accessors, CompileKernel.</summary>
+    PublicApi = 2,
+
+    /// <summary>Forward with its hoisted input product: the paths' recurrences, recurrent tiles and projection methods.</summary>
+    Forward = 4,
+
+    /// <summary>StepBatch with the groups of streams that share each weight load.</summary>
+    Batch = 8,
+
+    /// <summary>A step split between two cores by <c>GenLstm.LstmWorker</c>: StepBlocks, with step tiles of every size.</summary>
+    Split = 16,
+
+    /// <summary>A stacked layer's sweep over a whole sequence, step by step, in either direction.</summary>
+    Sweep = 32,
+
+    /// <summary>The projection W_hr after each step (PyTorch's proj_size).</summary>
+    Project = 64,
 }

@@ -19,6 +19,7 @@ namespace GenLstm.Generators.Models;
 /// <param name="ProjectionSize">P, the size of every layer's projected output (PyTorch's proj_size), or 0 for none.</param>
 /// <param name="DeclaredMath">The element-wise variant (peepholes, activations, clips…); null for the standard LSTM.</param>
 /// <param name="MaxSampleRateRatio">The largest host-to-model sample-rate ratio a stream may run at (RTNeural's correction); 0 for none.</param>
+/// <param name="SkipLocalsInit">Whether the compilation allows unsafe code, which <c>[SkipLocalsInit]</c> on the kernels needs.</param>
 internal sealed record LstmSpec(
     string HintName,
     string Namespace,
@@ -32,7 +33,8 @@ internal sealed record LstmSpec(
     OutputHead? Head = null,
     int ProjectionSize = 0,
     GateMath? DeclaredMath = null,
-    int MaxSampleRateRatio = 0)
+    int MaxSampleRateRatio = 0,
+    bool SkipLocalsInit = false)
 {
     /// <summary>The element-wise part of every step.</summary>
     public GateMath Math => DeclaredMath ?? GateMath.Standard;
