@@ -57,14 +57,14 @@ public class AmpModelBenchmarks
     public void SkipRatio96Over44() => _amp.Step(_input, ref _ratioFractional, _output);
 
     [Benchmark(Baseline = true, OperationsPerInvoke = SequenceLength), BenchmarkCategory("Forward T=128")]
-    public void PlainForward() => _plain.Forward(_inputs, _outputs, ref _plainState);
+    public void PlainForward() => _plain.Forward(_inputs, ref _plainState, _outputs);
 
     [Benchmark(OperationsPerInvoke = SequenceLength), BenchmarkCategory("Forward T=128")]
-    public void SkipRatio1Forward() => _amp.Forward(_inputs, _outputs, ref _ratio1);
+    public void SkipRatio1Forward() => _amp.Forward(_inputs, ref _ratio1, _outputs);
 
     [Benchmark(OperationsPerInvoke = SequenceLength), BenchmarkCategory("Forward T=128")]
-    public void SkipRatio2Forward() => _amp.Forward(_inputs, _outputs, ref _ratio2);
+    public void SkipRatio2Forward() => _amp.Forward(_inputs, ref _ratio2, _outputs);
 
     [Benchmark(OperationsPerInvoke = SequenceLength), BenchmarkCategory("Forward T=128")]
-    public void SkipRatio96Over44Forward() => _amp.Forward(_inputs, _outputs, ref _ratioFractional);
+    public void SkipRatio96Over44Forward() => _amp.Forward(_inputs, ref _ratioFractional, _outputs);
 }

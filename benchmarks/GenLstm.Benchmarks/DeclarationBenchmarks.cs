@@ -122,23 +122,23 @@ public class DeclarationBenchmarks
     public void SoftmaxHead10() => _head.Step(_input, ref _headState, _output.AsSpan(0, 10));
 
     [Benchmark(Baseline = true, OperationsPerInvoke = SequenceLength), BenchmarkCategory("Forward T=128")]
-    public void PlainForward() => _plain.Forward(_inputs, _outputs.AsSpan(0, SequenceLength * Size), ref _plainState);
+    public void PlainForward() => _plain.Forward(_inputs, ref _plainState, _outputs.AsSpan(0, SequenceLength * Size));
 
     [Benchmark(OperationsPerInvoke = SequenceLength), BenchmarkCategory("Forward T=128")]
-    public void PeepholesForward() => _peepholes.Forward(_inputs, _outputs.AsSpan(0, SequenceLength * Size), ref _peepholeState);
+    public void PeepholesForward() => _peepholes.Forward(_inputs, ref _peepholeState, _outputs.AsSpan(0, SequenceLength * Size));
 
     [Benchmark(OperationsPerInvoke = SequenceLength), BenchmarkCategory("Forward T=128")]
-    public void HardSigmoidSoftsignForward() => _hardSigmoid.Forward(_inputs, _outputs.AsSpan(0, SequenceLength * Size), ref _hardSigmoidState);
+    public void HardSigmoidSoftsignForward() => _hardSigmoid.Forward(_inputs, ref _hardSigmoidState, _outputs.AsSpan(0, SequenceLength * Size));
 
     [Benchmark(OperationsPerInvoke = SequenceLength), BenchmarkCategory("Forward T=128")]
-    public void LayerNormForward() => _layerNorm.Forward(_inputs, _outputs.AsSpan(0, SequenceLength * Size), ref _layerNormState);
+    public void LayerNormForward() => _layerNorm.Forward(_inputs, ref _layerNormState, _outputs.AsSpan(0, SequenceLength * Size));
 
     [Benchmark(OperationsPerInvoke = SequenceLength), BenchmarkCategory("Forward T=128")]
-    public void TwoLayersForward() => _stacked.Forward(_inputs, _outputs.AsSpan(0, SequenceLength * Size), ref _stackedState);
+    public void TwoLayersForward() => _stacked.Forward(_inputs, ref _stackedState, _outputs.AsSpan(0, SequenceLength * Size));
 
     [Benchmark(OperationsPerInvoke = SequenceLength), BenchmarkCategory("Forward T=128")]
-    public void BidirectionalForward() => _bidirectional.Forward(_inputs, _outputs, ref _bidirectionalState);
+    public void BidirectionalForward() => _bidirectional.Forward(_inputs, ref _bidirectionalState, _outputs);
 
     [Benchmark(OperationsPerInvoke = SequenceLength), BenchmarkCategory("Forward T=128")]
-    public void Projection32Forward() => _projected.Forward(_inputs, _outputs.AsSpan(0, SequenceLength * 32), ref _projectedState);
+    public void Projection32Forward() => _projected.Forward(_inputs, ref _projectedState, _outputs.AsSpan(0, SequenceLength * 32));
 }

@@ -27,7 +27,7 @@ public class DisassemblyBenchmarks
     public void Step1x40() => _small.Step(_smallInputs.AsSpan(0, 1), ref _smallState, _smallOutputs.AsSpan(0, 40));
 
     [Benchmark]
-    public void Forward1x40() => _small.Forward(_smallInputs, _smallOutputs, ref _smallState);
+    public void Forward1x40() => _small.Forward(_smallInputs, ref _smallState, _smallOutputs);
 
     [Benchmark]
     public void Step128x256() => _large.Step(_largeInput, ref _largeState, _largeOutput);

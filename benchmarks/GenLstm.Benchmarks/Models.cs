@@ -35,13 +35,13 @@ public abstract class GeneratedRunner : ILstm
 {
     public delegate void StepFunction<TState>(ReadOnlySpan<float> input, ref TState state, Span<float> output);
 
-    public delegate void ForwardFunction<TState>(ReadOnlySpan<float> inputs, Span<float> outputs, ref TState state);
+    public delegate void ForwardFunction<TState>(ReadOnlySpan<float> inputs, ref TState state, Span<float> outputs);
 
     public delegate void BatchFunction<TState>(ReadOnlySpan<float> inputs, Span<TState> states, Span<float> outputs);
 
     public delegate void SplitStepFunction<TState>(ReadOnlySpan<float> input, ref TState state, Span<float> output, LstmWorker worker);
 
-    public delegate void SplitForwardFunction<TState>(ReadOnlySpan<float> inputs, Span<float> outputs, ref TState state, LstmWorker worker);
+    public delegate void SplitForwardFunction<TState>(ReadOnlySpan<float> inputs, ref TState state, Span<float> outputs, LstmWorker worker);
 
     /// <summary>The most streams <see cref="StepEach"/> and <see cref="StepBatch"/> serve.</summary>
     public const int MaxStreams = 16;
@@ -131,7 +131,7 @@ public abstract class GeneratedRunner : ILstm
             => splitStep(input, ref _state, output, _worker ??= new LstmWorker());
 
         public override void ForwardOnTwoCores(ReadOnlySpan<float> inputs, Span<float> outputs)
-            => splitForward(inputs, outputs, ref _state, _worker ??= new LstmWorker());
+            => splitForward(inputs, ref _state, outputs, _worker ??= new LstmWorker());
 
         public override void StepEach(ReadOnlySpan<float> inputs, Span<float> outputs, int streams)
         {
@@ -146,7 +146,7 @@ public abstract class GeneratedRunner : ILstm
 
         public override void Step(ReadOnlySpan<float> input, Span<float> output) => step(input, ref _state, output);
 
-        public override void Forward(ReadOnlySpan<float> inputs, Span<float> outputs) => forward(inputs, outputs, ref _state);
+        public override void Forward(ReadOnlySpan<float> inputs, Span<float> outputs) => forward(inputs, ref _state, outputs);
 
         public override void Reset() => _state = default;
     }

@@ -115,7 +115,7 @@ long start = Stopwatch.GetTimestamp();
 for (int i = 0; i < input.Length; i += BlockSize)
 {
     int length = Math.Min(BlockSize, input.Length - i);
-    model.Forward(input.AsSpan(i, length), output.AsSpan(i, length), ref blockState);
+    model.Forward(input.AsSpan(i, length), ref blockState, output.AsSpan(i, length));
 }
 TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
 double audioSeconds = (double)input.Length / rate;

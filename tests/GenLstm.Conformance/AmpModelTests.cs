@@ -66,13 +66,13 @@ public sealed class AmpModelTests(ITestOutputHelper log)
         Assert.Contains("InputSkip = 1", refused.Message, StringComparison.Ordinal);
     }
 
-    private delegate void Forward<TState>(ReadOnlySpan<float> inputs, Span<float> outputs, ref TState state);
+    private delegate void Forward<TState>(ReadOnlySpan<float> inputs, ref TState state, Span<float> outputs);
 
     private static float[] Run<TState>(Forward<TState> forward, double[] inputs, ref TState state)
     {
         float[] x = [.. inputs.Select(v => (float)v)];
         var y = new float[x.Length];
-        forward(x, y, ref state);
+        forward(x, ref state, y);
         return y;
     }
 

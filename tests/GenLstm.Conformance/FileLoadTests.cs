@@ -39,12 +39,12 @@ public sealed class FileLoadTests(ITestOutputHelper log)
         if (inputSize == 2)
         {
             var state = new NeuralPiHead2x20.State();
-            NeuralPiHead2x20.FromWeights(file).Forward(reference.Inputs, outputs, ref state);
+            NeuralPiHead2x20.FromWeights(file).Forward(reference.Inputs, ref state, outputs);
         }
         else
         {
             var state = new NeuralPiHead1x20.State();
-            NeuralPiHead1x20.FromWeights(file).Forward(reference.Inputs, outputs, ref state);
+            NeuralPiHead1x20.FromWeights(file).Forward(reference.Inputs, ref state, outputs);
         }
 
         // The file states skip = 1 and the declaration has it: the output is the pedal's, lin(h_t) + x_t[0].
@@ -66,7 +66,7 @@ public sealed class FileLoadTests(ITestOutputHelper log)
     {
         WeightFile file = WeightFile.Open(RealData.RtNeuralFile("lstm_torch.json"));
         Assert.Equal(WeightFileFormat.StateDictJson, file.Format);
-        Assert.Contains(file.Attributes, a => a.Name == "recurrent modules" && a.Value.Contains("'lstm2.' (layers from 1)"));
+        Assert.Contains(file.Statements, a => a.Name == "recurrent modules" && a.Value.Contains("'lstm2.' (layers from 1)"));
         float[] y = RunRtNeural(RtNeuralTorch4x8.FromWeights(file), "lstm_torch_x_python.csv");
         AssertClose("lstm_torch.json via Load", y, RtNeuralTests.Csv("lstm_torch_y_python.csv"));
     }
@@ -78,7 +78,7 @@ public sealed class FileLoadTests(ITestOutputHelper log)
         float[] x = RtNeuralTests.Csv("lstm_1d_x_python.csv");
         var y = new float[x.Length];
         var state = new RtNeuralKeras1x8.State();
-        model.Forward(x, y, ref state);
+        model.Forward(x, ref state, y);
         AssertClose("lstm_1d.json via Load", y, RtNeuralTests.Csv("lstm_1d_y_python.csv"));
     }
 
@@ -111,7 +111,7 @@ public sealed class FileLoadTests(ITestOutputHelper log)
         float[] x = RtNeuralTests.Csv(inputs);
         var y = new float[x.Length];
         var state = new RtNeuralTorch4x8.State();
-        model.Forward(x, y, ref state);
+        model.Forward(x, ref state, y);
         return y;
     }
 

@@ -29,13 +29,13 @@ public sealed class KerasFileTests(ITestOutputHelper log)
         Assert.Equal(2, file.Skipped.Count);
         Assert.All(file.Skipped, line => Assert.Contains("conv1d", line));
         Assert.All(file.Skipped, line => Assert.Contains("before the LSTM", line));
-        Assert.Contains(file.Attributes, a => a.Name == "recurrent_activation" && a.Value == "sigmoid");
+        Assert.Contains(file.Statements, a => a.Name == "recurrent_activation" && a.Value == "sigmoid");
 
         SafeTensorsFile reference = SafeTensorsFile.Open(Path.Combine(AppContext.BaseDirectory, "Reference", "ts9_lstm.safetensors"));
         float[] inputs = reference.ReadFloat32("input");
         var outputs = new float[inputs.Length / KerasTs9.InputSize];
         var state = new KerasTs9.State();
-        KerasTs9.FromWeights(file).Forward(inputs, outputs, ref state);
+        KerasTs9.FromWeights(file).Forward(inputs, ref state, outputs);
 
         double error = outputs.Zip(reference.ReadFloat64("output_f64"), (a, e) => Math.Abs(a - e)).Max();
         log.WriteLine($"ts9_model.h5: {outputs.Length} steps, max |GenLstm - Keras equations in float64| = {error:E2}");

@@ -131,9 +131,9 @@ public sealed class OnnxNodeTests(ITestOutputHelper log)
             return outputs;
         }
 
-        public static Runner Of(OnnxDefaults2x3 m) => new(3, (x, h0, c0) => { var s = new OnnxDefaults2x3.State(); h0?.CopyTo(s.Hidden()); c0?.CopyTo(s.Cell()); var y = new float[x.Length / 2 * 3]; m.Forward(x, y, ref s); return (y, s.Hidden().ToArray(), s.Cell().ToArray()); });
-        public static Runner Of(OnnxInitialBias3x4 m) => new(4, (x, h0, c0) => { var s = new OnnxInitialBias3x4.State(); h0?.CopyTo(s.Hidden()); c0?.CopyTo(s.Cell()); var y = new float[x.Length / 3 * 4]; m.Forward(x, y, ref s); return (y, s.Hidden().ToArray(), s.Cell().ToArray()); });
-        public static Runner Of(OnnxPeepholes4x3 m) => new(3, (x, h0, c0) => { var s = new OnnxPeepholes4x3.State(); h0?.CopyTo(s.Hidden()); c0?.CopyTo(s.Cell()); var y = new float[x.Length / 4 * 3]; m.Forward(x, y, ref s); return (y, s.Hidden().ToArray(), s.Cell().ToArray()); });
-        public static Runner Of(OnnxBatchwise2x7 m) => new(7, (x, h0, c0) => { var s = new OnnxBatchwise2x7.State(); h0?.CopyTo(s.Hidden()); c0?.CopyTo(s.Cell()); var y = new float[x.Length / 2 * 7]; m.Forward(x, y, ref s); return (y, s.Hidden().ToArray(), s.Cell().ToArray()); });
+        public static Runner Of(OnnxDefaults2x3 m) => new(3, (x, h0, c0) => { var s = new OnnxDefaults2x3.State(); h0?.CopyTo(s.Hidden()); c0?.CopyTo(s.Cell()); var y = new float[x.Length / 2 * 3]; m.Forward(x, ref s, y); return (y, s.Hidden().ToArray(), s.Cell().ToArray()); });
+        public static Runner Of(OnnxInitialBias3x4 m) => new(4, (x, h0, c0) => { var s = new OnnxInitialBias3x4.State(); h0?.CopyTo(s.Hidden()); c0?.CopyTo(s.Cell()); var y = new float[x.Length / 3 * 4]; m.Forward(x, ref s, y); return (y, s.Hidden().ToArray(), s.Cell().ToArray()); });
+        public static Runner Of(OnnxPeepholes4x3 m) => new(3, (x, h0, c0) => { var s = new OnnxPeepholes4x3.State(); h0?.CopyTo(s.Hidden()); c0?.CopyTo(s.Cell()); var y = new float[x.Length / 4 * 3]; m.Forward(x, ref s, y); return (y, s.Hidden().ToArray(), s.Cell().ToArray()); });
+        public static Runner Of(OnnxBatchwise2x7 m) => new(7, (x, h0, c0) => { var s = new OnnxBatchwise2x7.State(); h0?.CopyTo(s.Hidden()); c0?.CopyTo(s.Cell()); var y = new float[x.Length / 2 * 7]; m.Forward(x, ref s, y); return (y, s.Hidden().ToArray(), s.Cell().ToArray()); });
     }
 }

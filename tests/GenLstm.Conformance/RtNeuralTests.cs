@@ -34,7 +34,7 @@ public sealed class RtNeuralTests(ITestOutputHelper log)
         float[] x = Csv("lstm_torch_x_python.csv");   // float64 text; PyTorch saw the values rounded to float32, as here
         var y = new float[x.Length];
         var state = new RtNeuralTorch4x8.State();
-        model.Forward(x, y, ref state);
+        model.Forward(x, ref state, y);
 
         AssertClose("lstm_torch (4 layers)", y, Csv("lstm_torch_y_python.csv"));
     }
@@ -49,7 +49,7 @@ public sealed class RtNeuralTests(ITestOutputHelper log)
         float[] x = Csv("lstm_1d_x_python.csv");
         var y = new float[x.Length];
         var state = new RtNeuralKeras1x8.State();
-        model.Forward(x, y, ref state);
+        model.Forward(x, ref state, y);
 
         AssertClose("lstm_1d", y, Csv("lstm_1d_y_python.csv"));
     }
@@ -72,7 +72,7 @@ public sealed class RtNeuralTests(ITestOutputHelper log)
         }
         var y = new float[x.Length];
         var state = new RtNeuralKeras8x8.State();
-        model.Forward(features, y, ref state);
+        model.Forward(features, ref state, y);
 
         AssertClose("lstm (dense, LSTM, dense)", y, Csv("lstm_y_python.csv"));
     }

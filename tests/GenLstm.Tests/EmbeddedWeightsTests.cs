@@ -29,7 +29,7 @@ public sealed class EmbeddedWeightsTests
         {
             var outputs = new float[inputs.Length / 3 * 2];
             var state = new BakedStack.State();
-            model.Forward(inputs, outputs, ref state);
+            model.Forward(inputs, ref state, outputs);
             return outputs;
         }
         Assert.Equal(Forward(BakedStack.Load(FormatTests.PathOf("stack.safetensors"))), Forward(BakedStack.Default));
@@ -42,11 +42,11 @@ public sealed class EmbeddedWeightsTests
         float[] inputs = Inputs;
         var fromNpz = new float[inputs.Length / 3 * 2];
         var state = new BakedStackFromNpz.State();
-        BakedStackFromNpz.Default.Forward(inputs, fromNpz, ref state);
+        BakedStackFromNpz.Default.Forward(inputs, ref state, fromNpz);
 
         var fromSafeTensors = new float[fromNpz.Length];
         var other = new BakedStack.State();
-        BakedStack.Default.Forward(inputs, fromSafeTensors, ref other);
+        BakedStack.Default.Forward(inputs, ref other, fromSafeTensors);
         Assert.Equal(fromSafeTensors, fromNpz);
     }
 

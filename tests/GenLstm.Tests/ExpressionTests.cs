@@ -22,7 +22,7 @@ public sealed class ExpressionTests(ITestOutputHelper log)
         var model = CoupledByExpressionLstm4x12.FromOnnx(w, r, b);
         var state = new CoupledByExpressionLstm4x12.State();
         var outputs = new float[x.Length / 4 * 12];
-        model.Forward(x, outputs, ref state);
+        model.Forward(x, ref state, outputs);
 
         Check("c = f c_prev + (1 - f) g", outputs,
             ReferenceVariantLstm.RunOnnx(w, r, b, null, x, 4, 12, 1, new() { CellExpression = "f * c_prev + (1 - f) * g" }));
@@ -35,7 +35,7 @@ public sealed class ExpressionTests(ITestOutputHelper log)
         var model = PeepholeExpressionsLstm4x12.FromOnnx(w, r, b, p!);
         var state = new PeepholeExpressionsLstm4x12.State();
         var outputs = new float[x.Length / 4 * 12];
-        model.Forward(x, outputs, ref state);
+        model.Forward(x, ref state, outputs);
 
         Check("peepholes, changed cell and hidden", outputs, ReferenceVariantLstm.RunOnnx(w, r, b, p, x, 4, 12, 1, new()
         {
@@ -60,7 +60,7 @@ public sealed class ExpressionTests(ITestOutputHelper log)
         var model = EveryFunctionLstm4x12.FromOnnx(new OnnxLstmTensors(w, r, b, p));
         var state = new EveryFunctionLstm4x12.State();
         var outputs = new float[x.Length / 4 * 24];
-        model.Forward(x, outputs, ref state);
+        model.Forward(x, ref state, outputs);
 
         Check("every function, bidirectional", outputs, ReferenceVariantLstm.RunOnnx(w, r, b, p, x, 4, 12, 2, new() { Peepholes = true, HiddenExpression = Hidden }));
     }
@@ -95,7 +95,7 @@ public sealed class ExpressionTests(ITestOutputHelper log)
 
         var state = new ExtraGatesLstm4x12.State();
         var outputs = new float[30 * 12];
-        model.Forward(x, outputs, ref state);
+        model.Forward(x, ref state, outputs);
         double[] expected = ReferenceVariantLstm.Run(wih, whh, bih, bhh, null, x, 4, 12, new()
         {
             ActivationClip = 4,
@@ -142,7 +142,7 @@ public sealed class ExpressionTests(ITestOutputHelper log)
         var model = ExtraGateLayerNormStackLstm3x10.FromSafeTensors(writer.ToFile());
         var state = new ExtraGateLayerNormStackLstm3x10.State();
         var outputs = new float[8 * 20];
-        model.Forward(Draw(8 * 3, 1), outputs, ref state);
+        model.Forward(Draw(8 * 3, 1), ref state, outputs);
 
         Assert.All(outputs, v => Assert.InRange(v, -1f, 1f));
         Assert.Contains(outputs, v => Math.Abs(v) > 0.01f);
@@ -175,7 +175,7 @@ public sealed class ExpressionTests(ITestOutputHelper log)
         float[] x = Draw(steps * 4, 1.5);
         var state = new PeepholeProjectedBidirectionalHeadLstm4x12.State();
         var outputs = new float[steps * 3];
-        model.Forward(x, outputs, ref state);
+        model.Forward(x, ref state, outputs);
 
         double[] sequence = [.. x.Select(v => (double)v)];
         int size = 4;

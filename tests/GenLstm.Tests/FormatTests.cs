@@ -47,7 +47,7 @@ public sealed class FormatTests
     {
         var outputs = new float[inputs.Length / FormatStack.InputSize * FormatStack.OutputSize];
         var state = new FormatStack.State();
-        model.Forward(inputs, outputs, ref state);
+        model.Forward(inputs, ref state, outputs);
         return outputs;
     }
 
@@ -76,7 +76,7 @@ public sealed class FormatTests
         WeightFile file = GenLstm.Keras.KerasHdf5.Open(PathOf("stack_keras.h5"));
         Assert.Equal(WeightFileFormat.KerasHdf5, file.Format);
         Assert.Empty(file.Skipped);   // the optimizer_weights group is not a layer
-        Assert.Equal(5, file.Attributes.Count(a => a.IsChecked));   // activation and recurrent_activation of both LSTMs, the head's activation
+        Assert.Equal(5, file.Statements.Count(a => a.IsChecked));   // activation and recurrent_activation of both LSTMs, the head's activation
 
         float[] inputs = SafeTensorsFile.Open(PathOf("stack.reference.safetensors")).ReadFloat32("input");
         Assert.Equal(Run(FormatStack.Load(PathOf("stack.safetensors")), inputs), Run(FormatStack.FromWeights(file), inputs));
@@ -99,7 +99,7 @@ public sealed class FormatTests
         {
             var outputs = new float[inputs.Length / 3 * 12];
             var state = new FormatSingle.State();
-            model.Forward(inputs, outputs, ref state);
+            model.Forward(inputs, ref state, outputs);
             return outputs;
         }
         float[] outputs = Run(fromGates);
@@ -123,8 +123,8 @@ public sealed class FormatTests
     public void The_ONNX_file_is_read_node_by_node_and_its_attributes_are_checked()
     {
         WeightFile file = WeightFile.Open(PathOf("stack.onnx"));
-        Assert.Contains(file.Attributes, a => a.Name == "hidden_size" && a.Value == "12");
-        Assert.Contains(file.Attributes, a => a.Name == "LSTM nodes" && a.Value == "2");
+        Assert.Contains(file.Statements, a => a.Name == "hidden_size" && a.Value == "12");
+        Assert.Contains(file.Statements, a => a.Name == "LSTM nodes" && a.Value == "2");
         Assert.True(file.Contains("weight_ih_l1") && file.Contains("output.weight") && file.Contains("output.bias"));
         Assert.Empty(file.Skipped);
 
@@ -140,8 +140,8 @@ public sealed class FormatTests
     {
         WeightFile file = WeightFile.Open(PathOf("stack_state_dict.json"));
         Assert.Equal(1, file.InputSkip);
-        Assert.DoesNotContain(file.Attributes, a => a.Name == "skip");
-        Assert.True(file.Attributes.Single(a => a.Name == "hidden_size").IsChecked);
+        Assert.DoesNotContain(file.Statements, a => a.Name == "skip");
+        Assert.True(file.Statements.Single(a => a.Name == "hidden_size").IsChecked);
 
         var error = Assert.Throws<WeightFormatException>(() => FormatStackOneLayer.Load(PathOf("stack_state_dict.json")));
         Assert.Contains("num_layers = 2", error.Message);
@@ -157,7 +157,7 @@ public sealed class FormatTests
         }
         var state = new FormatStackWithSkip.State();
         var outputs = new float[expected.Length];
-        FormatStackWithSkip.Load(PathOf("stack_state_dict.json")).Forward(inputs, outputs, ref state);
+        FormatStackWithSkip.Load(PathOf("stack_state_dict.json")).Forward(inputs, ref state, outputs);
         Assert.Equal(expected, outputs);
     }
 

@@ -95,7 +95,7 @@ public sealed class InferenceTests
         Assert.Equal(44100, aidaX.SampleRate);
         Assert.Contains(new KeyValuePair<string, string>("out_gain", "-3.5"), aidaX.Metadata);
         Assert.Contains(new KeyValuePair<string, string>("metadata.name", "Amp \\u000a clean"), aidaX.Metadata);
-        Assert.Equal("[null,null,1]", Assert.Single(aidaX.Attributes, a => a.Name == "in_shape").Value);
+        Assert.Equal("[null,null,1]", Assert.Single(aidaX.Statements, a => a.Name == "in_shape").Value);
 
         WeightFile rtNeural = Parse($$"""{"in_shape": [null, null, 1], {{layers}}, "samplerate": "48000", "author": "someone"}""");
         Assert.Equal((0, 48000.0), (rtNeural.InputSkip, rtNeural.SampleRate));
@@ -142,13 +142,13 @@ public sealed class InferenceTests
 
         var state = model.InitialState;
         var outputs = new float[64 * 5];
-        model.Forward(inputs, outputs, ref state);
+        model.Forward(inputs, ref state, outputs);
         // float32 on both sides, 64 steps: ONNX Runtime's own activations and summation order against GenLstm's (1e-6 measured range).
         Assert.InRange(outputs.Zip(expected, (a, e) => Math.Abs(a - e)).Max(), 0, 1e-5);
 
         // From zero, the first outputs are far from ONNX Runtime's: the stored state matters.
         var zero = new OnnxInitialStateLstm2x5.State();
-        model.Forward(inputs, outputs, ref zero);
+        model.Forward(inputs, ref zero, outputs);
         Assert.InRange(outputs.Zip(expected, (a, e) => Math.Abs(a - e)).Max(), 0.05, double.PositiveInfinity);
     }
 
@@ -174,7 +174,7 @@ public sealed class InferenceTests
         OnnxAmp1x6 model = OnnxAmp1x6.Load(path);
         var state = model.InitialState;
         var outputs = new float[64];
-        model.Forward(inputs, outputs, ref state);
+        model.Forward(inputs, ref state, outputs);
         Assert.InRange(outputs.Zip(expected, (a, e) => Math.Abs(a - e)).Max(), 0, 1e-5);
     }
 

@@ -29,7 +29,7 @@ public sealed class LayerNormTests(ITestOutputHelper log)
 
         var outputs = new float[Steps * 12];
         var state = new LayerNormLstm5x12.State();
-        model.Forward(inputs, outputs, ref state);
+        model.Forward(inputs, ref state, outputs);
 
         Check("5x12", outputs, Reference(layers, inputs, 5, 12, 1, new()));
         var stepState = new LayerNormLstm5x12.State();
@@ -50,7 +50,7 @@ public sealed class LayerNormTests(ITestOutputHelper log)
 
         var outputs = new float[Steps * 20];
         var state = new LayerNormCoupledStackLstm3x20.State();
-        model.Forward(inputs, outputs, ref state);
+        model.Forward(inputs, ref state, outputs);
 
         Check("2 layers 3x20, CIFG, cell clip 3", outputs, Reference(layers, inputs, 3, 20, 1, new() { CoupledInputForget = true, CellClip = 3 }));
     }
@@ -64,7 +64,7 @@ public sealed class LayerNormTests(ITestOutputHelper log)
 
         var outputs = new float[Steps * 80];
         var state = new LayerNormBidirectionalLstm16x40.State();
-        model.Forward(inputs, outputs, ref state);
+        model.Forward(inputs, ref state, outputs);
 
         Check("bidirectional 16x40, HardSigmoid gates", outputs, Reference(layers, inputs, 16, 40, 2, new() { Gate = ("HardSigmoid", 0.2, 0.5) }));
     }
@@ -78,7 +78,7 @@ public sealed class LayerNormTests(ITestOutputHelper log)
 
         var outputs = new float[Steps * 16];
         var state = new LayerNormPeepholeLstm6x16.State();
-        model.Forward(inputs, outputs, ref state);
+        model.Forward(inputs, ref state, outputs);
 
         Check("6x16 with peepholes, cell clip 2", outputs, Reference(layers, inputs, 6, 16, 1, new() { CellClip = 2 }));
     }

@@ -89,8 +89,8 @@ public sealed class NamReaderTests
     public void The_config_is_checked_against_a_declaration_naming_the_attribute()
     {
         WeightFile file = Parse(SmallNam());
-        Assert.Equal(["input_size = 1", "hidden_size = 3", "num_layers = 1", "out_channels = 1"], file.Attributes.Select(a => $"{a.Name} = {a.Value}"));
-        Assert.All(file.Attributes, a => Assert.True(a.IsChecked));
+        Assert.Equal(["input_size = 1", "hidden_size = 3", "num_layers = 1", "out_channels = 1"], file.Statements.Select(a => $"{a.Name} = {a.Value}"));
+        Assert.All(file.Statements, a => Assert.True(a.IsChecked));
         file.RequireDeclaration(new LstmDeclaration(1, 3) { OutputSize = 1 });
 
         (LstmDeclaration Declaration, string Attribute, string Declared)[] cases =

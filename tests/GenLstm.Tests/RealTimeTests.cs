@@ -98,7 +98,7 @@ public sealed class RealTimeTests
         {
             var outputs = new float[inputs.Length];
             var state = new Lstm64x64.State();
-            model.Forward(inputs, outputs, ref state);
+            model.Forward(inputs, ref state, outputs);
             return outputs;
         }
         var stepped = new float[inputs.Length];
@@ -116,7 +116,7 @@ public sealed class RealTimeTests
         {
             var outputs = new float[inputs.Length];
             var state = new Lstm64x64.State();
-            other.Forward(inputs, outputs, ref state);
+            other.Forward(inputs, ref state, outputs);
             return outputs;
         }
     }

@@ -30,7 +30,7 @@ public sealed class RuntimeTests
             }
             for (int i = 0; i < 200; i++)
             {
-                model.Forward(inputs, outputs, ref state);
+                model.Forward(inputs, ref state, outputs);
                 model.StepBatch(inputs.AsSpan(0, 5 * Lstm64x64.InputSize), streams, outputs.AsSpan(0, 5 * Lstm64x64.OutputSize));
             }
         });
@@ -52,7 +52,7 @@ public sealed class RuntimeTests
             var outputs = new float[inputs.Length / Lstm16x32.InputSize * Lstm16x32.OutputSize];
             for (int repeat = 0; repeat < 50; repeat++)
             {
-                model.Forward(inputs, outputs, ref state);
+                model.Forward(inputs, ref state, outputs);
             }
             return outputs;
         }

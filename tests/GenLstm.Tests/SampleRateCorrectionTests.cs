@@ -59,7 +59,7 @@ public sealed class SampleRateCorrectionTests(ITestOutputHelper log)
         state.SetSampleRateRatio(ratio, mode);
         Assert.Equal(ratio, state.SampleRateDelay.Ratio);
         float[] forward = new float[Steps * 2];
-        model.Forward(inputs, forward, ref state);
+        model.Forward(inputs, ref state, forward);
 
         double[] expected = weights.Reference(ratio, mode).Run(inputs, Steps);
         double error = forward.Select((value, k) => Math.Abs(value - expected[k])).Max();
@@ -100,9 +100,9 @@ public sealed class SampleRateCorrectionTests(ITestOutputHelper log)
         float[] inputs = Signal(Steps, 2);
         float[] corrected = new float[Steps * 2], uncorrected = new float[Steps * 2];
         var state = CorrectedLstm2x9.FromPyTorch(weights.Head, weights.Layers).InitialState;
-        CorrectedLstm2x9.FromPyTorch(weights.Head, weights.Layers).Forward(inputs, corrected, ref state);
+        CorrectedLstm2x9.FromPyTorch(weights.Head, weights.Layers).Forward(inputs, ref state, corrected);
         var plain = UncorrectedLstm2x9.FromPyTorch(weights.Head, weights.Layers).InitialState;
-        UncorrectedLstm2x9.FromPyTorch(weights.Head, weights.Layers).Forward(inputs, uncorrected, ref plain);
+        UncorrectedLstm2x9.FromPyTorch(weights.Head, weights.Layers).Forward(inputs, ref plain, uncorrected);
         Assert.Equal(uncorrected, corrected);
         Assert.False(state.SampleRateDelay.IsActive);
 
@@ -127,10 +127,10 @@ public sealed class SampleRateCorrectionTests(ITestOutputHelper log)
         var state = model.InitialState;
         state.SetSampleRateRatio(2.5);
         float[] first = new float[80], again = new float[80];
-        model.Forward(inputs, first, ref state);
+        model.Forward(inputs, ref state, first);
         model.Reset(ref state);
         Assert.Equal(2.5, state.SampleRateDelay.Ratio);
-        model.Forward(inputs, again, ref state);
+        model.Forward(inputs, ref state, again);
         Assert.Equal(first, again);
 
         // State.Reset() is the zero state, keeping the ratio.
@@ -162,7 +162,7 @@ public sealed class SampleRateCorrectionTests(ITestOutputHelper log)
         var state = model.InitialState;
         state.SetSampleRateRatio(1.5);
         float[] outputs = new float[200 * 12];
-        model.Forward(inputs, outputs, ref state);
+        model.Forward(inputs, ref state, outputs);
         var reference = new ReferenceRateCorrectedLstm(1, [new(layer.WeightIh, layer.WeightHh, layer.BiasIh, layer.BiasHh)], null, null, 0, 1.5,
             ReferenceRateCorrectionMode.LinearInterpolation);
         double[] expected = reference.Run(inputs, 200);
@@ -180,7 +180,7 @@ public sealed class SampleRateCorrectionTests(ITestOutputHelper log)
         float[] inputs = Signal(64, 2), outputs = new float[128];
         long allocated = SteadyState.AllocatedBytes(() =>
         {
-            model.Forward(inputs, outputs, ref state);
+            model.Forward(inputs, ref state, outputs);
             model.Step(inputs.AsSpan(0, 2), ref state, outputs.AsSpan(0, 2));
             model.StepBatch(inputs.AsSpan(0, 4), streams, outputs.AsSpan(0, 4));
         });

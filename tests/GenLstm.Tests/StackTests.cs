@@ -125,7 +125,7 @@ public sealed class StackTests(ITestOutputHelper log)
 
         var forwardState = new Stacked2BFloat16Lstm20x20.State();
         var outputs = new float[inputs.Length];
-        model.Forward(inputs, outputs, ref forwardState);
+        model.Forward(inputs, ref forwardState, outputs);
         var stepState = new Stacked2BFloat16Lstm20x20.State();
         var stepped = new float[inputs.Length];
         for (int t = 0; t < 30; t++)
@@ -212,7 +212,7 @@ public sealed class StackTests(ITestOutputHelper log)
     public void FromPyTorch_rejects_a_head_that_differs_from_the_declaration()
     {
         SafeTensorsFile file = StackHarness.Golden("head2_3x20_softmax");
-        PyTorchLstmTensors[] layers = PyTorchLstmTensors.ReadLayers(WeightFile.FromSafeTensors(file), 3, 20, 2, LstmDirection.Forward);
+        PyTorchLstmTensors[] layers = PyTorchLstmTensors.ReadLayers(WeightFile.FromSafeTensors(file), new LstmDeclaration(3, 20) { Layers = 2 });
         float[] weight = file.ReadFloat32("output.weight"), bias = file.ReadFloat32("output.bias");
 
         var error = Assert.Throws<ArgumentException>(() => HeadSoftmaxStacked2Lstm3x20.FromPyTorch(
@@ -242,7 +242,7 @@ public sealed class StackTests(ITestOutputHelper log)
         Assert.Equal("lstm.weight_hr_l0", undeclared.TensorName);
         Assert.Contains("projection", undeclared.Message);
 
-        PyTorchLstmTensors layer = PyTorchLstmTensors.ReadLayers(WeightFile.FromSafeTensors(projected), 5, 24, 1, LstmDirection.Forward, projectionSize: 8)[0];
+        PyTorchLstmTensors layer = PyTorchLstmTensors.ReadLayers(WeightFile.FromSafeTensors(projected), new LstmDeclaration(5, 24) { ProjectionSize = 8 })[0];
         var noHr = new PyTorchLstmTensors(layer.WeightIh, layer.WeightHh, layer.BiasIh, layer.BiasHh);
         Assert.Contains("weight_hr", Assert.Throws<ArgumentException>(() => ProjectedLstm5x24.FromPyTorch(noHr)).Message);
         var state = new ProjectedLstm5x24.State();
@@ -272,7 +272,7 @@ public sealed class StackTests(ITestOutputHelper log)
         var model = Bidirectional2Lstm5x24.FromSafeTensors(StackHarness.Golden("bidirectional2_5x24"));
         var state = new Bidirectional2Lstm5x24.State();
 
-        var error = Assert.Throws<ArgumentException>(() => model.Forward(new float[10], new float[2 * 24], ref state));
+        var error = Assert.Throws<ArgumentException>(() => model.Forward(new float[10], ref state, new float[2 * 24]));
 
         Assert.Equal("outputs", error.ParamName);
         Assert.Contains("96", error.Message);
@@ -296,8 +296,8 @@ public sealed class StackTests(ITestOutputHelper log)
             {
                 stacked.Step(input, ref stackedState, output);
             }
-            bidirectional.Forward(sequence, outputs, ref biState);
-            headed.Forward(headInputs, headOutputs, ref headedState);
+            bidirectional.Forward(sequence, ref biState, outputs);
+            headed.Forward(headInputs, ref headedState, headOutputs);
             headed.Step(headInputs.AsSpan(0, 3), ref headedState, headOutputs.AsSpan(0, 4));
         }
 
@@ -310,7 +310,8 @@ public sealed class StackTests(ITestOutputHelper log)
     private static (double[] Outputs, double[] Hidden, double[] Cell) ReferenceStack(StackHarness model, SafeTensorsFile file,
         float[] inputs, float[] h0, float[] c0)
     {
-        PyTorchLstmTensors[] layers = PyTorchLstmTensors.ReadLayers(WeightFile.FromSafeTensors(file), model.InputSize, model.HiddenSize, model.Layers, model.Direction, model.ProjectionSize);
+        PyTorchLstmTensors[] layers = PyTorchLstmTensors.ReadLayers(WeightFile.FromSafeTensors(file),
+            new LstmDeclaration(model.InputSize, model.HiddenSize) { Layers = model.Layers, Direction = model.Direction, ProjectionSize = model.ProjectionSize });
         int h = model.ProjectionSize > 0 ? model.ProjectionSize : model.HiddenSize, directions = model.Direction == LstmDirection.Bidirectional ? 2 : 1;
         int steps = inputs.Length / model.InputSize;
         double[] x = Array.ConvertAll(inputs, v => (double)v);

@@ -322,7 +322,7 @@ public sealed class ToolTests : IDisposable
     {
         var outputs = new float[inputs.Length / 3 * 2];
         var state = new FormatStack.State();
-        model.Forward(inputs, outputs, ref state);
+        model.Forward(inputs, ref state, outputs);
         return outputs;
     }
 }

@@ -40,7 +40,7 @@ public sealed class ValidationTests
     {
         var state = new Lstm5x24.State();
 
-        var error = Assert.Throws<ArgumentException>(() => Model.Forward(new float[inputLength], new float[outputLength], ref state));
+        var error = Assert.Throws<ArgumentException>(() => Model.Forward(new float[inputLength], ref state, new float[outputLength]));
 
         Assert.Equal(parameter, error.ParamName);
         Assert.Contains(expected, error.Message);
@@ -66,7 +66,7 @@ public sealed class ValidationTests
         var state = new Lstm5x24.State();
         state.Hidden()[0] = 0.5f;
 
-        Model.Forward([], [], ref state);
+        Model.Forward([], ref state, []);
 
         Assert.Equal(0.5f, state.Hidden()[0]);
     }

@@ -172,18 +172,18 @@ public sealed class VariantOnnxTests(ITestOutputHelper log)
         Assert.Equal(forward, stepped);
     }
 
-    private static Run Forward(PeepholeLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new PeepholeLstm4x12.State(); m.Forward(i, o, ref s); });
-    private static Run Forward(CoupledLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new CoupledLstm4x12.State(); m.Forward(i, o, ref s); });
-    private static Run Forward(ClippedLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ClippedLstm4x12.State(); m.Forward(i, o, ref s); });
-    private static Run Forward(ActivationsALstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ActivationsALstm4x12.State(); m.Forward(i, o, ref s); });
-    private static Run Forward(ActivationsBLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ActivationsBLstm4x12.State(); m.Forward(i, o, ref s); });
-    private static Run Forward(ActivationsCLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ActivationsCLstm4x12.State(); m.Forward(i, o, ref s); });
-    private static Run Forward(ActivationsDLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ActivationsDLstm4x12.State(); m.Forward(i, o, ref s); });
-    private static Run Forward(CombinedLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new CombinedLstm4x12.State(); m.Forward(i, o, ref s); });
-    private static Run Forward(PeepholeBidirectionalLstm4x12 m) => x => RunForward(x, 24, (i, o) => { var s = new PeepholeBidirectionalLstm4x12.State(); m.Forward(i, o, ref s); });
-    private static Run Forward(ClippedReverseLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ClippedReverseLstm4x12.State(); m.Forward(i, o, ref s); });
-    private static Run Forward(ForgetBiasLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ForgetBiasLstm4x12.State(); m.Forward(i, o, ref s); });
-    private static Run Forward(CellClipBFloat16Lstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new CellClipBFloat16Lstm4x12.State(); m.Forward(i, o, ref s); });
+    private static Run Forward(PeepholeLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new PeepholeLstm4x12.State(); m.Forward(i, ref s, o); });
+    private static Run Forward(CoupledLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new CoupledLstm4x12.State(); m.Forward(i, ref s, o); });
+    private static Run Forward(ClippedLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ClippedLstm4x12.State(); m.Forward(i, ref s, o); });
+    private static Run Forward(ActivationsALstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ActivationsALstm4x12.State(); m.Forward(i, ref s, o); });
+    private static Run Forward(ActivationsBLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ActivationsBLstm4x12.State(); m.Forward(i, ref s, o); });
+    private static Run Forward(ActivationsCLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ActivationsCLstm4x12.State(); m.Forward(i, ref s, o); });
+    private static Run Forward(ActivationsDLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ActivationsDLstm4x12.State(); m.Forward(i, ref s, o); });
+    private static Run Forward(CombinedLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new CombinedLstm4x12.State(); m.Forward(i, ref s, o); });
+    private static Run Forward(PeepholeBidirectionalLstm4x12 m) => x => RunForward(x, 24, (i, o) => { var s = new PeepholeBidirectionalLstm4x12.State(); m.Forward(i, ref s, o); });
+    private static Run Forward(ClippedReverseLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ClippedReverseLstm4x12.State(); m.Forward(i, ref s, o); });
+    private static Run Forward(ForgetBiasLstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new ForgetBiasLstm4x12.State(); m.Forward(i, ref s, o); });
+    private static Run Forward(CellClipBFloat16Lstm4x12 m) => x => RunForward(x, 12, (i, o) => { var s = new CellClipBFloat16Lstm4x12.State(); m.Forward(i, ref s, o); });
 
     private static float[] RunForward(float[] inputs, int outputSize, Action<float[], float[]> forward)
     {

@@ -135,7 +135,7 @@ public sealed class VariantTests(ITestOutputHelper log)
                 input[i % input.Length] = MathF.Sin(i);
                 model.Step(input, ref state, output);
             }
-            model.Forward(inputs, outputs, ref state);
+            model.Forward(inputs, ref state, outputs);
             model.StepBatch(inputs.AsSpan(0, 5 * 37), streams, outputs.AsSpan(0, 5 * 61));
         });
 

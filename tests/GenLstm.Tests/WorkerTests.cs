@@ -17,15 +17,15 @@ public sealed class WorkerTests
     {
         using var worker = new LstmWorker();
         Check(Model<Lstm1x1>(1, 1, Lstm1x1.FromPyTorch), (m, i, ref s, o) => m.Step(i, ref s, o), (m, i, ref s, o, w) => m.Step(i, ref s, o, w),
-            (m, i, o, ref s, w) => m.Forward(i, o, ref s, w), (ref Lstm1x1.State s) => s.Cell().ToArray(), 1, 1, worker);
+            (m, i, ref s, o, w) => m.Forward(i, ref s, o, w), (ref Lstm1x1.State s) => s.Cell().ToArray(), 1, 1, worker);
         Check(Model<Lstm5x24>(5, 24, Lstm5x24.FromPyTorch), (m, i, ref s, o) => m.Step(i, ref s, o), (m, i, ref s, o, w) => m.Step(i, ref s, o, w),
-            (m, i, o, ref s, w) => m.Forward(i, o, ref s, w), (ref Lstm5x24.State s) => s.Cell().ToArray(), 5, 24, worker);
+            (m, i, ref s, o, w) => m.Forward(i, ref s, o, w), (ref Lstm5x24.State s) => s.Cell().ToArray(), 5, 24, worker);
         Check(Model<Lstm37x61>(37, 61, Lstm37x61.FromPyTorch), (m, i, ref s, o) => m.Step(i, ref s, o), (m, i, ref s, o, w) => m.Step(i, ref s, o, w),
-            (m, i, o, ref s, w) => m.Forward(i, o, ref s, w), (ref Lstm37x61.State s) => s.Cell().ToArray(), 37, 61, worker);
+            (m, i, ref s, o, w) => m.Forward(i, ref s, o, w), (ref Lstm37x61.State s) => s.Cell().ToArray(), 37, 61, worker);
         Check(Model<Lstm128x256>(128, 256, Lstm128x256.FromPyTorch), (m, i, ref s, o) => m.Step(i, ref s, o), (m, i, ref s, o, w) => m.Step(i, ref s, o, w),
-            (m, i, o, ref s, w) => m.Forward(i, o, ref s, w), (ref Lstm128x256.State s) => s.Cell().ToArray(), 128, 256, worker);
+            (m, i, ref s, o, w) => m.Forward(i, ref s, o, w), (ref Lstm128x256.State s) => s.Cell().ToArray(), 128, 256, worker);
         Check(Model<BFloat16Lstm64x64>(64, 64, BFloat16Lstm64x64.FromPyTorch), (m, i, ref s, o) => m.Step(i, ref s, o), (m, i, ref s, o, w) => m.Step(i, ref s, o, w),
-            (m, i, o, ref s, w) => m.Forward(i, o, ref s, w), (ref BFloat16Lstm64x64.State s) => s.Cell().ToArray(), 64, 64, worker);
+            (m, i, ref s, o, w) => m.Forward(i, ref s, o, w), (ref BFloat16Lstm64x64.State s) => s.Cell().ToArray(), 64, 64, worker);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class WorkerTests
                 input[i % input.Length] = MathF.Sin(i);
                 model.Step(input, ref state, output, worker);
             }
-            model.Forward(inputs, outputs, ref state, worker);
+            model.Forward(inputs, ref state, outputs, worker);
         });
 
         Assert.Equal(0, allocated);
@@ -85,7 +85,7 @@ public sealed class WorkerTests
     private delegate TModel Factory<TModel>(ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh);
     private delegate void Stepper<TModel, TState>(TModel model, ReadOnlySpan<float> input, ref TState state, Span<float> output);
     private delegate void SplitStepper<TModel, TState>(TModel model, ReadOnlySpan<float> input, ref TState state, Span<float> output, LstmWorker worker);
-    private delegate void SplitForward<TModel, TState>(TModel model, ReadOnlySpan<float> inputs, Span<float> outputs, ref TState state, LstmWorker worker);
+    private delegate void SplitForward<TModel, TState>(TModel model, ReadOnlySpan<float> inputs, ref TState state, Span<float> outputs, LstmWorker worker);
     private delegate float[] CellOf<TState>(ref TState state);
 
     private static TModel Model<TModel>(int inputSize, int hiddenSize, Factory<TModel> create)
@@ -108,7 +108,7 @@ public sealed class WorkerTests
             step(model, inputs.AsSpan(t * inputSize, inputSize), ref alone, expected.AsSpan(t * hiddenSize, hiddenSize));
             splitStep(model, inputs.AsSpan(t * inputSize, inputSize), ref twoCores, split.AsSpan(t * hiddenSize, hiddenSize), worker);
         }
-        splitForward(model, inputs, forward, ref sequence, worker);
+        splitForward(model, inputs, ref sequence, forward, worker);
 
         Assert.Equal(expected, split);
         Assert.Equal(expected, forward);

@@ -11,7 +11,7 @@ namespace GenLstm.Conformance;
 internal static class GeneratedRunner
 {
     private delegate void StepFunction<TState>(ReadOnlySpan<float> input, ref TState state, Span<float> output);
-    private delegate void ForwardFunction<TState>(ReadOnlySpan<float> inputs, Span<float> outputs, ref TState state);
+    private delegate void ForwardFunction<TState>(ReadOnlySpan<float> inputs, ref TState state, Span<float> outputs);
 
     /// <summary>One <c>Step</c> call per time step, as a real-time audio callback would run it.</summary>
     public static float[] RunSteps(NeuralPiModel model, float[] inputs) => model.InputSize switch
@@ -51,7 +51,7 @@ internal static class GeneratedRunner
     {
         var hidden = new float[inputs.Length / inputSize * NeuralPiModel.HiddenSize];
         var state = default(TState);
-        forward(inputs, hidden, ref state);
+        forward(inputs, ref state, hidden);
         return hidden;
     }
 }

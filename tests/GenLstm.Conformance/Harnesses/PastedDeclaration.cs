@@ -53,7 +53,7 @@ internal static class PastedDeclaration
                 MyModel model = MyModel.Load(path);
                 var state = model.InitialState;
                 var outputs = new float[inputs.Length / MyModel.InputSize * MyModel.OutputSize];
-                model.Forward(inputs, outputs, ref state);
+                model.Forward(inputs, ref state, outputs);
                 return outputs;
             }
         }

@@ -10,7 +10,7 @@ namespace GenLstm.Tests;
 internal sealed class ModelHarness
 {
     public delegate void StepFunction<TState>(ReadOnlySpan<float> input, ref TState state, Span<float> output);
-    public delegate void ForwardFunction<TState>(ReadOnlySpan<float> inputs, Span<float> outputs, ref TState state);
+    public delegate void ForwardFunction<TState>(ReadOnlySpan<float> inputs, ref TState state, Span<float> outputs);
     public delegate Span<float> StateVector<TState>(ref TState state);
     public delegate void BatchFunction<TState>(ReadOnlySpan<float> inputs, Span<TState> states, Span<float> outputs);
 
@@ -57,7 +57,7 @@ internal sealed class ModelHarness
             var outputs = new float[steps * hiddenSize];
             if (useForward)
             {
-                forward(inputs, outputs, ref state);
+                forward(inputs, ref state, outputs);
             }
             else
             {

@@ -10,7 +10,7 @@ namespace GenLstm.Tests;
 /// </summary>
 internal sealed class StackHarness
 {
-    public delegate void SequenceFunction<TState>(ReadOnlySpan<float> inputs, Span<float> outputs, ref TState state);
+    public delegate void SequenceFunction<TState>(ReadOnlySpan<float> inputs, ref TState state, Span<float> outputs);
     public delegate void StepFunction<TState>(ReadOnlySpan<float> input, ref TState state, Span<float> output);
     public delegate void BatchFunction<TState>(ReadOnlySpan<float> inputs, Span<TState> states, Span<float> outputs);
     public delegate Span<float> LayerVector<TState>(ref TState state, int layer, int direction);
@@ -111,7 +111,7 @@ internal sealed class StackHarness
         {
             TState state = Start(h0, c0);
             var outputs = new float[inputs.Length / inputSize * outputSize];
-            forward(inputs, outputs, ref state);
+            forward(inputs, ref state, outputs);
             return Finish(outputs, ref state);
         }
 

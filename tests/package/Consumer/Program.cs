@@ -34,7 +34,7 @@ float[] Stack(StackModel stack)
     for (int k = 0; k < x.Length; k++) x[k] = MathF.Sin(0.3f * k);
     var y = new float[2 * 20];
     var s = new StackModel.State();
-    stack.Forward(x, y, ref s);
+    stack.Forward(x, ref s, y);
     return y;
 }
 bool kerasAgrees = Stack(StackModel.Load(Path.Combine(formats, "stack_keras.h5"))).SequenceEqual(Stack(StackModel.Load(Path.Combine(formats, "stack.safetensors"))));
