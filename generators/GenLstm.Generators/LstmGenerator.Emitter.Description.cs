@@ -47,30 +47,32 @@ public sealed partial class LstmGenerator
             string z = !math.LayerNorm ? "W_k x + U_k h + b_k" : math.Peepholes ? "γ_k * norm(W_k x + U_k h + p_k * c) + β_k" : "γ_k * norm(W_k x + U_k h) + β_k";
             bool peepholeInputs = math.Peepholes && !math.LayerNorm;
             yield return $"   gates    for each step t, with x = x_t, h = h_{{t-1}}, c = c_{{t-1}} and z_k = {z}:";
-            string Input(string gate, string? peephole)
+            string Input(Gate gate, string? peephole)
             {
-                string input = $"z_{gate}" + (peepholeInputs && peephole is not null ? $" + p_{gate} * {peephole}" : "")
-                    + (gate == "f" && math.ForgetBias != 0 ? $" + {GateFunction.Format(math.ForgetBias)}" : "");
+                string input = $"z_{gate.Letter()}" + (peepholeInputs && peephole is not null ? $" + p_{gate.Letter()} * {peephole}" : "")
+                    + (gate == Gate.Forget && math.ForgetBias != 0 ? $" + {GateFunction.Format(math.ForgetBias)}" : "");
                 return math.ActivationClip > 0 ? $"clip({input}, ±{GateFunction.Format(math.ActivationClip)})" : input;
             }
             // Two spaces at least between the value and the role, which is how the equations read (and are read back by a test).
             string Equation(string name, string value, string role) => $"              {name,-3} = {value.PadRight(34)}  {role}";
+            string GateEquation(Gate gate, GateFunction function, string? peephole)
+                => Equation(gate.Letter(), $"{FunctionName(function)}({Input(gate, peephole)})", gate.Role());
             yield return math.CoupledInputForget
-                ? Equation("i", "1 - f", "input gate, coupled to the forget gate")
-                : Equation("i", $"{FunctionName(math.Gate)}({Input("i", "c")})", "input gate");
-            yield return Equation("f", $"{FunctionName(math.Gate)}({Input("f", "c")})", "forget gate");
-            yield return Equation("g", $"{FunctionName(math.Cell)}({Input("g", null)})", "cell candidate");
-            yield return Equation("o", $"{FunctionName(math.Gate)}({Input("o", "c_t")})", "output gate");
+                ? Equation("i", "1 - f", $"{Gate.Input.Role()}, coupled to the forget gate")
+                : GateEquation(Gate.Input, math.Gate, "c");
+            yield return GateEquation(Gate.Forget, math.Gate, "c");
+            yield return GateEquation(Gate.Candidate, math.Cell, null);
+            yield return GateEquation(Gate.Output, math.Gate, "c_t");
             foreach (ExtraGate gate in math.ExtraGates)
             {
                 const string sum = "W x + U h + b";
                 string input = math.ActivationClip > 0 ? $"clip({sum}, ±{GateFunction.Format(math.ActivationClip)})" : sum;
                 yield return Equation(gate.Name, $"{FunctionName(gate.Function)}({input})", $"[LstmGate(\"{gate.Name}\")], its own W, U and b");
             }
-            string cell = math.CellExpression ?? "f * c + i * g";
+            string cell = math.CellExpression?.Text ?? "f * c + i * g";
             yield return Equation("c_t", math.CellClip > 0 ? $"clip({cell}, ±{GateFunction.Format(math.CellClip)})" : cell,
                 math.CellExpression is null ? "(element-wise)" : "[LstmCell]");
-            yield return Equation("h_t", math.HiddenExpression ?? $"o * {FunctionName(math.Hidden)}(c_t)",
+            yield return Equation("h_t", math.HiddenExpression?.Text ?? $"o * {FunctionName(math.Hidden)}(c_t)",
                 (math.HiddenExpression is null ? "the output" : "[LstmCell]") + (projected ? "; a stack projects it by W_hr" : ""));
             yield return math.LayerNorm
                 ? "            norm: each gate's z over the H units, (z - mean) / sqrt(variance + 1e-8); γ, β: the layer-norm scales and biases."

@@ -403,8 +403,8 @@ public sealed partial class LstmGenerator
             string element = WeightReader.ElementType(plan.WeightType);
             var weights = new WeightReader(plan.WeightType, vector, lanes);
             int parts = KernelPlan.BlockSize / lanes;
-            string Accumulator(string gate, int block, int part) => AccumulatorName(gate, block, parts, part);
-            string Offset(string gate, int part) => AccumulatorOffset(gate, part, lanes);
+            string Accumulator(Gate gate, int block, int part) => AccumulatorName(gate, block, parts, part);
+            string Offset(Gate gate, int part) => AccumulatorOffset(gate, part, lanes);
             bool fromInput = source == TileSource.Input;
 
             writer.WriteLines($$"""
@@ -427,7 +427,7 @@ public sealed partial class LstmGenerator
                 writer.WriteLine(fromInput ? "// z starts at the bias (row 0 of each block)." : "// z starts at b + W x_t, projected for this step.");
                 for (int block = 0; block < blocks; block++)
                 {
-                    Func<string, int, string> start = fromInput
+                    Func<Gate, int, string> start = fromInput
                         ? weights.ReadRow(writer, $"block{block}", "", "bias", Index(block))
                         : (gate, part) => $"{vector}.LoadUnsafe(ref projected, {block} * RowLength + {Offset(gate, part)})";
                     ForEachAccumulator(1, parts, (gate, _, part) => writer.WriteLine($"var {Accumulator(gate, block, part)} = {start(gate, part)};"));
@@ -438,7 +438,7 @@ public sealed partial class LstmGenerator
                     {
                         for (int block = 0; block < blocks; block++)
                         {
-                            Func<string, int, string> weight = weights.ReadRow(writer, $"block{block}", "row + ", "w", Index(block));
+                            Func<Gate, int, string> weight = weights.ReadRow(writer, $"block{block}", "row + ", "w", Index(block));
                             ForEachAccumulator(1, parts, (gate, _, part) =>
                             {
                                 string accumulator = Accumulator(gate, block, part);
@@ -456,13 +456,10 @@ public sealed partial class LstmGenerator
                         writer.WriteLine($"// Units {unit}..{unit + lanes - 1} of the tile: activations, then the cell and hidden updates.");
                         using (writer.OpenBlock(""))
                         {
-                            WriteCellUpdate(writer, plan, vector,
-                                gate => Accumulator(gate, block, part),
-                                () => Peepholes(writer, weights, $"block{block}", Index(block), part),
-                                cellPrevious: $"{vector}.LoadUnsafe(ref cell, {unit})",
-                                storeCell: $"{vector}.StoreUnsafe(c, ref cell, {unit});",
-                                storeHidden: hidden => $"{vector}.StoreUnsafe({hidden}, ref hiddenNext, {unit});",
-                                extraGate: e => $"{vector}.LoadUnsafe(ref cell, {ExtraGateOffset(e)} + {unit})");
+                            WriteCellUpdate(writer, plan, new CellSite(vector, Index(unit), gate => Accumulator(gate, block, part))
+                            {
+                                Peepholes = () => Peepholes(writer, weights, $"block{block}", Index(block), part),
+                            });
                         }
                     }
                 }
@@ -533,13 +530,10 @@ public sealed partial class LstmGenerator
                             {
                                 writer.WriteLine($"ref float cell = ref state{stream}._cell[0];");
                                 writer.WriteLine($"ref float hiddenNext = ref state{stream}.HiddenStart(state{stream}._current ^ 1);");
-                                WriteCellUpdate(writer, plan, vector,
-                                    gate => accumulator(gate, part),
-                                    () => Peepholes(writer, new WeightReader(plan.WeightType, vector, lanes), "block", "", part),
-                                    cellPrevious: $"{vector}.LoadUnsafe(ref cell, {offset})",
-                                    storeCell: $"{vector}.StoreUnsafe(c, ref cell, {offset});",
-                                    storeHidden: hidden => $"{vector}.StoreUnsafe({hidden}, ref hiddenNext, {offset});",
-                                    extraGate: e => $"{vector}.LoadUnsafe(ref cell, {ExtraGateOffset(e)} + {offset})");
+                                WriteCellUpdate(writer, plan, new CellSite(vector, offset, gate => accumulator(gate, part))
+                                {
+                                    Peepholes = () => Peepholes(writer, new WeightReader(plan.WeightType, vector, lanes), "block", "", part),
+                                });
                             }
                         }
                     });
@@ -553,13 +547,13 @@ public sealed partial class LstmGenerator
         /// every group's value; then <paramref name="finish"/>(group, accumulatorName(gate, part)) consumes the sums.
         /// </summary>
         private static void WriteSharedWeightKernel(IndentedTextWriter writer, WeightReader weights, string vector, int lanes, int groups,
-            IEnumerable<(string Comment, string Count, Func<int, string> Value)> columns, Action<int, Func<string, int, string>> finish)
+            IEnumerable<(string Comment, string Count, Func<int, string> Value)> columns, Action<int, Func<Gate, int, string>> finish)
         {
             int parts = KernelPlan.BlockSize / lanes;
-            string Accumulator(string gate, int group, int part) => AccumulatorName(gate, group, parts, part);
+            string Accumulator(Gate gate, int group, int part) => AccumulatorName(gate, group, parts, part);
 
             writer.WriteLine("// z starts at the bias (row 0 of the block).");
-            Func<string, int, string> bias = weights.ReadRow(writer, "block", "", "bias", "");
+            Func<Gate, int, string> bias = weights.ReadRow(writer, "block", "", "bias", "");
             ForEachAccumulator(groups, parts, (gate, group, part) =>
                 writer.WriteLine($"var {Accumulator(gate, group, part)} = {bias(gate, part)};"));
             writer.WriteLine();
@@ -570,13 +564,13 @@ public sealed partial class LstmGenerator
                 using (writer.OpenBlock($"for (nuint k = 0; k < {count}; k++, row += PackedRowLength)"))
                 {
                     // One group: multiply-add straight from the row, as the step tile does. Several: read each weight once.
-                    Func<string, int, string> row = weights.ReadRow(writer, "block", "row + ", "w", "");
-                    Func<string, int, string> weight = row;
+                    Func<Gate, int, string> row = weights.ReadRow(writer, "block", "row + ", "w", "");
+                    Func<Gate, int, string> weight = row;
                     if (groups > 1)
                     {
                         ForEachAccumulator(1, parts, (gate, _, part) =>
-                            writer.WriteLine($"var w{gate}{PartSuffix(parts, part)} = {row(gate, part)};"));
-                        weight = (gate, part) => $"w{gate}{PartSuffix(parts, part)}";
+                            writer.WriteLine($"var w{gate.Letter()}{PartSuffix(parts, part)} = {row(gate, part)};"));
+                        weight = (gate, part) => $"w{gate.Letter()}{PartSuffix(parts, part)}";
                     }
                     foreach (int group in Range(groups))
                     {
@@ -597,11 +591,11 @@ public sealed partial class LstmGenerator
         }
 
         /// <summary>z{gate}{group}, with _lo/_hi for the two halves of a block in Vector128 code: zi0, zf1_hi, …</summary>
-        private static string AccumulatorName(string gate, int group, int parts, int part) => $"z{gate}{group}" + PartSuffix(parts, part);
+        private static string AccumulatorName(Gate gate, int group, int parts, int part) => $"z{gate.Letter()}{group}" + PartSuffix(parts, part);
 
         /// <summary>Where a gate's part sits in a packed row: gate × 8 + part × lanes.</summary>
-        private static string AccumulatorOffset(string gate, int part, int lanes)
-            => (GateIndex(gate) * KernelPlan.BlockSize + part * lanes).ToString(CultureInfo.InvariantCulture);
+        private static string AccumulatorOffset(Gate gate, int part, int lanes)
+            => ((int)gate * KernelPlan.BlockSize + part * lanes).ToString(CultureInfo.InvariantCulture);
 
         private static IEnumerable<int> Range(int count) => Enumerable.Range(0, count);
 
@@ -625,10 +619,10 @@ public sealed partial class LstmGenerator
                 """);
             using (new IndentScope(writer, 2))
             {
-                Func<string, int, string> bias = weights.ReadRow(writer, "block", "lane + ", "bias", "");
-                foreach (var gate in Gates)
+                Func<Gate, int, string> bias = weights.ReadRow(writer, "block", "lane + ", "bias", "");
+                foreach (Gate gate in GateNames.All)
                 {
-                    writer.WriteLine($"float z{gate.Name} = {bias(gate.Name, 0)};");
+                    writer.WriteLine($"float z{gate.Letter()} = {bias(gate, 0)};");
                 }
                 WriteColumnLoops(writer, "PackedRowLength + lane",
                     [
@@ -637,20 +631,17 @@ public sealed partial class LstmGenerator
                     ],
                     sourceName => $"float value = {Unsafe}.Add(ref {sourceName}, k);", () =>
                     {
-                        Func<string, int, string> weight = weights.ReadRow(writer, "block", "row + ", "w", "");
-                        foreach (var gate in Gates)
+                        Func<Gate, int, string> weight = weights.ReadRow(writer, "block", "row + ", "w", "");
+                        foreach (Gate gate in GateNames.All)
                         {
-                            writer.WriteLine($"z{gate.Name} += {weight(gate.Name, 0)} * value;");
+                            writer.WriteLine($"z{gate.Letter()} += {weight(gate, 0)} * value;");
                         }
                     });
                 writer.WriteLine();
-                WriteCellUpdate(writer, plan, vector: null,
-                    gate => "z" + gate,
-                    () => Peepholes(writer, weights, "block", "", part: 0, lane: "lane + "),
-                    cellPrevious: $"{Unsafe}.Add(ref cell, lane)",
-                    storeCell: $"{Unsafe}.Add(ref cell, lane) = c;",
-                    storeHidden: hidden => $"{Unsafe}.Add(ref hiddenNext, lane) = {hidden};",
-                    extraGate: e => $"{Unsafe}.Add(ref cell, {ExtraGateOffset(e)} + (int)lane)");
+                WriteCellUpdate(writer, plan, new CellSite(Vector: null, "lane", gate => "z" + gate.Letter())
+                {
+                    Peepholes = () => Peepholes(writer, weights, "block", "", part: 0, lane: "lane + "),
+                });
             }
             writer.WriteLine("    }");
             writer.WriteLine("}");
@@ -705,6 +696,44 @@ public sealed partial class LstmGenerator
             HiddenOnly,
         }
 
+        /// <summary>
+        /// Where one register of units (or, in scalar code, one unit) of the cell update reads and writes: everything
+        /// <see cref="WriteCellUpdate"/> needs besides the plan, as each kernel (tile, batch, wide tile, scalar block, layer
+        /// norm) has it. The state is at <c>cell</c> and <c>hiddenNext</c>, the units at <paramref name="Offset"/>.
+        /// </summary>
+        /// <param name="Vector">The vector type, or null for scalar code.</param>
+        /// <param name="Offset">The units' offset in <c>cell</c> and <c>hiddenNext</c>.</param>
+        /// <param name="Preactivation">A gate's z: the name of a local or accumulator (it may be read more than once).</param>
+        private sealed record CellSite(string? Vector, string Offset, Func<Gate, string> Preactivation)
+        {
+            /// <summary>
+            /// Writes the loads of the block's peephole row and returns each gate's peephole weights; called only for models
+            /// with peepholes, null where the kernel has added them before (layer norm).
+            /// </summary>
+            public Func<Func<Gate, string>>? Peepholes { get; init; }
+
+            /// <summary>Which part of the update to write.</summary>
+            public CellStage Stage { get; init; } = CellStage.Full;
+
+            /// <summary>c_{t-1} (in the <see cref="CellStage.HiddenOnly"/> stage, the new c_t).</summary>
+            public string CellPrevious => Load("cell", Offset);
+
+            /// <summary>Stores the local c.</summary>
+            public string StoreCell => Store("c", "cell");
+
+            /// <summary>Stores an h_t expression.</summary>
+            public string StoreHidden(string hidden) => Store(hidden, "hiddenNext");
+
+            /// <summary>Added gate e's z, stored after c by ComputeExtraGates.</summary>
+            public string ExtraGate(int e) => Load("cell", $"{ExtraGateOffset(e)} + {Offset}");
+
+            private string Load(string buffer, string offset)
+                => Vector is null ? $"{Unsafe}.Add(ref {buffer}, {offset})" : $"{Vector}.LoadUnsafe(ref {buffer}, {offset})";
+
+            private string Store(string value, string buffer)
+                => Vector is null ? $"{Unsafe}.Add(ref {buffer}, {Offset}) = {value};" : $"{Vector}.StoreUnsafe({value}, ref {buffer}, {Offset});";
+        }
+
         /// <summary>Where added gate e's z sits relative to the same unit's c in the state's cell buffer.</summary>
         private static string ExtraGateOffset(int e) => $"PaddedHiddenSize * {1 + e}";
 
@@ -740,44 +769,34 @@ public sealed partial class LstmGenerator
         /// </summary>
         /// <param name="writer">Where the statements go.</param>
         /// <param name="plan">The kernel's layout: its precision and gate math.</param>
-        /// <param name="vector">The vector type's full name, or null for scalar code.</param>
-        /// <param name="preactivation">A gate's z: the name of a local or accumulator (it may be read more than once).</param>
-        /// <param name="peephole">
-        /// Writes the loads of the block's peephole row (if any are needed) and returns each gate's peephole weights; called
-        /// only for models with peepholes.
-        /// </param>
-        /// <param name="cellPrevious">c_{t-1}.</param>
-        /// <param name="storeCell">Stores the local c.</param>
-        /// <param name="storeHidden">Stores an h_t expression.</param>
-        private static void WriteCellUpdate(IndentedTextWriter writer, KernelPlan plan, string? vector, Func<string, string> preactivation,
-            Func<Func<string, string>> peephole, string cellPrevious, string storeCell, Func<string, string> storeHidden, Func<int, string>? extraGate = null,
-            CellStage stage = CellStage.Full)
+        /// <param name="site">Where the units' z, c and h are.</param>
+        private static void WriteCellUpdate(IndentedTextWriter writer, KernelPlan plan, CellSite site)
         {
             GateMath math = plan.Math;
-            var scalar = new ScalarOrVector(vector);
+            var scalar = new ScalarOrVector(site.Vector);
+            Func<Gate, string> preactivation = site.Preactivation;
+            string cellPrevious = site.CellPrevious;
             string Activate(GateFunction function, string input) => ActivationExpression(function, input, scalar, plan.Precision);
-            if (stage == CellStage.HiddenOnly)
+            if (site.Stage == CellStage.HiddenOnly)
             {
                 // The cell is done (cellPrevious is the new c_t here): the output gate and h_t.
                 writer.WriteLine($"var c = {cellPrevious};");
-                string zo = preactivation("o");
+                string zo = preactivation(Gate.Output);
                 string input = math.ActivationClip > 0 ? scalar.Clamp(zo, math.ActivationClip) : zo;
                 writer.WriteLine($"var o = {Activate(math.Gate, input)}; // output gate");
-                writer.WriteLine(storeHidden(math.HiddenExpression is { } hiddenExpression
-                    ? DeclaredExpression(hiddenExpression, scalar, plan.Precision)
-                    : $"o * {ActivationExpression(math.Hidden, "c", scalar, plan.Precision)}"));
+                writer.WriteLine(site.StoreHidden(HiddenExpression(plan, scalar)));
                 return;
             }
-            Func<string, string>? peepholes = null;
+            Func<Gate, string>? peepholes = null;
             if (math.Peepholes)
             {
-                peepholes = peephole();
+                peepholes = (site.Peepholes ?? throw new InvalidOperationException("a kernel with peepholes gave no peephole row"))();
                 writer.WriteLine($"var cPrevious = {cellPrevious};");
                 cellPrevious = "cPrevious";
             }
 
             // The input of a gate's activation: z, plus its peephole term, plus the forget bias, clipped; a local unless it is z itself.
-            string Input(string gate, string? peepholeSource)
+            string Input(Gate gate, string? peepholeSource)
             {
                 string z = preactivation(gate);
                 string input = z;
@@ -785,7 +804,7 @@ public sealed partial class LstmGenerator
                 {
                     input = $"{input} + {peepholes(gate)} * {peepholeSource}";
                 }
-                if (gate == "f" && math.ForgetBias != 0)
+                if (gate == Gate.Forget && math.ForgetBias != 0)
                 {
                     input = $"{input} + {scalar.Constant(math.ForgetBias)}";
                 }
@@ -797,48 +816,49 @@ public sealed partial class LstmGenerator
                 {
                     return z;
                 }
-                writer.WriteLine($"var x{gate} = {input};");
-                return "x" + gate;
+                writer.WriteLine($"var x{gate.Letter()} = {input};");
+                return "x" + gate.Letter();
             }
 
             if (!math.CoupledInputForget)
             {
-                writer.WriteLine($"var i = {Activate(math.Gate, Input("i", cellPrevious))}; // input gate");
+                writer.WriteLine($"var i = {Activate(math.Gate, Input(Gate.Input, cellPrevious))}; // input gate");
             }
-            writer.WriteLine($"var f = {Activate(math.Gate, Input("f", cellPrevious))}; // forget gate");
+            writer.WriteLine($"var f = {Activate(math.Gate, Input(Gate.Forget, cellPrevious))}; // forget gate");
             if (math.CoupledInputForget)
             {
                 writer.WriteLine($"var i = {scalar.One} - f; // input gate, coupled to the forget gate");
             }
-            writer.WriteLine($"var g = {Activate(math.Cell, Input("g", null))}; // cell candidate");
+            writer.WriteLine($"var g = {Activate(math.Cell, Input(Gate.Candidate, null))}; // cell candidate");
             for (int e = 0; e < math.ExtraGates.Count; e++)
             {
                 ExtraGate gate = math.ExtraGates[e];
-                string z = (extraGate ?? throw new InvalidOperationException("this cell update has no access to the added gates"))(e);
+                string z = site.ExtraGate(e);
                 writer.WriteLine($"var z_{gate.Name} = {(math.ActivationClip > 0 ? scalar.Clamp(z, math.ActivationClip) : z)};");
                 writer.WriteLine($"var gate_{gate.Name} = {Activate(gate.Function, "z_" + gate.Name)}; // [LstmGate(\"{gate.Name}\")]");
             }
-            void OutputGate(string? peepholeSource) => writer.WriteLine($"var o = {Activate(math.Gate, Input("o", peepholeSource))}; // output gate");
-            if (stage == CellStage.CellOnly)
+            void OutputGate(string? peepholeSource) => writer.WriteLine($"var o = {Activate(math.Gate, Input(Gate.Output, peepholeSource))}; // output gate");
+            if (site.Stage == CellStage.CellOnly)
             {
-                WriteCellAndHidden(writer, plan, scalar, cellPrevious, storeCell, storeHidden: null);
+                WriteCellAndHidden(writer, plan, site, cellPrevious, storeHidden: false);
                 return;
             }
             if (!math.Peepholes)
             {
                 OutputGate(null);
             }
-            WriteCellAndHidden(writer, plan, scalar, cellPrevious, storeCell, storeHidden, math.Peepholes ? () => OutputGate("c") : null);
+            WriteCellAndHidden(writer, plan, site, cellPrevious, storeHidden: true, math.Peepholes ? () => OutputGate("c") : null);
         }
 
         /// <summary>
         /// c_t and h_t from the activated gates i, f, g (locals of those names), c_{t-1} and o, which is a local already or is
         /// written by <paramref name="outputGate"/> once c_t is known (an output peephole reads c_t).
         /// </summary>
-        private static void WriteCellAndHidden(IndentedTextWriter writer, KernelPlan plan, ScalarOrVector scalar, string cellPrevious, string storeCell,
-            Func<string, string>? storeHidden, Action? outputGate = null)
+        private static void WriteCellAndHidden(IndentedTextWriter writer, KernelPlan plan, CellSite site, string cellPrevious, bool storeHidden,
+            Action? outputGate = null)
         {
             GateMath math = plan.Math;
+            var scalar = new ScalarOrVector(site.Vector);
             bool expressions = math.CellExpression is not null || math.HiddenExpression is not null;
             if (expressions && cellPrevious != "cPrevious")
             {
@@ -850,24 +870,27 @@ public sealed partial class LstmGenerator
                 ? DeclaredExpression(cellExpression, scalar, plan.Precision)
                 : $"f * {cellPrevious} + i * g";
             writer.WriteLine($"var c = {(math.CellClip > 0 ? scalar.Clamp(update, math.CellClip) : update)};{(math.CellExpression is null ? "" : " // [LstmCell]")}");
-            writer.WriteLine(storeCell);
-            if (storeHidden is null)
+            writer.WriteLine(site.StoreCell);
+            if (!storeHidden)
             {
                 return;
             }
             outputGate?.Invoke();
-            writer.WriteLine(storeHidden(math.HiddenExpression is { } hiddenExpression
-                ? DeclaredExpression(hiddenExpression, scalar, plan.Precision)
-                : $"o * {ActivationExpression(math.Hidden, "c", scalar, plan.Precision)}"));
+            writer.WriteLine(site.StoreHidden(HiddenExpression(plan, scalar)));
         }
+
+        /// <summary>h_t from the locals o and c: o * activation(c), or the declared [LstmHidden] expression.</summary>
+        private static string HiddenExpression(KernelPlan plan, ScalarOrVector scalar)
+            => plan.Math.HiddenExpression is { } hiddenExpression
+                ? DeclaredExpression(hiddenExpression, scalar, plan.Precision)
+                : $"o * {ActivationExpression(plan.Math.Hidden, "c", scalar, plan.Precision)}";
 
         /// <summary>
         /// An [LstmCell] or [LstmHidden] expression (checked by the parser) as C# on the vector type or on float: names become the
         /// locals i, f, g, o, cPrevious and c, numbers constants, functions LstmMath's or the vector type's.
         /// </summary>
-        private static string DeclaredExpression(string text, ScalarOrVector v, Precision precision)
+        private static string DeclaredExpression(Expressions.DeclaredExpression expression, ScalarOrVector v, Precision precision)
         {
-            (Expressions.ExpressionNode? tree, _) = Expressions.CellExpression.Parse(text, AnyName(text));
             string Code(Expressions.ExpressionNode node) => node switch
             {
                 Expressions.NumberNode number => v.Constant((float)number.Value),
@@ -877,7 +900,7 @@ public sealed partial class LstmGenerator
                 Expressions.NegateNode negate => $"(-{Code(negate.Operand)})",
                 Expressions.BinaryNode binary => $"({Code(binary.Left)} {binary.Operator} {Code(binary.Right)})",
                 Expressions.CallNode call => Call(call.Function, [.. call.Arguments.Select(Code)]),
-                _ => throw new ArgumentOutOfRangeException(nameof(text), node, "not an expression node"),
+                _ => throw new ArgumentOutOfRangeException(nameof(expression), node, "not an expression node"),
             };
             string Call(string function, string[] a) => function switch
             {
@@ -892,27 +915,16 @@ public sealed partial class LstmGenerator
                 "clip" => v.Vector is null ? $"Math.Clamp({a[0]}, {a[1]}, {a[2]})" : $"{v.Vector}.Clamp({a[0]}, {a[1]}, {a[2]})",
                 _ => throw new ArgumentOutOfRangeException(nameof(function), function, "not a function of the expression language"),
             };
-            return Code(tree ?? throw new InvalidOperationException($"the parser accepted an expression that does not parse: {text}"));
-        }
-
-        /// <summary>Every name the text holds, allowed: the parser has checked the expression against the declaration already.</summary>
-        private static IReadOnlyDictionary<string, string?> AnyName(string text)
-        {
-            var names = new Dictionary<string, string?>();
-            foreach (string word in System.Text.RegularExpressions.Regex.Matches(text, "[A-Za-z_][A-Za-z0-9_]*").Cast<System.Text.RegularExpressions.Match>().Select(m => m.Value))
-            {
-                names[word] = null;
-            }
-            return names;
+            return Code(expression.Tree);
         }
 
         /// <summary>
         /// Reads the peephole row of a block (after the rows of U, at PeepholeOffset) and returns each gate's weights for one
         /// part of the block.
         /// </summary>
-        private static Func<string, string> Peepholes(IndentedTextWriter writer, WeightReader weights, string block, string index, int part, string lane = "")
+        private static Func<Gate, string> Peepholes(IndentedTextWriter writer, WeightReader weights, string block, string index, int part, string lane = "")
         {
-            Func<string, int, string> row = weights.ReadRow(writer, block, $"PeepholeOffset + {lane}", "peephole", index);
+            Func<Gate, int, string> row = weights.ReadRow(writer, block, $"PeepholeOffset + {lane}", "peephole", index);
             return gate => row(gate, part);
         }
 
@@ -974,21 +986,19 @@ public sealed partial class LstmGenerator
         }
 
         /// <summary>Calls <paramref name="write"/>(gate, group, part) for every accumulator of <paramref name="groups"/> blocks or steps.</summary>
-        private static void ForEachAccumulator(int groups, int parts, Action<string, int, int> write)
+        private static void ForEachAccumulator(int groups, int parts, Action<Gate, int, int> write)
         {
             for (int group = 0; group < groups; group++)
             {
                 for (int part = 0; part < parts; part++)
                 {
-                    foreach (var gate in Gates)
+                    foreach (Gate gate in GateNames.All)
                     {
-                        write(gate.Name, group, part);
+                        write(gate, group, part);
                     }
                 }
             }
         }
-
-        private static int GateIndex(string gate) => Array.FindIndex(Gates, g => g.Name == gate);
 
         private static string PartSuffix(int parts, int part) => parts == 1 ? "" : part == 0 ? "_lo" : "_hi";
     }

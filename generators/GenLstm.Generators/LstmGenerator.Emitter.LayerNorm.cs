@@ -142,9 +142,9 @@ public sealed partial class LstmGenerator
                 {
                     using (writer.OpenBlock("for (nuint lane = 0; lane < BlockSize; lane++)"))
                     {
-                        foreach (var gate in Gates)
+                        foreach (Gate gate in GateNames.All)
                         {
-                            writer.WriteLine($"float z{gate.Name} = 0;");
+                            writer.WriteLine($"float z{gate.Letter()} = 0;");
                         }
                         WriteColumnLoops(writer, "PackedRowLength + lane",
                             [
@@ -153,15 +153,15 @@ public sealed partial class LstmGenerator
                             ],
                             sourceName => $"float value = {Unsafe}.Add(ref {sourceName}, k);", () =>
                             {
-                                Func<string, int, string> weight = weights.ReadRow(writer, "block", "row + ", "w", "");
-                                foreach (var gate in Gates)
+                                Func<Gate, int, string> weight = weights.ReadRow(writer, "block", "row + ", "w", "");
+                                foreach (Gate gate in GateNames.All)
                                 {
-                                    writer.WriteLine($"z{gate.Name} += {weight(gate.Name, 0)} * value;");
+                                    writer.WriteLine($"z{gate.Letter()} += {weight(gate, 0)} * value;");
                                 }
                             });
-                        foreach (var gate in Gates)
+                        foreach (Gate gate in GateNames.All)
                         {
-                            writer.WriteLine($"{Unsafe}.Add(ref gates, {AccumulatorOffset(gate.Name, 0, KernelPlan.BlockSize)} + (int)lane) = z{gate.Name};");
+                            writer.WriteLine($"{Unsafe}.Add(ref gates, {AccumulatorOffset(gate, 0, KernelPlan.BlockSize)} + (int)lane) = z{gate.Letter()};");
                         }
                     }
                     return;
@@ -175,7 +175,7 @@ public sealed partial class LstmGenerator
                     ],
                     sourceName => $"var value = {vector}.Create({Unsafe}.Add(ref {sourceName}, k));", () =>
                     {
-                        Func<string, int, string> weight = weights.ReadRow(writer, "block", "row + ", "w", "");
+                        Func<Gate, int, string> weight = weights.ReadRow(writer, "block", "row + ", "w", "");
                         ForEachAccumulator(1, parts, (gate, _, part) =>
                         {
                             string accumulator = AccumulatorName(gate, 0, parts, part);
@@ -214,16 +214,16 @@ public sealed partial class LstmGenerator
                 """);
             using (new IndentScope(writer))
             {
-                void Statistics(params string[] gateNames)
+                void Statistics(params Gate[] which)
                 {
-                    foreach (string gate in gateNames)
+                    foreach (Gate gate in which)
                     {
-                        string name = char.ToUpperInvariant(gate[0]).ToString();
-                        writer.WriteLine($"GateStatistics(ref gates, {GateIndex(gate)}, out float mean{name}, out float scale{name});");
+                        string name = gate.Letter().ToUpperInvariant();
+                        writer.WriteLine($"GateStatistics(ref gates, {(int)gate}, out float mean{name}, out float scale{name});");
                     }
                 }
                 // One pass over the units: body(part, z offset of a gate within the block, unit offset in the state, peephole row reader).
-                void Pass(string comment, Action<int, Func<string, string>, string, Func<string, int, string>?> body)
+                void Pass(string comment, Action<int, Func<Gate, string>, string, Func<Gate, int, string>?> body)
                 {
                     writer.WriteLine($"// {comment}");
                     using (writer.OpenBlock("for (nuint block = 0; block < BlockCount; block++)"))
@@ -238,11 +238,11 @@ public sealed partial class LstmGenerator
                                 int p = part;
                                 using (writer.OpenBlock(""))
                                 {
-                                    Func<string, string> gateOffset = gate => vector is null
+                                    Func<Gate, string> gateOffset = gate => vector is null
                                         ? $"{AccumulatorOffset(gate, 0, KernelPlan.BlockSize)} + (int)lane"
                                         : AccumulatorOffset(gate, p, lanes);
                                     string unitOffset = vector is null ? "unit + lane" : p == 0 ? "unit" : $"unit + {p * lanes}";
-                                    Func<string, int, string>? peephole = peepholes
+                                    Func<Gate, int, string>? peephole = peepholes
                                         ? weights.ReadRow(writer, "blockWeights", vector is null ? "PeepholeOffset + lane + " : "PeepholeOffset + ", "peephole", "")
                                         : null;
                                     body(p, gateOffset, unitOffset, peephole);
@@ -251,29 +251,27 @@ public sealed partial class LstmGenerator
                         }
                     }
                 }
-                void Normalize(int part, Func<string, string> gateOffset, params string[] gateNames)
+                void Normalize(int part, Func<Gate, string> gateOffset, params Gate[] which)
                 {
                     string lane = vector is null ? "lane + " : "";
-                    Func<string, int, string> gamma = weights.ReadRow(writer, "blockWeights", $"LayerNormOffset + {lane}", "gamma", "");
-                    Func<string, int, string> beta = weights.ReadRow(writer, "blockWeights", $"LayerNormOffset + PackedRowLength + {lane}", "beta", "");
-                    foreach (string gate in gateNames)
+                    Func<Gate, int, string> gamma = weights.ReadRow(writer, "blockWeights", $"LayerNormOffset + {lane}", "gamma", "");
+                    Func<Gate, int, string> beta = weights.ReadRow(writer, "blockWeights", $"LayerNormOffset + PackedRowLength + {lane}", "beta", "");
+                    foreach (Gate gate in which)
                     {
-                        string name = char.ToUpperInvariant(gate[0]).ToString();
-                        writer.WriteLine($"var n{gate} = ({Load("blockGates", gateOffset(gate))} - {Broadcast(scalar, "mean" + name)}) * {Broadcast(scalar, "scale" + name)} * {gamma(gate, part)} + {beta(gate, part)};");
+                        string name = gate.Letter().ToUpperInvariant();
+                        writer.WriteLine($"var n{gate.Letter()} = ({Load("blockGates", gateOffset(gate))} - {Broadcast(scalar, "mean" + name)}) * {Broadcast(scalar, "scale" + name)} * {gamma(gate, part)} + {beta(gate, part)};");
                     }
                 }
-                string StoreHidden(string unitOffset, string hidden) => Store(hidden, "hiddenNext", unitOffset);
-                string ExtraGate(int e, string unitOffset) => Load("cell", $"{ExtraGateOffset(e)} + {unitOffset}");
+                // The cell update reads each gate's normalized z, n{gate}, which Normalize writes.
+                static string Normalized(Gate gate) => "n" + gate.Letter();
 
                 if (!peepholes)
                 {
-                    Statistics("i", "f", "g", "o");
+                    Statistics(Gate.Input, Gate.Forget, Gate.Candidate, Gate.Output);
                     Pass("Every unit: normalized z, activations, c_t and h_t.", (part, gateOffset, unitOffset, _) =>
                     {
-                        Normalize(part, gateOffset, "i", "f", "g", "o");
-                        WriteCellUpdate(writer, normalized, vector, gate => "n" + gate, () => throw new InvalidOperationException("peepholes are added before"),
-                            cellPrevious: Load("cell", unitOffset), storeCell: Store("c", "cell", unitOffset),
-                            storeHidden: hidden => StoreHidden(unitOffset, hidden), extraGate: e => ExtraGate(e, unitOffset));
+                        Normalize(part, gateOffset, Gate.Input, Gate.Forget, Gate.Candidate, Gate.Output);
+                        WriteCellUpdate(writer, normalized, new CellSite(vector, unitOffset, Normalized));
                     });
                 }
                 else
@@ -281,27 +279,24 @@ public sealed partial class LstmGenerator
                     Pass("The input and forget gates' peepholes read c_{t-1}: z += p ⊙ c_{t-1}, before the normalization.", (part, gateOffset, unitOffset, peephole) =>
                     {
                         writer.WriteLine($"var cPrevious = {Load("cell", unitOffset)};");
-                        foreach (string gate in new[] { "i", "f" })
+                        foreach (Gate gate in new[] { Gate.Input, Gate.Forget })
                         {
                             writer.WriteLine(Store($"{Load("blockGates", gateOffset(gate))} + {peephole!(gate, part)} * cPrevious", "blockGates", gateOffset(gate)));
                         }
                     });
-                    Statistics("i", "f", "g");
+                    Statistics(Gate.Input, Gate.Forget, Gate.Candidate);
                     Pass("Every unit: the normalized gates i, f, g and c_t.", (part, gateOffset, unitOffset, _) =>
                     {
-                        Normalize(part, gateOffset, "i", "f", "g");
-                        WriteCellUpdate(writer, normalized, vector, gate => "n" + gate, () => throw new InvalidOperationException("peepholes are added before"),
-                            cellPrevious: Load("cell", unitOffset), storeCell: Store("c", "cell", unitOffset),
-                            storeHidden: hidden => StoreHidden(unitOffset, hidden), extraGate: e => ExtraGate(e, unitOffset), stage: CellStage.CellOnly);
+                        Normalize(part, gateOffset, Gate.Input, Gate.Forget, Gate.Candidate);
+                        WriteCellUpdate(writer, normalized, new CellSite(vector, unitOffset, Normalized) { Stage = CellStage.CellOnly });
                     });
                     Pass("The output gate's peephole reads c_t: z_o += p_o ⊙ c_t, before its normalization.", (part, gateOffset, unitOffset, peephole) =>
-                        writer.WriteLine(Store($"{Load("blockGates", gateOffset("o"))} + {peephole!("o", part)} * {Load("cell", unitOffset)}", "blockGates", gateOffset("o"))));
-                    Statistics("o");
+                        writer.WriteLine(Store($"{Load("blockGates", gateOffset(Gate.Output))} + {peephole!(Gate.Output, part)} * {Load("cell", unitOffset)}", "blockGates", gateOffset(Gate.Output))));
+                    Statistics(Gate.Output);
                     Pass("Every unit: the normalized output gate and h_t.", (part, gateOffset, unitOffset, _) =>
                     {
-                        Normalize(part, gateOffset, "o");
-                        WriteCellUpdate(writer, normalized, vector, gate => "n" + gate, () => throw new InvalidOperationException("peepholes are added before"),
-                            cellPrevious: Load("cell", unitOffset), storeCell: "", storeHidden: hidden => StoreHidden(unitOffset, hidden), stage: CellStage.HiddenOnly);
+                        Normalize(part, gateOffset, Gate.Output);
+                        WriteCellUpdate(writer, normalized, new CellSite(vector, unitOffset, Normalized) { Stage = CellStage.HiddenOnly });
                     });
                 }
             }

@@ -53,7 +53,7 @@ public sealed partial class LstmGenerator
             /// <param name="offsetPrefix">What precedes the offset within the row: <c>""</c>, <c>"row + "</c>, <c>"lane + "</c>.</param>
             /// <param name="pairName">Names the bfloat16 pair loads: {pairName}if{index}, {pairName}go{index}, with _lo/_hi.</param>
             /// <param name="index">The block's index within a tile, or empty.</param>
-            public Func<string, int, string> ReadRow(IndentedTextWriter writer, string block, string offsetPrefix, string pairName, string index)
+            public Func<Gate, int, string> ReadRow(IndentedTextWriter writer, string block, string offsetPrefix, string pairName, string index)
             {
                 int parts = KernelPlan.BlockSize / _lanes;
                 int lanes = _lanes;
@@ -64,20 +64,20 @@ public sealed partial class LstmGenerator
                     return (gate, part) => Load(AccumulatorOffset(gate, part, lanes));
                 }
 
-                string Pair(string gate, int part) => $"{pairName}{(gate is "i" or "f" ? "if" : "go")}{index}{PartSuffix(parts, part)}";
-                foreach (string first in new[] { "i", "g" })
+                string Pair(Gate gate, int part) => $"{pairName}{(gate is Gate.Input or Gate.Forget ? "if" : "go")}{index}{PartSuffix(parts, part)}";
+                foreach (Gate first in new[] { Gate.Input, Gate.Candidate })
                 {
                     for (int part = 0; part < parts; part++)
                     {
                         // The pair i|f is word 0..7 of the row, g|o word 8..15, as gates i and g sit in a float row.
-                        int offset = (first == "i" ? 0 : 1) * KernelPlan.BlockSize + part * lanes;
+                        int offset = (first == Gate.Input ? 0 : 1) * KernelPlan.BlockSize + part * lanes;
                         writer.WriteLine($"var {Pair(first, part)} = {Load(offset.ToString(System.Globalization.CultureInfo.InvariantCulture))};");
                     }
                 }
                 return (gate, part) =>
                 {
                     string pair = Pair(gate, part);
-                    bool high = gate is "i" or "g";
+                    bool high = gate is Gate.Input or Gate.Candidate;
                     return vector is null
                         ? $"BitConverter.UInt32BitsToSingle({(high ? $"{pair} & {HighHalfMask}" : $"{pair} << 16")})"
                         : high

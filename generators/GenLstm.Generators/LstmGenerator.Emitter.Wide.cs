@@ -24,12 +24,12 @@ public sealed partial class LstmGenerator
             bool bfloat16 = plan.WeightType == WeightType.BFloat16;
             string element = WeightReader.ElementType(plan.WeightType);
             // The two registers of a block, by the gates they hold (lower half first), and where each half goes.
-            (string Low, string High)[] pairs = bfloat16 ? [("i", "g"), ("f", "o")] : [("i", "f"), ("g", "o")];
-            string Accumulator((string Low, string High) pair, int block) => $"z{pair.Low}{pair.High}{block}";
+            (Gate Low, Gate High)[] pairs = bfloat16 ? [(Gate.Input, Gate.Candidate), (Gate.Forget, Gate.Output)] : [(Gate.Input, Gate.Forget), (Gate.Candidate, Gate.Output)];
+            string Accumulator((Gate Low, Gate High) pair, int block) => $"z{pair.Low.Letter()}{pair.High.Letter()}{block}";
 
             writer.WriteLines($$"""
                 /// <summary>
-                /// Vector512 tile of {{blocks}} block(s) ({{blocks * KernelPlan.BlockSize}} units): z for gates {{string.Join(", ", System.Linq.Enumerable.Select(pairs, p => $"[{p.Low} {p.High}]"))}} of each block in two
+                /// Vector512 tile of {{blocks}} block(s) ({{blocks * KernelPlan.BlockSize}} units): z for gates {{string.Join(", ", System.Linq.Enumerable.Select(pairs, p => $"[{p.Low.Letter()} {p.High.Letter()}]"))}} of each block in two
                 /// registers each, {{2 * blocks}} in all, {{(fromInput ? "from the bias over the input and hidden columns" : "from the projected b + W x over the hidden columns")}}; then the activations on whole
                 /// registers and the cell update on their halves.
                 /// </summary>
@@ -51,7 +51,7 @@ public sealed partial class LstmGenerator
                         WriteWideRow(writer, bfloat16, $"block{block}", "", $"bias{block}", pair => $"var {Accumulator(pair, block)} = {{0}};", pairs);
                         continue;
                     }
-                    foreach ((string Low, string High) pair in pairs)
+                    foreach ((Gate Low, Gate High) pair in pairs)
                     {
                         writer.WriteLine($"var {Accumulator(pair, block)} = {ProjectedPair(block, pair)};");
                     }
@@ -82,16 +82,16 @@ public sealed partial class LstmGenerator
         /// The standard LSTM's activations on whole registers: per lane, sigmoid(z) = 0.5 + 0.5 tanh(0.5 z) and
         /// tanh(z) = -0 + 1 tanh(1 z), so one tanh serves a register of two gates; then the cell update on the halves.
         /// </summary>
-        private static void WriteStandardWideActivations(IndentedTextWriter writer, KernelPlan plan, int blocks, (string Low, string High)[] pairs,
-            System.Func<(string Low, string High), int, string> accumulator)
+        private static void WriteStandardWideActivations(IndentedTextWriter writer, KernelPlan plan, int blocks, (Gate Low, Gate High)[] pairs,
+            System.Func<(Gate Low, Gate High), int, string> accumulator)
         {
             writer.WriteLine();
             writer.WriteLine("// Per lane, sigmoid(z) = 0.5 + 0.5 tanh(0.5 z) and tanh(z) = -0 + 1 tanh(1 z): one tanh serves a register of both.");
-            foreach ((string low, string high) in pairs)
+            foreach ((Gate low, Gate high) in pairs)
             {
-                string Factor(string gate) => GateActivation(gate) == "Sigmoid" ? "0.5f" : "1f";
-                string Offset(string gate) => GateActivation(gate) == "Sigmoid" ? "0.5f" : "-0f";
-                string pairName = (low + high).ToUpperInvariant();
+                string Factor(Gate gate) => gate.StandardActivation() == "Sigmoid" ? "0.5f" : "1f";
+                string Offset(Gate gate) => gate.StandardActivation() == "Sigmoid" ? "0.5f" : "-0f";
+                string pairName = (low.Letter() + high.Letter()).ToUpperInvariant();
                 writer.WriteLine($"var scale{pairName} = {Wide}.Create({Narrow}.Create({Factor(low)}), {Narrow}.Create({Factor(high)}));");
                 writer.WriteLine($"var offset{pairName} = {Wide}.Create({Narrow}.Create({Offset(low)}), {Narrow}.Create({Offset(high)}));");
             }
@@ -102,18 +102,16 @@ public sealed partial class LstmGenerator
                 writer.WriteLine($"// Units {unit}..{unit + KernelPlan.BlockSize - 1} of the tile: activations, then the cell and hidden updates.");
                 using (writer.OpenBlock(""))
                 {
-                    foreach ((string low, string high) pair in pairs)
+                    foreach ((Gate low, Gate high) pair in pairs)
                     {
-                        string pairName = (pair.low + pair.high).ToUpperInvariant();
+                        string pairName = (pair.low.Letter() + pair.high.Letter()).ToUpperInvariant();
                         string gates = "gates" + pairName;
                         writer.WriteLine($"var {gates} = {Wide}.MultiplyAddEstimate({LstmMathCall(plan.Precision, "Tanh")}({accumulator(pair, block)} * scale{pairName}), scale{pairName}, offset{pairName});");
-                        writer.WriteLine($"var {pair.low} = {Wide}.GetLower({gates}); // {GateRole(pair.low)}");
-                        writer.WriteLine($"var {pair.high} = {Wide}.GetUpper({gates}); // {GateRole(pair.high)}");
+                        writer.WriteLine($"var {pair.low.Letter()} = {Wide}.GetLower({gates}); // {pair.low.Role()}");
+                        writer.WriteLine($"var {pair.high.Letter()} = {Wide}.GetUpper({gates}); // {pair.high.Role()}");
                     }
-                    WriteCellAndHidden(writer, plan, new ScalarOrVector(Narrow),
-                        cellPrevious: $"{Narrow}.LoadUnsafe(ref cell, {unit})",
-                        storeCell: $"{Narrow}.StoreUnsafe(c, ref cell, {unit});",
-                        storeHidden: hidden => $"{Narrow}.StoreUnsafe({hidden}, ref hiddenNext, {unit});");
+                    var site = new CellSite(Narrow, Index(unit), gate => "z" + gate.Letter());
+                    WriteCellAndHidden(writer, plan, site, site.CellPrevious, storeHidden: true);
                 }
             }
         }
@@ -122,8 +120,8 @@ public sealed partial class LstmGenerator
         /// Any other gate math: each register's halves are the Vector256 preactivations of two gates, which the shared cell
         /// update takes as the Vector256 tiles do (peepholes read with Vector256 loads).
         /// </summary>
-        private static void WriteWideGateMath(IndentedTextWriter writer, KernelPlan plan, int blocks, (string Low, string High)[] pairs,
-            System.Func<(string Low, string High), int, string> accumulator)
+        private static void WriteWideGateMath(IndentedTextWriter writer, KernelPlan plan, int blocks, (Gate Low, Gate High)[] pairs,
+            System.Func<(Gate Low, Gate High), int, string> accumulator)
         {
             var narrowWeights = new WeightReader(plan.WeightType, Narrow, KernelPlan.BlockSize);
             for (int block = 0; block < blocks; block++)
@@ -133,18 +131,16 @@ public sealed partial class LstmGenerator
                 writer.WriteLine($"// Units {unit}..{unit + KernelPlan.BlockSize - 1} of the tile: activations ({plan.Math.Describe()}), then the cell and hidden updates.");
                 using (writer.OpenBlock(""))
                 {
-                    foreach ((string low, string high) pair in pairs)
+                    foreach ((Gate low, Gate high) pair in pairs)
                     {
-                        writer.WriteLine($"var z{pair.low} = {Wide}.GetLower({accumulator(pair, block)});");
-                        writer.WriteLine($"var z{pair.high} = {Wide}.GetUpper({accumulator(pair, block)});");
+                        writer.WriteLine($"var z{pair.low.Letter()} = {Wide}.GetLower({accumulator(pair, block)});");
+                        writer.WriteLine($"var z{pair.high.Letter()} = {Wide}.GetUpper({accumulator(pair, block)});");
                     }
                     int b = block;
-                    WriteCellUpdate(writer, plan, Narrow, gate => "z" + gate,
-                        () => Peepholes(writer, narrowWeights, $"block{b}", Index(b), part: 0),
-                        cellPrevious: $"{Narrow}.LoadUnsafe(ref cell, {unit})",
-                        storeCell: $"{Narrow}.StoreUnsafe(c, ref cell, {unit});",
-                        storeHidden: hidden => $"{Narrow}.StoreUnsafe({hidden}, ref hiddenNext, {unit});",
-                        extraGate: e => $"{Narrow}.LoadUnsafe(ref cell, {ExtraGateOffset(e)} + {unit})");
+                    WriteCellUpdate(writer, plan, new CellSite(Narrow, Index(unit), gate => "z" + gate.Letter())
+                    {
+                        Peepholes = () => Peepholes(writer, narrowWeights, $"block{b}", Index(b), part: 0),
+                    });
                 }
             }
         }
@@ -154,7 +150,7 @@ public sealed partial class LstmGenerator
         /// <paramref name="statement"/> for each, with {0} standing for the register's weights.
         /// </summary>
         private static void WriteWideRow(IndentedTextWriter writer, bool bfloat16, string block, string offsetPrefix, string name,
-            System.Func<(string Low, string High), string> statement, (string Low, string High)[] pairs)
+            System.Func<(Gate Low, Gate High), string> statement, (Gate Low, Gate High)[] pairs)
         {
             if (bfloat16)
             {
@@ -170,16 +166,12 @@ public sealed partial class LstmGenerator
         }
 
         /// <summary>The projected z of two gates of a block as one register: one load where they are adjacent, two halves otherwise.</summary>
-        private static string ProjectedPair(int block, (string Low, string High) pair)
+        private static string ProjectedPair(int block, (Gate Low, Gate High) pair)
         {
-            string Offset(string gate) => $"{block} * RowLength + {AccumulatorOffset(gate, 0, KernelPlan.BlockSize)}";
-            return GateIndex(pair.High) == GateIndex(pair.Low) + 1
+            string Offset(Gate gate) => $"{block} * RowLength + {AccumulatorOffset(gate, 0, KernelPlan.BlockSize)}";
+            return (int)pair.High == (int)pair.Low + 1
                 ? $"{Wide}.LoadUnsafe(ref projected, {Offset(pair.Low)})"
                 : $"{Wide}.Create({Narrow}.LoadUnsafe(ref projected, {Offset(pair.Low)}), {Narrow}.LoadUnsafe(ref projected, {Offset(pair.High)}))";
         }
-
-        private static string GateActivation(string gate) => System.Array.Find(Gates, g => g.Name == gate).Activation;
-
-        private static string GateRole(string gate) => System.Array.Find(Gates, g => g.Name == gate).Role;
     }
 }

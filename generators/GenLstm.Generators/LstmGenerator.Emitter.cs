@@ -45,15 +45,6 @@ public sealed partial class LstmGenerator
         private static readonly string GeneratorVersion = typeof(LstmGenerator).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
         private static readonly string GeneratedCode = $"[global::System.CodeDom.Compiler.GeneratedCode(\"GenLstm.Generators\", \"{GeneratorVersion}\")]";
 
-        /// <summary>The gates in packed order, with what the comments call them and their activation.</summary>
-        private static readonly (string Name, string Role, string Activation)[] Gates =
-        [
-            ("i", "input gate", "Sigmoid"),
-            ("f", "forget gate", "Sigmoid"),
-            ("g", "cell candidate", "Tanh"),
-            ("o", "output gate", "Sigmoid"),
-        ];
-
         public static string Emit(LstmSpec spec)
         {
             var writer = new IndentedTextWriter();

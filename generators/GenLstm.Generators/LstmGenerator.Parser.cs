@@ -361,7 +361,7 @@ public sealed partial class LstmGenerator
         /// The expression of an [LstmCell] or [LstmHidden] attribute on the type, parsed and checked, or null without one. An
         /// error is a diagnostic at its column inside the string literal (or on the argument, when it is not a plain literal).
         /// </summary>
-        private static string? ReadExpression(INamedTypeSymbol type, string attributeName, string shortName, IReadOnlyDictionary<string, string?> names,
+        private static Expressions.DeclaredExpression? ReadExpression(INamedTypeSymbol type, string attributeName, string shortName, IReadOnlyDictionary<string, string?> names,
             CancellationToken cancellationToken, List<DiagnosticInfo> diagnostics)
         {
             AttributeData? attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == attributeName);
@@ -369,10 +369,10 @@ public sealed partial class LstmGenerator
             {
                 return null;
             }
-            (_, Expressions.ExpressionError? error) = Expressions.CellExpression.Parse(text, names);
+            (Expressions.ExpressionNode? tree, Expressions.ExpressionError? error) = Expressions.CellExpression.Parse(text, names);
             if (error is null)
             {
-                return text.Trim();
+                return new Expressions.DeclaredExpression(text.Trim(), tree ?? throw new System.InvalidOperationException("Parse returns a tree or an error"));
             }
 
             var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;

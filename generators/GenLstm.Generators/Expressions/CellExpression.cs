@@ -16,7 +16,13 @@ internal sealed record NegateNode(ExpressionNode Operand, int Column) : Expressi
 
 internal sealed record BinaryNode(char Operator, ExpressionNode Left, ExpressionNode Right, int Column) : ExpressionNode(Column);
 
-internal sealed record CallNode(string Function, IReadOnlyList<ExpressionNode> Arguments, int Column) : ExpressionNode(Column);
+internal sealed record CallNode(string Function, Helpers.EquatableArray<ExpressionNode> Arguments, int Column) : ExpressionNode(Column);
+
+/// <summary>
+/// An <c>[LstmCell]</c> or <c>[LstmHidden]</c> expression as the parser checked it: the text the header quotes and the tree
+/// the emitter renders (records all through, so the spec stays equatable and an unchanged expression keeps the cache).
+/// </summary>
+internal sealed record DeclaredExpression(string Text, ExpressionNode Tree);
 
 /// <summary>What is wrong with an expression, and where: a 0-based column and a length inside the expression text.</summary>
 internal sealed record ExpressionError(string Message, int Column, int Length);
@@ -206,7 +212,7 @@ internal static class CellExpression
                     }
                 }
                 Expect(')', open);
-                return new CallNode(name, arguments, start);
+                return new CallNode(name, new Helpers.EquatableArray<ExpressionNode>(arguments), start);
             }
             throw _position >= text.Length
                 ? Error("the expression ends where a value was expected", Math.Max(0, text.Length - 1), 1)

@@ -38,7 +38,7 @@ internal sealed record GateFunction(Activation Activation, float Alpha, float Be
 /// forget bias. <see cref="Standard"/> is PyTorch's LSTM; every other combination is emitted by the same code.
 /// </summary>
 internal sealed record GateMath(bool Peepholes, bool CoupledInputForget, float CellClip, float ActivationClip, float ForgetBias,
-    GateFunction Gate, GateFunction Cell, GateFunction Hidden, bool LayerNorm = false, string? CellExpression = null, string? HiddenExpression = null,
+    GateFunction Gate, GateFunction Cell, GateFunction Hidden, bool LayerNorm = false, Expressions.DeclaredExpression? CellExpression = null, Expressions.DeclaredExpression? HiddenExpression = null,
     Helpers.EquatableArray<ExtraGate> ExtraGates = default)
 {
     public static readonly GateMath Standard = new(false, false, 0, 0, 0, GateFunction.Sigmoid, GateFunction.Tanh, GateFunction.Tanh);
@@ -71,8 +71,8 @@ internal sealed record GateMath(bool Peepholes, bool CoupledInputForget, float C
         var parts = new System.Collections.Generic.List<string>();
         if (LayerNorm) parts.Add("layer normalization of each gate");
         foreach (ExtraGate gate in ExtraGates) parts.Add($"gate {gate.Name} = {gate.Function}(W x + U h + b)");
-        if (CellExpression is not null) parts.Add($"c_t = {CellExpression}");
-        if (HiddenExpression is not null) parts.Add($"h_t = {HiddenExpression}");
+        if (CellExpression is not null) parts.Add($"c_t = {CellExpression.Text}");
+        if (HiddenExpression is not null) parts.Add($"h_t = {HiddenExpression.Text}");
         if (Peepholes) parts.Add("peepholes");
         if (CoupledInputForget) parts.Add("coupled input and forget gates (i = 1 - f)");
         if (ActivationClip > 0) parts.Add($"activation inputs clipped to +-{GateFunction.Format(ActivationClip)}");
