@@ -233,58 +233,53 @@ public sealed partial class LstmGenerator
                 {{AggressiveOptimization}}
                 private static void Forward{{PathName(path)}}({{WeightParameters(plan)}}, ref float inputs, int steps,
                     ref float outputs, ref State state, ref float projected)
+                """);
+            using (writer.OpenBlock(""))
+            {
+                writer.WriteLine($"ref {element} weights = ref packedWeights.Start;");
+                writer.WriteLine("ref float cell = ref state._cell[0];");
+                using (writer.OpenBlock("for (int chunkStart = 0; chunkStart < steps; chunkStart += ChunkSteps)"))
                 {
-                    ref {{element}} weights = ref packedWeights.Start;
-                    ref float cell = ref state._cell[0];
-                    for (int chunkStart = 0; chunkStart < steps; chunkStart += ChunkSteps)
-                    {
+                    writer.WriteLines($$"""
                         int chunkLength = Math.Min(ChunkSteps, steps - chunkStart);
                         ref float chunkInputs = ref {{Unsafe}}.Add(ref inputs, chunkStart * InputSize);
 
                         // 1. b + W x_t for every step of the chunk, block by block.
-                        for (nuint block = 0; block < BlockCount; block++)
-                        {
-                            ref {{element}} blockWeights = ref {{Unsafe}}.Add(ref weights, block * BlockStride);
-                            int step = 0;
-                """);
-            using (new IndentScope(writer, 3))
-            {
-                if (steps > 1)
-                {
-                    writer.WriteLine($"// {steps} steps at a time, so each weight row is loaded once for all {steps}.");
-                    using (writer.OpenBlock($"for (; step + {steps} <= chunkLength; step += {steps})"))
+                        """);
+                    using (writer.OpenBlock("for (nuint block = 0; block < BlockCount; block++)"))
                     {
-                        writer.WriteLines(Project(steps));
-                    }
-                }
-                using (writer.OpenBlock("for (; step < chunkLength; step++)"))
-                {
-                    writer.WriteLines(Project(1));
-                }
-            }
-            writer.WriteLines($$"""
-                        }
-
-                        // 2. The recurrence: each step adds U h_{t-1} to its projected b + W x_t.
-                        for (int step = 0; step < chunkLength; step++)
+                        writer.WriteLine($"ref {element} blockWeights = ref {Unsafe}.Add(ref weights, block * BlockStride);");
+                        writer.WriteLine("int step = 0;");
+                        if (steps > 1)
                         {
+                            writer.WriteLine($"// {steps} steps at a time, so each weight row is loaded once for all {steps}.");
+                            using (writer.OpenBlock($"for (; step + {steps} <= chunkLength; step += {steps})"))
+                            {
+                                writer.WriteLines(Project(steps));
+                            }
+                        }
+                        using (writer.OpenBlock("for (; step < chunkLength; step++)"))
+                        {
+                            writer.WriteLines(Project(1));
+                        }
+                    }
+                    writer.WriteLine();
+                    writer.WriteLine("// 2. The recurrence: each step adds U h_{t-1} to its projected b + W x_t.");
+                    using (writer.OpenBlock("for (int step = 0; step < chunkLength; step++)"))
+                    {
+                        writer.WriteLines($$"""
                             ref float projectedStep = ref {{Unsafe}}.Add(ref projected, (nuint)step * BlockCount * RowLength);
                             ref float hiddenPrevious = ref state.HiddenStart(state._current);
                             ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
-                """);
-            using (new IndentScope(writer, 3))
-            {
-                WriteExtraGatesCall(writer, plan, $"{Unsafe}.Add(ref chunkInputs, step * InputSize)", "state");
-                WriteStepTiles(writer, path, TileSource.Projection);
-                writer.WriteLine("state._current ^= 1;");
-                writer.WriteLine(CopyHiddenToOutputs("chunkStart + step"));
-            }
-            writer.WriteLines("""
-                        }
+                            """);
+                        WriteExtraGatesCall(writer, plan, $"{Unsafe}.Add(ref chunkInputs, step * InputSize)", "state");
+                        WriteStepTiles(writer, path, TileSource.Projection);
+                        writer.WriteLine("state._current ^= 1;");
+                        writer.WriteLine(CopyHiddenToOutputs("chunkStart + step"));
                     }
                 }
-
-                """);
+            }
+            writer.WriteLine();
         }
 
         /// <summary>The if / else-if chain over the paths, widest registers first, then the scalar fallback.</summary>
@@ -433,19 +428,9 @@ public sealed partial class LstmGenerator
                     ForEachAccumulator(1, parts, (gate, _, part) => writer.WriteLine($"var {Accumulator(gate, block, part)} = {start(gate, part)};"));
                 }
 
-                WriteTileColumnLoops(writer, source,
-                    sourceName => $"var value = {vector}.Create({Unsafe}.Add(ref {sourceName}, k));", () =>
-                    {
-                        for (int block = 0; block < blocks; block++)
-                        {
-                            Func<Gate, int, string> weight = weights.ReadRow(writer, $"block{block}", "row + ", "w", Index(block));
-                            ForEachAccumulator(1, parts, (gate, _, part) =>
-                            {
-                                string accumulator = Accumulator(gate, block, part);
-                                writer.WriteLine($"{accumulator} = {vector}.MultiplyAddEstimate({weight(gate, part)}, value, {accumulator});");
-                            });
-                        }
-                    });
+                WriteTileAccumulation(writer, source, new Accumulation<(Gate Gate, int Part)>(vector, blocks, GateSlots(parts),
+                    (block, slot) => Accumulator(slot.Gate, block, slot.Part),
+                    block => RowOfGates(weights.ReadRow(writer, $"block{block}", "row + ", "w", Index(block))), SharedRow: false));
 
                 for (int block = 0; block < blocks; block++)
                 {
@@ -483,7 +468,7 @@ public sealed partial class LstmGenerator
             using (writer.OpenBlock(""))
             {
                 WriteSharedWeightKernel(writer, new WeightReader(plan.WeightType, vector, lanes), vector, lanes, steps,
-                    [("z += W[:, k] * x_k, one row per input feature.", "InputSize", step => $"{Unsafe}.Add(ref inputs, {(step == 0 ? "" : $"{step} * InputSize + ")}k)")],
+                    [new(InputColumns, "InputSize", step => $"{Unsafe}.Add(ref inputs, {(step == 0 ? "" : $"{step} * InputSize + ")}k)")],
                     (step, accumulator) =>
                     {
                         string stepOffset = step == 0 ? "" : $"{step} * BlockCount * RowLength + ";
@@ -516,8 +501,8 @@ public sealed partial class LstmGenerator
                 writer.WriteLine();
                 WriteSharedWeightKernel(writer, new WeightReader(plan.WeightType, vector, lanes), vector, lanes, streams,
                     [
-                        ("z += W[:, k] * x_k, one row per input feature.", "InputSize", stream => $"{Unsafe}.Add(ref input{stream}, k)"),
-                        ("z += U[:, k] * h_k, one row per value of the previous step's h (its projection, if any).", "RecurrentSize", stream => $"{Unsafe}.Add(ref hiddenPrevious{stream}, k)"),
+                        new(InputColumns, "InputSize", stream => $"{Unsafe}.Add(ref input{stream}, k)"),
+                        new(HiddenColumns, "RecurrentSize", stream => $"{Unsafe}.Add(ref hiddenPrevious{stream}, k)"),
                     ],
                     (stream, accumulator) =>
                     {
@@ -547,7 +532,7 @@ public sealed partial class LstmGenerator
         /// every group's value; then <paramref name="finish"/>(group, accumulatorName(gate, part)) consumes the sums.
         /// </summary>
         private static void WriteSharedWeightKernel(IndentedTextWriter writer, WeightReader weights, string vector, int lanes, int groups,
-            IEnumerable<(string Comment, string Count, Func<int, string> Value)> columns, Action<int, Func<Gate, int, string>> finish)
+            IEnumerable<AccumulationColumns> columns, Action<int, Func<Gate, int, string>> finish)
         {
             int parts = KernelPlan.BlockSize / lanes;
             string Accumulator(Gate gate, int group, int part) => AccumulatorName(gate, group, parts, part);
@@ -556,33 +541,13 @@ public sealed partial class LstmGenerator
             Func<Gate, int, string> bias = weights.ReadRow(writer, "block", "", "bias", "");
             ForEachAccumulator(groups, parts, (gate, group, part) =>
                 writer.WriteLine($"var {Accumulator(gate, group, part)} = {bias(gate, part)};"));
-            writer.WriteLine();
-            writer.WriteLine("nuint row = PackedRowLength;");
-            foreach ((string comment, string count, Func<int, string> value) in columns)
-            {
-                writer.WriteLine($"// {comment}");
-                using (writer.OpenBlock($"for (nuint k = 0; k < {count}; k++, row += PackedRowLength)"))
+            WriteAccumulation(writer,
+                new Accumulation<(Gate Gate, int Part)>(vector, groups, GateSlots(parts), (group, slot) => Accumulator(slot.Gate, group, slot.Part),
+                    _ => RowOfGates(weights.ReadRow(writer, "block", "row + ", "w", "")), SharedRow: true)
                 {
-                    // One group: multiply-add straight from the row, as the step tile does. Several: read each weight once.
-                    Func<Gate, int, string> row = weights.ReadRow(writer, "block", "row + ", "w", "");
-                    Func<Gate, int, string> weight = row;
-                    if (groups > 1)
-                    {
-                        ForEachAccumulator(1, parts, (gate, _, part) =>
-                            writer.WriteLine($"var w{gate.Letter()}{PartSuffix(parts, part)} = {row(gate, part)};"));
-                        weight = (gate, part) => $"w{gate.Letter()}{PartSuffix(parts, part)}";
-                    }
-                    foreach (int group in Range(groups))
-                    {
-                        writer.WriteLine($"var value{group} = {vector}.Create({value(group)});");
-                        ForEachAccumulator(1, parts, (gate, _, part) =>
-                        {
-                            string accumulator = Accumulator(gate, group, part);
-                            writer.WriteLine($"{accumulator} = {vector}.MultiplyAddEstimate({weight(gate, part)}, value{group}, {accumulator});");
-                        });
-                    }
-                }
-            }
+                    WeightLocal = slot => $"w{slot.Gate.Letter()}{PartSuffix(parts, slot.Part)}",
+                },
+                "PackedRowLength", columns);
             writer.WriteLine();
             foreach (int group in Range(groups))
             {
@@ -612,78 +577,60 @@ public sealed partial class LstmGenerator
                 /// </summary>
                 {{AggressiveOptimization}}
                 private static void ScalarBlock(ref {{WeightReader.ElementType(plan.WeightType)}} block, ref float input, ref float hiddenPrevious, ref float hiddenNext, ref float cell)
-                {
-                    for (nuint lane = 0; lane < BlockSize; lane++)
-                    {
-                        // z starts at the bias (row 0 of the block).
                 """);
-            using (new IndentScope(writer, 2))
+            using (writer.OpenBlock(""))
+            using (writer.OpenBlock("for (nuint lane = 0; lane < BlockSize; lane++)"))
             {
+                writer.WriteLine("// z starts at the bias (row 0 of the block).");
                 Func<Gate, int, string> bias = weights.ReadRow(writer, "block", "lane + ", "bias", "");
                 foreach (Gate gate in GateNames.All)
                 {
                     writer.WriteLine($"float z{gate.Letter()} = {bias(gate, 0)};");
                 }
-                WriteColumnLoops(writer, "PackedRowLength + lane",
+                WriteAccumulation(writer, ScalarAccumulation(writer, weights), "PackedRowLength + lane",
                     [
-                        ("z += W[:, k] * x_k, one row per input feature.", "InputSize", "input"),
-                        ("z += U[:, k] * h_k, one row per value of the previous step's h (its projection, if any).", "RecurrentSize", "hiddenPrevious"),
-                    ],
-                    sourceName => $"float value = {Unsafe}.Add(ref {sourceName}, k);", () =>
-                    {
-                        Func<Gate, int, string> weight = weights.ReadRow(writer, "block", "row + ", "w", "");
-                        foreach (Gate gate in GateNames.All)
-                        {
-                            writer.WriteLine($"z{gate.Letter()} += {weight(gate, 0)} * value;");
-                        }
-                    });
+                        new(InputColumns, "InputSize", _ => $"{Unsafe}.Add(ref input, k)"),
+                        new(HiddenColumns, "RecurrentSize", _ => $"{Unsafe}.Add(ref hiddenPrevious, k)"),
+                    ]);
                 writer.WriteLine();
                 WriteCellUpdate(writer, plan, new CellSite(Vector: null, "lane", gate => "z" + gate.Letter())
                 {
                     Peepholes = () => Peepholes(writer, weights, "block", "", part: 0, lane: "lane + "),
                 });
             }
-            writer.WriteLine("    }");
-            writer.WriteLine("}");
         }
 
+        private const string InputColumns = "z += W[:, k] * x_k, one row per input feature.";
+        private const string HiddenColumns = "z += U[:, k] * h_k, one row per value of the previous step's h (its projection, if any).";
+
         /// <summary>
-        /// A step tile's column loops: the input columns (Step only; Forward's tiles start at the projected b + W x and
+        /// A step tile's accumulation: the input columns (Step only; Forward's tiles start at the projected b + W x and
         /// skip those rows) and the hidden columns.
         /// </summary>
-        private static void WriteTileColumnLoops(IndentedTextWriter writer, TileSource source, Func<string, string> broadcast, Action accumulate)
+        private static void WriteTileAccumulation<TSlot>(IndentedTextWriter writer, TileSource source, Accumulation<TSlot> accumulation)
         {
-            var hidden = ("z += U[:, k] * h_k, one row per value of the previous step's h (its projection, if any).", "RecurrentSize", "hiddenPrevious");
+            var hidden = new AccumulationColumns(HiddenColumns, "RecurrentSize", _ => $"{Unsafe}.Add(ref hiddenPrevious, k)");
             if (source == TileSource.Input)
             {
-                WriteColumnLoops(writer, "PackedRowLength", [("z += W[:, k] * x_k, one row per input feature.", "InputSize", "input"), hidden],
-                    broadcast, accumulate);
+                WriteAccumulation(writer, accumulation, "PackedRowLength", [new(InputColumns, "InputSize", _ => $"{Unsafe}.Add(ref input, k)"), hidden]);
             }
             else
             {
-                WriteColumnLoops(writer, "(1 + InputSize) * PackedRowLength", [hidden], broadcast, accumulate);
+                WriteAccumulation(writer, accumulation, "(1 + InputSize) * PackedRowLength", [hidden]);
             }
         }
 
-        /// <summary>
-        /// The column loops every kernel shares, one packed row per column; <paramref name="accumulate"/> writes the body
-        /// after the broadcast of the column's value.
-        /// </summary>
-        private static void WriteColumnLoops(IndentedTextWriter writer, string firstRow,
-            IEnumerable<(string Comment, string Count, string Source)> columns, Func<string, string> broadcast, Action accumulate)
-        {
-            writer.WriteLine();
-            writer.WriteLine($"nuint row = {firstRow};");
-            foreach ((string comment, string count, string source) in columns)
-            {
-                writer.WriteLine($"// {comment}");
-                using (writer.OpenBlock($"for (nuint k = 0; k < {count}; k++, row += PackedRowLength)"))
-                {
-                    writer.WriteLine(broadcast(source));
-                    accumulate();
-                }
-            }
-        }
+        /// <summary>A block's accumulators on the Vector256, Vector128 and scalar paths: gates i, f, g, o of each part, part by part.</summary>
+        private static IReadOnlyList<(Gate Gate, int Part)> GateSlots(int parts)
+            => [.. Range(parts).SelectMany(part => GateNames.All.Select(gate => (gate, part)))];
+
+        /// <summary>A <see cref="WeightReader"/> row as <see cref="Accumulation{TSlot}.ReadRow"/> reads it: by slot.</summary>
+        private static Func<(Gate Gate, int Part), string> RowOfGates(Func<Gate, int, string> row) => slot => row(slot.Gate, slot.Part);
+
+        /// <summary>The scalar block's accumulation, one unit (lane) at a time: zi, zf, zg, zo.</summary>
+        private static Accumulation<(Gate Gate, int Part)> ScalarAccumulation(IndentedTextWriter writer, WeightReader weights)
+            => new(Vector: null, Groups: 1, GateSlots(1), (_, slot) => "z" + slot.Gate.Letter(),
+                _ => RowOfGates(weights.ReadRow(writer, "block", "row + ", "w", "")), SharedRow: false);
 
         /// <summary>
         /// What part of the cell update to write: all of it, or (for a layer-norm kernel with peepholes, whose output gate is

@@ -131,6 +131,11 @@ public sealed partial class LstmGenerator
             string? vector = typeName;
             var weights = vector is null ? WeightReader.Scalar(plan.WeightType) : new WeightReader(plan.WeightType, vector, lanes);
             int parts = KernelPlan.BlockSize / lanes;
+            AccumulationColumns[] columns =
+            [
+                new(InputColumns, "InputSize", _ => $"{Unsafe}.Add(ref input, k)"),
+                new("z += U[:, k] * h_k, one row per value of the previous step's h.", "RecurrentSize", _ => $"{Unsafe}.Add(ref hiddenPrevious, k)"),
+            ];
             writer.WriteLines($$"""
                 /// <summary>{{typeName ?? "Scalar"}}: z of one block's gates over the input and hidden columns, stored at <paramref name="gates"/> (gates i, f, g, o, 8 units each).</summary>
                 {{AggressiveOptimization}}
@@ -146,19 +151,7 @@ public sealed partial class LstmGenerator
                         {
                             writer.WriteLine($"float z{gate.Letter()} = 0;");
                         }
-                        WriteColumnLoops(writer, "PackedRowLength + lane",
-                            [
-                                ("z += W[:, k] * x_k, one row per input feature.", "InputSize", "input"),
-                                ("z += U[:, k] * h_k, one row per value of the previous step's h.", "RecurrentSize", "hiddenPrevious"),
-                            ],
-                            sourceName => $"float value = {Unsafe}.Add(ref {sourceName}, k);", () =>
-                            {
-                                Func<Gate, int, string> weight = weights.ReadRow(writer, "block", "row + ", "w", "");
-                                foreach (Gate gate in GateNames.All)
-                                {
-                                    writer.WriteLine($"z{gate.Letter()} += {weight(gate, 0)} * value;");
-                                }
-                            });
+                        WriteAccumulation(writer, ScalarAccumulation(writer, weights), "PackedRowLength + lane", columns);
                         foreach (Gate gate in GateNames.All)
                         {
                             writer.WriteLine($"{Unsafe}.Add(ref gates, {AccumulatorOffset(gate, 0, KernelPlan.BlockSize)} + (int)lane) = z{gate.Letter()};");
@@ -168,20 +161,10 @@ public sealed partial class LstmGenerator
                 }
 
                 ForEachAccumulator(1, parts, (gate, _, part) => writer.WriteLine($"var {AccumulatorName(gate, 0, parts, part)} = {vector}<float>.Zero;"));
-                WriteColumnLoops(writer, "PackedRowLength",
-                    [
-                        ("z += W[:, k] * x_k, one row per input feature.", "InputSize", "input"),
-                        ("z += U[:, k] * h_k, one row per value of the previous step's h.", "RecurrentSize", "hiddenPrevious"),
-                    ],
-                    sourceName => $"var value = {vector}.Create({Unsafe}.Add(ref {sourceName}, k));", () =>
-                    {
-                        Func<Gate, int, string> weight = weights.ReadRow(writer, "block", "row + ", "w", "");
-                        ForEachAccumulator(1, parts, (gate, _, part) =>
-                        {
-                            string accumulator = AccumulatorName(gate, 0, parts, part);
-                            writer.WriteLine($"{accumulator} = {vector}.MultiplyAddEstimate({weight(gate, part)}, value, {accumulator});");
-                        });
-                    });
+                WriteAccumulation(writer,
+                    new Accumulation<(Gate Gate, int Part)>(vector, Groups: 1, GateSlots(parts), (_, slot) => AccumulatorName(slot.Gate, 0, parts, slot.Part),
+                        _ => RowOfGates(weights.ReadRow(writer, "block", "row + ", "w", "")), SharedRow: false),
+                    "PackedRowLength", columns);
                 ForEachAccumulator(1, parts, (gate, _, part) =>
                     writer.WriteLine($"{vector}.StoreUnsafe({AccumulatorName(gate, 0, parts, part)}, ref gates, {AccumulatorOffset(gate, part, lanes)});"));
             }
@@ -259,7 +242,8 @@ public sealed partial class LstmGenerator
                     foreach (Gate gate in which)
                     {
                         string name = gate.Letter().ToUpperInvariant();
-                        writer.WriteLine($"var n{gate.Letter()} = ({Load("blockGates", gateOffset(gate))} - {Broadcast(scalar, "mean" + name)}) * {Broadcast(scalar, "scale" + name)} * {gamma(gate, part)} + {beta(gate, part)};");
+                        writer.WriteLines($"var n{gate.Letter()} = ({Load("blockGates", gateOffset(gate))} - {Broadcast(scalar, "mean" + name)}) * {Broadcast(scalar, "scale" + name)}\n"
+                            + $"    * {gamma(gate, part)} + {beta(gate, part)};");
                     }
                 }
                 // The cell update reads each gate's normalized z, n{gate}, which Normalize writes.

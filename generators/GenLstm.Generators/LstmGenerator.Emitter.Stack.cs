@@ -327,11 +327,9 @@ public sealed partial class LstmGenerator
                         /// <exception cref="global::System.ArgumentOutOfRangeException">The layer or direction does not exist.</exception>
                         [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
                         public {{Span}} {{member}}(int layer, int direction = 0)
-                        {
-                            switch ({{Arguments}}.LayerIndex(layer, direction, Layers, Directions))
-                            {
                         """);
-                    using (new IndentScope(writer, 2))
+                    using (writer.OpenBlock(""))
+                    using (writer.OpenBlock($"switch ({Arguments}.LayerIndex(layer, direction, Layers, Directions))"))
                     {
                         for (int index = 0; index < layers.Count; index++)
                         {
@@ -340,10 +338,6 @@ public sealed partial class LstmGenerator
                         }
                         writer.WriteLine("default: throw new global::System.Diagnostics.UnreachableException();");
                     }
-                    writer.WriteLines("""
-                            }
-                        }
-                        """);
                 }
                 writer.WriteLine();
                 // Every layer's state has the same layout (it depends on H, not on the layer's input size).

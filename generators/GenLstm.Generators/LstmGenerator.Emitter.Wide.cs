@@ -1,4 +1,3 @@
-using System.Globalization;
 using GenLstm.Generators.Helpers;
 using GenLstm.Generators.Models;
 
@@ -46,25 +45,17 @@ public sealed partial class LstmGenerator
                 writer.WriteLine(fromInput ? "// z starts at the bias (row 0 of each block)." : "// z starts at b + W x_t, projected for this step (gates i, f, g, o, 8 floats each).");
                 for (int block = 0; block < blocks; block++)
                 {
-                    if (fromInput)
-                    {
-                        WriteWideRow(writer, bfloat16, $"block{block}", "", $"bias{block}", pair => $"var {Accumulator(pair, block)} = {{0}};", pairs);
-                        continue;
-                    }
+                    int b = block;
+                    System.Func<(Gate Low, Gate High), string> start = fromInput
+                        ? ReadWideRow(writer, bfloat16, $"block{block}", "", $"bias{block}", pairs)
+                        : pair => ProjectedPair(b, pair);
                     foreach ((Gate Low, Gate High) pair in pairs)
                     {
-                        writer.WriteLine($"var {Accumulator(pair, block)} = {ProjectedPair(block, pair)};");
+                        writer.WriteLine($"var {Accumulator(pair, block)} = {start(pair)};");
                     }
                 }
-                WriteTileColumnLoops(writer, source,
-                    sourceName => $"var value = {Wide}.Create({Unsafe}.Add(ref {sourceName}, k));", () =>
-                    {
-                        for (int block = 0; block < blocks; block++)
-                        {
-                            WriteWideRow(writer, bfloat16, $"block{block}", "row + ", $"w{block}",
-                                pair => $"{Accumulator(pair, block)} = {Wide}.MultiplyAddEstimate({{0}}, value, {Accumulator(pair, block)});", pairs);
-                        }
-                    });
+                WriteTileAccumulation(writer, source, new Accumulation<(Gate Low, Gate High)>(Wide, blocks, pairs, (block, pair) => Accumulator(pair, block),
+                    block => ReadWideRow(writer, bfloat16, $"block{block}", "row + ", $"w{block}", pairs), SharedRow: false));
 
                 if (plan.Math.IsStandard)
                 {
@@ -128,7 +119,7 @@ public sealed partial class LstmGenerator
             {
                 int unit = block * KernelPlan.BlockSize;
                 writer.WriteLine();
-                writer.WriteLine($"// Units {unit}..{unit + KernelPlan.BlockSize - 1} of the tile: activations ({plan.Math.Describe()}), then the cell and hidden updates.");
+                writer.WriteLine($"// Units {unit}..{unit + KernelPlan.BlockSize - 1} of the tile: activations (the variant of the header), then the cell and hidden updates.");
                 using (writer.OpenBlock(""))
                 {
                     foreach ((Gate low, Gate high) pair in pairs)
@@ -146,23 +137,20 @@ public sealed partial class LstmGenerator
         }
 
         /// <summary>
-        /// Reads one packed row of a block as the two registers of <paramref name="pairs"/> and writes
-        /// <paramref name="statement"/> for each, with {0} standing for the register's weights.
+        /// Writes the loads of one packed row of a block (a bfloat16 row's one load) and returns the weights of each of the
+        /// two registers of <paramref name="pairs"/>.
         /// </summary>
-        private static void WriteWideRow(IndentedTextWriter writer, bool bfloat16, string block, string offsetPrefix, string name,
-            System.Func<(Gate Low, Gate High), string> statement, (Gate Low, Gate High)[] pairs)
+        private static System.Func<(Gate Low, Gate High), string> ReadWideRow(IndentedTextWriter writer, bool bfloat16, string block, string offsetPrefix,
+            string name, (Gate Low, Gate High)[] pairs)
         {
             if (bfloat16)
             {
                 // 16 words: i|f for units 0..7, then g|o; the high halves are [i g], the low halves [f o].
                 writer.WriteLine($"var {name} = {Wide}.LoadUnsafe(ref {block}, {offsetPrefix}0);");
-                writer.WriteLine(string.Format(CultureInfo.InvariantCulture, statement(pairs[0]), $"{Wide}.AsSingle({name} & {Wide}.Create(0xFFFF0000u))"));
-                writer.WriteLine(string.Format(CultureInfo.InvariantCulture, statement(pairs[1]), $"{Wide}.AsSingle({Wide}.ShiftLeft({name}, 16))"));
-                return;
+                return pair => pair == pairs[0] ? $"{Wide}.AsSingle({name} & {Wide}.Create(0xFFFF0000u))" : $"{Wide}.AsSingle({Wide}.ShiftLeft({name}, 16))";
             }
             // 32 floats: [i f] then [g o].
-            writer.WriteLine(string.Format(CultureInfo.InvariantCulture, statement(pairs[0]), $"{Wide}.LoadUnsafe(ref {block}, {offsetPrefix}0)"));
-            writer.WriteLine(string.Format(CultureInfo.InvariantCulture, statement(pairs[1]), $"{Wide}.LoadUnsafe(ref {block}, {offsetPrefix}16)"));
+            return pair => $"{Wide}.LoadUnsafe(ref {block}, {offsetPrefix}{(pair == pairs[0] ? 0 : 16)})";
         }
 
         /// <summary>The projected z of two gates of a block as one register: one load where they are adjacent, two halves otherwise.</summary>
