@@ -95,7 +95,7 @@ float[] Run(string file)
     for (int k = 0; k < x.Length; k++) x[k] = MathF.Sin(0.3f * k);
     var y = new float[StackModel.OutputSize * 20];
     var state = new StackModel.State();
-    StackModel.Load(Path.Combine(args[0], file)).Forward(x, y, ref state);
+    StackModel.Load(Path.Combine(args[0], file)).Forward(x, ref state, y);
     return y;
 }
 float[] onnx = Run("stack.onnx"), keras = Run("stack_keras.h5");
