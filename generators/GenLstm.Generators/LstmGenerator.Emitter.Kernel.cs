@@ -97,14 +97,15 @@ public sealed partial class LstmGenerator
                 /// <summary>One step on validated arguments: h_t and c_t from x_t and the state's h_{t-1}, c_{t-1}.</summary>
                 {{CompiledAtLoad}}
                 internal static void StepCore({{WeightParameters(plan)}}, ref float input, ref State state)
-                {
-                    ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref packedWeights.Start;
-                    ref float hiddenPrevious = ref state.HiddenStart(state._current);
-                    ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
-                    ref float cell = ref state._cell[0];
                 """);
-            using (new IndentScope(writer))
+            using (writer.OpenBlock(""))
             {
+                writer.WriteLines($$"""
+                        ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref packedWeights.Start;
+                        ref float hiddenPrevious = ref state.HiddenStart(state._current);
+                        ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
+                        ref float cell = ref state._cell[0];
+                        """);
                 WriteExtraGatesCall(writer, plan, "input", "state");
                 WritePathDispatch(writer, plan,
                     path => WriteStepTiles(writer, path, TileSource.Input),
@@ -119,7 +120,6 @@ public sealed partial class LstmGenerator
                 writer.WriteLine();
                 writer.WriteLine("state._current ^= 1;");
             }
-            writer.WriteLine("}");
             writer.WriteLine();
         }
 
@@ -133,12 +133,13 @@ public sealed partial class LstmGenerator
                 /// </summary>
                 {{CompiledAtLoad}}
                 internal static void StepBatchCore({{WeightParameters(plan)}}, ref float inputs, ref State states, int streams, ref float outputs)
-                {
-                    ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref packedWeights.Start;
-                    int stream = 0;
                 """);
-            using (new IndentScope(writer))
+            using (writer.OpenBlock(""))
             {
+                writer.WriteLines($$"""
+                        ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref packedWeights.Start;
+                        int stream = 0;
+                        """);
                 WritePathDispatch(writer, plan, path => WriteBatchGroups(writer, plan, path),
                     () => writer.WriteLine("// Every stream is stepped on its own below."));
                 writer.WriteLine();
@@ -150,7 +151,6 @@ public sealed partial class LstmGenerator
                     writer.WriteLine(CopyHiddenToOutputs("stream"));
                 }
             }
-            writer.WriteLine("}");
             writer.WriteLine();
         }
 
@@ -196,13 +196,14 @@ public sealed partial class LstmGenerator
                 /// </summary>
                 {{CompiledAtLoad}}
                 internal static void ForwardCore({{WeightParameters(plan)}}, ref float inputs, int steps, ref float outputs, ref State state)
-                {
-                    // Scratch for the input product of one chunk of steps: bounded, on the stack, nothing allocated.
-                    Span<float> scratch = stackalloc float[Math.Min(steps, ChunkSteps) * BlockCount * RowLength];
-                    ref float projected = ref MemoryMarshal.GetReference(scratch);
                 """);
-            using (new IndentScope(writer))
+            using (writer.OpenBlock(""))
             {
+                writer.WriteLines($$"""
+                        // Scratch for the input product of one chunk of steps: bounded, on the stack, nothing allocated.
+                        Span<float> scratch = stackalloc float[Math.Min(steps, ChunkSteps) * BlockCount * RowLength];
+                        ref float projected = ref MemoryMarshal.GetReference(scratch);
+                        """);
                 WritePathDispatch(writer, plan,
                     path => writer.WriteLine($"Forward{PathName(path)}({WeightArguments(plan)}, ref inputs, steps, ref outputs, ref state, ref projected);"),
                     () =>
@@ -215,7 +216,6 @@ public sealed partial class LstmGenerator
                     },
                     plan.Vector512Path);
             }
-            writer.WriteLine("}");
             writer.WriteLine();
         }
 

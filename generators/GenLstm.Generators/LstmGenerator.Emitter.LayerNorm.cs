@@ -27,15 +27,16 @@ public sealed partial class LstmGenerator
                 /// </summary>
                 {{CompiledAtLoad}}
                 internal static void StepCore({{WeightParameters(plan)}}, ref float input, ref State state)
-                {
-                    ref {{element}} weights = ref packedWeights.Start;
-                    ref float hiddenPrevious = ref state.HiddenStart(state._current);
-                    ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
-                    ref float gates = ref state._gates[0];
-                    ref float cell = ref state._cell[0];
                 """);
-            using (new IndentScope(writer))
+            using (writer.OpenBlock(""))
             {
+                writer.WriteLines($$"""
+                        ref {{element}} weights = ref packedWeights.Start;
+                        ref float hiddenPrevious = ref state.HiddenStart(state._current);
+                        ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
+                        ref float gates = ref state._gates[0];
+                        ref float cell = ref state._cell[0];
+                        """);
                 WriteExtraGatesCall(writer, plan, "input", "state");
                 string keyword = "if";
                 foreach ((string? typeName, int _) in LayerNormPaths)
@@ -54,7 +55,6 @@ public sealed partial class LstmGenerator
                 }
                 writer.WriteLine("state._current ^= 1;");
             }
-            writer.WriteLine("}");
             writer.WriteLine();
 
             if (plan.Has(KernelMembers.Batch))
@@ -193,9 +193,8 @@ public sealed partial class LstmGenerator
                 /// <summary>{{typeName ?? "Scalar"}}: the layer normalization of the stored z, the activations and the cell update of every unit.</summary>
                 {{AggressiveOptimization}}
                 private static void {{typeName ?? "Scalar"}}LayerNormCell(ref {{element}} weights, ref float gates, ref float cell, ref float hiddenNext)
-                {
                 """);
-            using (new IndentScope(writer))
+            using (writer.OpenBlock(""))
             {
                 void Statistics(params Gate[] which)
                 {
@@ -284,7 +283,6 @@ public sealed partial class LstmGenerator
                     });
                 }
             }
-            writer.WriteLine("}");
             writer.WriteLine();
         }
 

@@ -99,15 +99,16 @@ public sealed partial class LstmGenerator
                 /// </summary>
                 {{CompiledAtLoad}}
                 private static void StepBlocks({{WeightParameters(plan)}}, ref float input, ref State state, nuint firstBlock, nuint endBlock)
-                {
-                    ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref packedWeights.Start;
-                    ref float hiddenPrevious = ref state.HiddenStart(state._current);
-                    ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
-                    ref float cell = ref state._cell[0];
-                    nuint block = firstBlock;
                 """);
-            using (new IndentScope(writer))
+            using (writer.OpenBlock(""))
             {
+                writer.WriteLines($$"""
+                        ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref packedWeights.Start;
+                        ref float hiddenPrevious = ref state.HiddenStart(state._current);
+                        ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
+                        ref float cell = ref state._cell[0];
+                        nuint block = firstBlock;
+                        """);
                 WritePathDispatch(writer, plan,
                     path =>
                     {
@@ -135,7 +136,6 @@ public sealed partial class LstmGenerator
                         }
                     });
             }
-            writer.WriteLine("}");
             writer.WriteLine();
         }
     }

@@ -276,9 +276,8 @@ public sealed partial class LstmGenerator
                 /// </summary>
                 {{GeneratedCode}}
                 public struct State
-                {
                 """);
-            using (new IndentScope(writer))
+            using (writer.OpenBlock(""))
             {
                 foreach (StackLayer layer in layers)
                 {
@@ -343,7 +342,6 @@ public sealed partial class LstmGenerator
                 // Every layer's state has the same layout (it depends on H, not on the layer's input size).
                 WriteState(writer, layers[0].Kernel.Plan, "Layer");
             }
-            writer.WriteLine("}");
             writer.WriteLine();
         }
 
@@ -499,9 +497,8 @@ public sealed partial class LstmGenerator
                 /// <summary>One step through the stack on validated arguments: each layer reads the h_t the layer below has just written.</summary>
                 {{GlobalCompiledAtLoad}}
                 private void StepCore(ref float input, ref State state)
-                {
                 """);
-            using (new IndentScope(writer))
+            using (writer.OpenBlock(""))
             {
                 if (spec.HasRateCorrection)
                 {
@@ -525,7 +522,6 @@ public sealed partial class LstmGenerator
                     writer.WriteLine("if (delayed) state._delay.Advance(HistorySlots);");
                 }
             }
-            writer.WriteLine("}");
             writer.WriteLine();
             WriteAddInputSkip(writer, spec);
         }
@@ -558,16 +554,17 @@ public sealed partial class LstmGenerator
                 /// <exception cref="global::System.ArgumentException">The lengths are not T × InputSize and T × OutputSize for one T.</exception>
                 {{PublicEntryPoint}}
                 public void Forward({{ReadOnlySpan}} inputs, ref State state, {{Span}} outputs)
-                {
-                    int steps = {{Arguments}}.RequireSequence(
-                        inputs.Length, InputSize, outputs.Length, OutputSize, nameof(inputs), nameof(outputs));
-                    if (steps == 0)
-                    {
-                        return;
-                    }
                 """);
-            using (new IndentScope(writer))
+            using (writer.OpenBlock(""))
             {
+                writer.WriteLines($$"""
+                        int steps = {{Arguments}}.RequireSequence(
+                            inputs.Length, InputSize, outputs.Length, OutputSize, nameof(inputs), nameof(outputs));
+                        if (steps == 0)
+                        {
+                            return;
+                        }
+                        """);
                 if (spec.HasRateCorrection)
                 {
                     writer.WriteLines("""
@@ -600,7 +597,6 @@ public sealed partial class LstmGenerator
                         """);
                 }
             }
-            writer.WriteLine("}");
             writer.WriteLine();
         }
 
@@ -610,19 +606,19 @@ public sealed partial class LstmGenerator
                 /// <summary>The layers over T ≥ 1 steps of validated input, into <paramref name="outputs"/> (T × StackOutputSize).</summary>
                 {{GlobalCompiledAtLoad}}
                 private void ForwardLayers(ref float input, int steps, {{Span}} outputs, ref State state)
-                {
-                    ref float output = ref {{GlobalMemoryMarshal}}.GetReference(outputs);
-                    // Layers above the first run in place: a layer's Forward reads each chunk of its inputs before it writes that chunk's outputs.
                 """);
-            using (new IndentScope(writer))
+            using (writer.OpenBlock(""))
             {
+                writer.WriteLines($$"""
+                        ref float output = ref {{GlobalMemoryMarshal}}.GetReference(outputs);
+                        // Layers above the first run in place: a layer's Forward reads each chunk of its inputs before it writes that chunk's outputs.
+                        """);
                 foreach (StackLayer layer in layers)
                 {
                     string source = layer.Layer == 0 ? "input" : "output";
                     writer.WriteLine($"{layer.Kernel.Reference}.ForwardCore({WeightFields(layer.Kernel.Plan, layer.Field)}, ref {source}, steps, ref output, ref state.{layer.Field});");
                 }
             }
-            writer.WriteLine("}");
             writer.WriteLine();
         }
 
@@ -633,11 +629,12 @@ public sealed partial class LstmGenerator
                 /// <summary>The layers over T ≥ 1 steps of validated input, into <paramref name="outputs"/> (T × StackOutputSize), each direction a sweep.</summary>
                 {{GlobalCompiledAtLoad}}
                 private void ForwardLayers(ref float input, int steps, {{Span}} outputs, ref State state)
-                {
-                    ref float output = ref {{GlobalMemoryMarshal}}.GetReference(outputs);
                 """);
-            using (new IndentScope(writer))
+            using (writer.OpenBlock(""))
             {
+                writer.WriteLines($$"""
+                        ref float output = ref {{GlobalMemoryMarshal}}.GetReference(outputs);
+                        """);
                 if (!bidirectional || spec.Layers == 1)
                 {
                     if (!bidirectional && spec.Layers > 1)
@@ -664,7 +661,6 @@ public sealed partial class LstmGenerator
                     }
                 }
             }
-            writer.WriteLine("}");
             writer.WriteLine();
         }
 
