@@ -14,7 +14,7 @@ internal static class Golden
     public static SafeTensorsFile Open(string size) => SafeTensorsFile.Open(PathOf(size));
 
     /// <summary>max |actual − expected| over all elements; the lengths must agree.</summary>
-    public static double MaxAbsDifference(ReadOnlySpan<float> actual, ReadOnlySpan<double> expected)
+    public static double MaxAbsDifference(ReadOnlySpan<double> actual, ReadOnlySpan<double> expected)
     {
         if (actual.Length != expected.Length)
         {
@@ -27,6 +27,9 @@ internal static class Golden
         }
         return max;
     }
+
+    public static double MaxAbsDifference(ReadOnlySpan<float> actual, ReadOnlySpan<double> expected)
+        => MaxAbsDifference(Array.ConvertAll(actual.ToArray(), v => (double)v), expected);
 
     public static double MaxAbsDifference(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected)
         => MaxAbsDifference(actual, Array.ConvertAll(expected.ToArray(), v => (double)v));
