@@ -937,12 +937,9 @@ public sealed partial class LstmGenerator
         {
             for (int group = 0; group < groups; group++)
             {
-                for (int part = 0; part < parts; part++)
+                foreach ((Gate gate, int part) in GateSlots(parts))
                 {
-                    foreach (Gate gate in GateNames.All)
-                    {
-                        write(gate, group, part);
-                    }
+                    write(gate, group, part);
                 }
             }
         }
