@@ -107,6 +107,12 @@ internal static class DiagnosticDescriptors
         "Weights too large to embed at compile time",
         "The model reads {0} weights from '{1}', more than the {2} that can be embedded at compile time without slowing every build; load the file at run time with {3}.Load(path) instead");
 
+    /// <summary>GLSTM017: an LSTM-only attribute on a [Gru] type, or [Lstm] and [Gru] on one type.</summary>
+    public static readonly DiagnosticDescriptor NotForThisCell = Create(
+        "GLSTM017",
+        "Attribute does not apply to this recurrent cell",
+        "[{0}] does not apply to {1}: {2}");
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat)
         => new(id, title, messageFormat, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
             helpLinkUri: HelpLinkBase + id + ".md");

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
+using GenLstm.Generators.Models;
 using GenLstm.Generators.Helpers;
 
 namespace GenLstm.Generators;
@@ -8,11 +10,24 @@ public sealed partial class LstmGenerator
 {
     internal static partial class Emitter
     {
-        /// <summary>One loop over packed rows: its comment, its length, and each group's value in column k.</summary>
-        /// <param name="Comment">What the loop adds, e.g. "z += W[:, k] * x_k, one row per input feature."</param>
+        /// <summary>Which rows of a packed block a loop reads: the input columns (W) or the hidden columns (U).</summary>
+        private enum ColumnSet
+        {
+            Input,
+            Hidden,
+        }
+
+        /// <summary>One loop over packed rows: which rows, its length, and each group's value in column k.</summary>
+        /// <param name="Set">The rows: the input columns (one per input feature) or the hidden ones.</param>
         /// <param name="Count">The number of columns (rows), e.g. <c>InputSize</c>.</param>
         /// <param name="Value">A group's value in column k, as a float expression.</param>
-        private sealed record AccumulationColumns(string Comment, string Count, Func<int, string> Value);
+        private sealed record AccumulationColumns(ColumnSet Set, string Count, Func<int, string> Value)
+        {
+            /// <summary>What the loop adds.</summary>
+            public string Comment { get; init; } = Set == ColumnSet.Input
+                ? "z += W[:, k] * x_k, one row per input feature."
+                : "z += U[:, k] * h_k, one row per value of the previous step's h (its projection, if any).";
+        }
 
         /// <summary>
         /// The accumulation every kernel runs, z += W[:, k] · value_k over its packed rows in order, for several groups of
@@ -37,7 +52,20 @@ public sealed partial class LstmGenerator
             /// multiply-add straight from the row.
             /// </summary>
             public Func<TSlot, string>? WeightLocal { get; init; }
+
+            /// <summary>
+            /// Whether a slot's weights are zero in a set of rows, so its multiply-adds are not written: a GRU's n keeps its input
+            /// part (slot g) and hidden part (slot o) apart, each zero in the other's rows. Null when every slot is read.
+            /// </summary>
+            public Func<TSlot, ColumnSet, bool>? IsZero { get; init; }
         }
+
+        /// <summary>
+        /// A GRU's zero slots (see <see cref="Accumulation{TSlot}.IsZero"/>): o (U_n h) in the input rows, g (W_n x) in the hidden
+        /// rows; null for an LSTM, whose four gates read every row.
+        /// </summary>
+        private static Func<(Gate Gate, int Part), ColumnSet, bool>? ZeroSlots(KernelPlan plan)
+            => plan.Math.IsGru ? static (slot, set) => slot.Gate == (set == ColumnSet.Input ? Gate.Output : Gate.Candidate) : null;
 
         /// <summary>
         /// Writes <paramref name="accumulation"/>'s column loops, starting at packed row <paramref name="firstRow"/>: per column,
@@ -56,6 +84,14 @@ public sealed partial class LstmGenerator
             foreach (AccumulationColumns column in columns)
             {
                 writer.WriteLine($"// {column.Comment}");
+                IReadOnlyList<TSlot> slots = accumulation.Slots;
+                if (accumulation.IsZero is { } isZero)
+                {
+                    slots = [.. slots.Where(slot => !isZero(slot, column.Set))];
+                    writer.WriteLine(column.Set == ColumnSet.Input
+                        ? "// (A GRU's input rows hold no U_n: n's hidden part, slot o, is not read.)"
+                        : "// (A GRU's hidden rows hold no W_n: n's input part, slot g, is not read.)");
+                }
                 using (writer.OpenBlock($"for (nuint k = 0; k < {column.Count}; k++, row += PackedRowLength)"))
                 {
                     if (!accumulation.SharedRow)
@@ -65,7 +101,7 @@ public sealed partial class LstmGenerator
                         for (int group = 0; group < accumulation.Groups; group++)
                         {
                             Func<TSlot, string> weight = accumulation.ReadRow(group);
-                            foreach (TSlot slot in accumulation.Slots)
+                            foreach (TSlot slot in slots)
                             {
                                 writer.WriteLine(MultiplyAdd(accumulation.Accumulator(group, slot), weight(slot), "value"));
                             }
@@ -78,7 +114,7 @@ public sealed partial class LstmGenerator
                     Func<TSlot, string> shared = row;
                     if (accumulation.Groups > 1 && accumulation.WeightLocal is { } local)
                     {
-                        foreach (TSlot slot in accumulation.Slots)
+                        foreach (TSlot slot in slots)
                         {
                             writer.WriteLine($"var {local(slot)} = {row(slot)};");
                         }
@@ -87,7 +123,7 @@ public sealed partial class LstmGenerator
                     for (int group = 0; group < accumulation.Groups; group++)
                     {
                         writer.WriteLine(Broadcast($"value{group}", column.Value(group)));
-                        foreach (TSlot slot in accumulation.Slots)
+                        foreach (TSlot slot in slots)
                         {
                             writer.WriteLine(MultiplyAdd(accumulation.Accumulator(group, slot), shared(slot), $"value{group}"));
                         }

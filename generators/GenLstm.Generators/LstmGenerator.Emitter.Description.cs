@@ -16,8 +16,8 @@ public sealed partial class LstmGenerator
     {
         private static void WriteKernelDescription(IndentedTextWriter writer, LstmSpec spec, KernelPlan plan, string name)
         {
-            string role = plan.Role == KernelRole.Model ? $"the kernel of {spec.TypeName}, a one-layer LSTM" : "one layer of the stack";
-            writer.WriteLine($"// {name}: {role}, with the semantics of PyTorch's torch.nn.LSTM{(plan.Math.IsStandard ? "" : " and the variant below")}.");
+            string role = plan.Role == KernelRole.Model ? $"the kernel of {spec.TypeName}, a one-layer {spec.CellName}" : "one layer of the stack";
+            writer.WriteLine($"// {name}: {role}, with the semantics of PyTorch's {spec.TorchModule}{(plan.Math.IsStandardForm ? "" : " and the variant below")}.");
             writer.WriteLine($"//   sizes    I = {spec.InputSize} inputs, H = {spec.HiddenSize} hidden units, padded to {plan.PaddedHiddenSize} = {plan.BlockCount} block(s) of 8 units.");
             foreach (string line in GateEquations(plan.Math, spec.ProjectionSize > 0))
             {
@@ -43,6 +43,14 @@ public sealed partial class LstmGenerator
         /// </summary>
         internal static IEnumerable<string> GateEquations(GateMath math, bool projected)
         {
+            if (math.IsGru)
+            {
+                foreach (string line in GruEquations(math))
+                {
+                    yield return line;
+                }
+                yield break;
+            }
             // With layer norm the peepholes join z before the normalization (TFLite), p_o with c_t.
             string z = !math.LayerNorm ? "W_k x + U_k h + b_k" : math.Peepholes ? "γ_k * norm(W_k x + U_k h + p_k * c) + β_k" : "γ_k * norm(W_k x + U_k h) + β_k";
             bool peepholeInputs = math.Peepholes && !math.LayerNorm;
@@ -79,6 +87,21 @@ public sealed partial class LstmGenerator
                 : "            b = bias_ih + bias_hh: PyTorch's two biases, summed when the weights are packed.";
         }
 
+        /// <summary>The GRU's equations, as <see cref="WriteGruUpdate"/> emits them.</summary>
+        private static IEnumerable<string> GruEquations(GateMath math)
+        {
+            string Clip(string input) => math.ActivationClip > 0 ? $"clip({input}, ±{GateFunction.Format(math.ActivationClip)})" : input;
+            string Equation(string name, string value, string role) => $"              {name,-3} = {value.PadRight(34)}  {role}";
+            yield return "   gates    for each step t, with x = x_t, h = h_{t-1}:";
+            yield return Equation("r", $"{FunctionName(math.Gate)}({Clip("W_r x + U_r h + b_r")})", "reset gate");
+            yield return Equation("z", $"{FunctionName(math.Gate)}({Clip("W_z x + U_z h + b_z")})", "update gate");
+            yield return math.ResetAfter
+                ? Equation("n", $"{FunctionName(math.Cell)}({Clip("W_n x + b_in + r * (U_n h + b_hn)")})", "new gate, reset after U_n h")
+                : Equation("n", $"{FunctionName(math.Cell)}({Clip("W_n x + U_n (r * h) + b_n")})", "new gate, reset before U_n");
+            yield return Equation("h_t", "n + z * (h - n)", "the output: (1 - z) * n + z * h");
+            yield return "            b_r = b_ir + b_hr and b_z = b_iz + b_hz: PyTorch's two biases, summed when the weights are packed.";
+        }
+
         /// <summary>An activation as the equations name it: sigmoid and tanh in lower case, the others with their α and β.</summary>
         private static string FunctionName(GateFunction function) => function.Activation switch
         {
@@ -99,6 +122,13 @@ public sealed partial class LstmGenerator
             yield return $"            rows {inputEnd + 1}..{recurrentEnd} the columns of U (one per {(spec.ProjectionSize > 0 ? "value of the projected h" : "hidden unit")})"
                 + (plan.Math.Peepholes ? $", row {recurrentEnd + 1} the peepholes p_i, p_f, p_o" : "")
                 + (plan.Math.LayerNorm ? $", rows {plan.RowsPerBlock - 2}..{plan.RowsPerBlock - 1} the layer-norm γ and β" : "") + ";";
+            if (plan.Math.IsGru)
+            {
+                yield return "            a row holds four slots of the block's 8 units, 8 floats each: i = r, f = z, g = n's input part (W_n, b_in),";
+                yield return "            o = n's hidden part (U_n, b_hn); g is zero in the rows of U and o in the rows of W, which the paths of one";
+                yield return "            gate per register skip (3 multiply-adds per column where an LSTM has 4).";
+                yield break;
+            }
             yield return plan.WeightType == WeightType.BFloat16
                 ? "            a row holds 16 words, each two bfloat16 gates of one unit: i|f for the 8 units, then g|o."
                 : "            a row holds gates i, f, g, o for the block's 8 units, 8 floats each.";
@@ -109,7 +139,7 @@ public sealed partial class LstmGenerator
         {
             yield return "   kernel   for each block, z = b + sum_k W[:,k] x_k + sum_k U[:,k] h_k accumulates in registers (one broadcast and";
             yield return "            one multiply-add per accumulator and column, weights read sequentially); then the activations and the";
-            yield return "            cell update run in registers and h_t, c_t are stored.";
+            yield return plan.Math.IsGru ? "            cell update run in registers and h_t is stored." : "            cell update run in registers and h_t, c_t are stored.";
             if (plan.Has(KernelMembers.Forward))
             {
                 yield return $"            Forward hoists the input product: b + W x_t for a chunk of up to {plan.ChunkSteps} steps first (each weight row";

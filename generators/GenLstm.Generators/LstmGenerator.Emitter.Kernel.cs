@@ -104,8 +104,8 @@ public sealed partial class LstmGenerator
                         ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref packedWeights.Start;
                         ref float hiddenPrevious = ref state.HiddenStart(state._current);
                         ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
-                        ref float cell = ref state._cell[0];
                         """);
+                writer.WriteLine(CellBinding(plan, "state"));
                 WriteExtraGatesCall(writer, plan, "input", "state");
                 WritePathDispatch(writer, plan,
                     path => WriteStepTiles(writer, path, TileSource.Input),
@@ -237,7 +237,10 @@ public sealed partial class LstmGenerator
             using (writer.OpenBlock(""))
             {
                 writer.WriteLine($"ref {element} weights = ref packedWeights.Start;");
-                writer.WriteLine("ref float cell = ref state._cell[0];");
+                if (!plan.Math.IsGru)
+                {
+                    writer.WriteLine(CellBinding(plan, "state"));
+                }
                 using (writer.OpenBlock("for (int chunkStart = 0; chunkStart < steps; chunkStart += ChunkSteps)"))
                 {
                     writer.WriteLines($$"""
@@ -272,6 +275,10 @@ public sealed partial class LstmGenerator
                             ref float hiddenPrevious = ref state.HiddenStart(state._current);
                             ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
                             """);
+                        if (plan.Math.IsGru)
+                        {
+                            writer.WriteLine(CellBinding(plan, "state"));
+                        }
                         WriteExtraGatesCall(writer, plan, $"{Unsafe}.Add(ref chunkInputs, step * InputSize)", "state");
                         WriteStepTiles(writer, path, TileSource.Projection);
                         writer.WriteLine("state._current ^= 1;");
@@ -430,7 +437,10 @@ public sealed partial class LstmGenerator
 
                 WriteTileAccumulation(writer, source, new Accumulation<(Gate Gate, int Part)>(vector, blocks, GateSlots(parts),
                     (block, slot) => Accumulator(slot.Gate, block, slot.Part),
-                    block => RowOfGates(weights.ReadRow(writer, $"block{block}", "row + ", "w", Index(block))), SharedRow: false));
+                    block => RowOfGates(weights.ReadRow(writer, $"block{block}", "row + ", "w", Index(block))), SharedRow: false)
+                {
+                    IsZero = ZeroSlots(plan),
+                });
 
                 for (int block = 0; block < blocks; block++)
                 {
@@ -467,8 +477,8 @@ public sealed partial class LstmGenerator
                 """);
             using (writer.OpenBlock(""))
             {
-                WriteSharedWeightKernel(writer, new WeightReader(plan.WeightType, vector, lanes), vector, lanes, steps,
-                    [new(InputColumns, "InputSize", step => $"{Unsafe}.Add(ref inputs, {(step == 0 ? "" : $"{step} * InputSize + ")}k)")],
+                WriteSharedWeightKernel(writer, plan, vector, lanes, steps,
+                    [new(ColumnSet.Input, "InputSize", step => $"{Unsafe}.Add(ref inputs, {(step == 0 ? "" : $"{step} * InputSize + ")}k)")],
                     (step, accumulator) =>
                     {
                         string stepOffset = step == 0 ? "" : $"{step} * BlockCount * RowLength + ";
@@ -499,10 +509,10 @@ public sealed partial class LstmGenerator
                     writer.WriteLine($"ref float hiddenPrevious{stream} = ref state{stream}.HiddenStart(state{stream}._current);");
                 }
                 writer.WriteLine();
-                WriteSharedWeightKernel(writer, new WeightReader(plan.WeightType, vector, lanes), vector, lanes, streams,
+                WriteSharedWeightKernel(writer, plan, vector, lanes, streams,
                     [
-                        new(InputColumns, "InputSize", stream => $"{Unsafe}.Add(ref input{stream}, k)"),
-                        new(HiddenColumns, "RecurrentSize", stream => $"{Unsafe}.Add(ref hiddenPrevious{stream}, k)"),
+                        new(ColumnSet.Input, "InputSize", stream => $"{Unsafe}.Add(ref input{stream}, k)"),
+                        new(ColumnSet.Hidden, "RecurrentSize", stream => $"{Unsafe}.Add(ref hiddenPrevious{stream}, k)"),
                     ],
                     (stream, accumulator) =>
                     {
@@ -513,7 +523,7 @@ public sealed partial class LstmGenerator
                             writer.WriteLine($"// Stream {stream}{(parts == 1 ? "" : $", units {part * lanes}..{part * lanes + lanes - 1} of the block")}: activations, then the cell and hidden updates.");
                             using (writer.OpenBlock(""))
                             {
-                                writer.WriteLine($"ref float cell = ref state{stream}._cell[0];");
+                                writer.WriteLine(CellBinding(plan, $"state{stream}"));
                                 writer.WriteLine($"ref float hiddenNext = ref state{stream}.HiddenStart(state{stream}._current ^ 1);");
                                 WriteCellUpdate(writer, plan, new CellSite(vector, offset, gate => accumulator(gate, part))
                                 {
@@ -531,9 +541,10 @@ public sealed partial class LstmGenerator
         /// steps or streams, all starting at the block's bias; each column's weight row is loaded once and multiplied by
         /// every group's value; then <paramref name="finish"/>(group, accumulatorName(gate, part)) consumes the sums.
         /// </summary>
-        private static void WriteSharedWeightKernel(IndentedTextWriter writer, WeightReader weights, string vector, int lanes, int groups,
+        private static void WriteSharedWeightKernel(IndentedTextWriter writer, KernelPlan plan, string vector, int lanes, int groups,
             IEnumerable<AccumulationColumns> columns, Action<int, Func<Gate, int, string>> finish)
         {
+            var weights = new WeightReader(plan.WeightType, vector, lanes);
             int parts = KernelPlan.BlockSize / lanes;
             string Accumulator(Gate gate, int group, int part) => AccumulatorName(gate, group, parts, part);
 
@@ -546,6 +557,7 @@ public sealed partial class LstmGenerator
                     _ => RowOfGates(weights.ReadRow(writer, "block", "row + ", "w", "")), SharedRow: true)
                 {
                     WeightLocal = slot => $"w{slot.Gate.Letter()}{PartSuffix(parts, slot.Part)}",
+                    IsZero = ZeroSlots(plan),
                 },
                 "PackedRowLength", columns);
             writer.WriteLine();
@@ -587,10 +599,10 @@ public sealed partial class LstmGenerator
                 {
                     writer.WriteLine($"float z{gate.Letter()} = {bias(gate, 0)};");
                 }
-                WriteAccumulation(writer, ScalarAccumulation(writer, weights), "PackedRowLength + lane",
+                WriteAccumulation(writer, ScalarAccumulation(writer, weights) with { IsZero = ZeroSlots(plan) }, "PackedRowLength + lane",
                     [
-                        new(InputColumns, "InputSize", _ => $"{Unsafe}.Add(ref input, k)"),
-                        new(HiddenColumns, "RecurrentSize", _ => $"{Unsafe}.Add(ref hiddenPrevious, k)"),
+                        new(ColumnSet.Input, "InputSize", _ => $"{Unsafe}.Add(ref input, k)"),
+                        new(ColumnSet.Hidden, "RecurrentSize", _ => $"{Unsafe}.Add(ref hiddenPrevious, k)"),
                     ]);
                 writer.WriteLine();
                 WriteCellUpdate(writer, plan, new CellSite(Vector: null, "lane", gate => "z" + gate.Letter())
@@ -600,8 +612,6 @@ public sealed partial class LstmGenerator
             }
         }
 
-        private const string InputColumns = "z += W[:, k] * x_k, one row per input feature.";
-        private const string HiddenColumns = "z += U[:, k] * h_k, one row per value of the previous step's h (its projection, if any).";
 
         /// <summary>
         /// A step tile's accumulation: the input columns (Step only; Forward's tiles start at the projected b + W x and
@@ -609,10 +619,10 @@ public sealed partial class LstmGenerator
         /// </summary>
         private static void WriteTileAccumulation<TSlot>(IndentedTextWriter writer, TileSource source, Accumulation<TSlot> accumulation)
         {
-            var hidden = new AccumulationColumns(HiddenColumns, "RecurrentSize", _ => $"{Unsafe}.Add(ref hiddenPrevious, k)");
+            var hidden = new AccumulationColumns(ColumnSet.Hidden, "RecurrentSize", _ => $"{Unsafe}.Add(ref hiddenPrevious, k)");
             if (source == TileSource.Input)
             {
-                WriteAccumulation(writer, accumulation, "PackedRowLength", [new(InputColumns, "InputSize", _ => $"{Unsafe}.Add(ref input, k)"), hidden]);
+                WriteAccumulation(writer, accumulation, "PackedRowLength", [new(ColumnSet.Input, "InputSize", _ => $"{Unsafe}.Add(ref input, k)"), hidden]);
             }
             else
             {
@@ -724,6 +734,11 @@ public sealed partial class LstmGenerator
             Func<Gate, string> preactivation = site.Preactivation;
             string cellPrevious = site.CellPrevious;
             string Activate(GateFunction function, string input) => ActivationExpression(function, input, scalar, plan.Precision);
+            if (math.IsGru)
+            {
+                WriteGruUpdate(writer, plan, site);
+                return;
+            }
             if (site.Stage == CellStage.HiddenOnly)
             {
                 // The cell is done (cellPrevious is the new c_t here): the output gate and h_t.
@@ -796,6 +811,43 @@ public sealed partial class LstmGenerator
             }
             WriteCellAndHidden(writer, plan, site, cellPrevious, storeHidden: true, math.Peepholes ? () => OutputGate("c") : null);
         }
+
+        /// <summary>
+        /// The GRU cell for one register of units (or one unit): the packed slots i, f, g, o hold z_r, z_z and n's input part
+        /// W_n x + b_in and hidden part U_n h + b_hn, and <c>cell</c> points at h_{t-1} (see <see cref="CellBinding"/>). The
+        /// update is PyTorch's: h_t = n + z (h_{t-1} - n), which is (1 - z) n + z h_{t-1}.
+        /// </summary>
+        private static void WriteGruUpdate(IndentedTextWriter writer, KernelPlan plan, CellSite site)
+        {
+            GateMath math = plan.Math;
+            var scalar = new ScalarOrVector(site.Vector);
+            string Activate(GateFunction function, string input) => ActivationExpression(function, input, scalar, plan.Precision);
+            string Clip(string input) => math.ActivationClip > 0 ? scalar.Clamp(input, math.ActivationClip) : input;
+            string Input(string local, string z)
+            {
+                string clipped = Clip(z);
+                if (clipped == z)
+                {
+                    return z;
+                }
+                writer.WriteLine($"var {local} = {clipped};");
+                return local;
+            }
+            writer.WriteLine($"var r = {Activate(math.Gate, Input("xr", site.Preactivation(Gate.Input)))}; // reset gate");
+            writer.WriteLine($"var u = {Activate(math.Gate, Input("xu", site.Preactivation(Gate.Forget)))}; // update gate z");
+            string inputPart = site.Preactivation(Gate.Candidate), hiddenPart = site.Preactivation(Gate.Output);
+            writer.WriteLine($"var xn = {Clip(scalar.MultiplyAdd("r", hiddenPart, inputPart))};");
+            writer.WriteLine($"var n = {Activate(math.Cell, "xn")}; // new gate");
+            writer.WriteLine($"var hPrevious = {site.CellPrevious};");
+            writer.WriteLine(site.StoreHidden(scalar.MultiplyAdd("u", "hPrevious - n", "n")));
+        }
+
+        /// <summary>
+        /// The <c>cell</c> reference of a kernel: the state's c for an LSTM; h_{t-1} for a GRU, which gates h_{t-1} where an LSTM's
+        /// forget gate gates c_{t-1}, so its tiles find their units' previous h where an LSTM's find c (and never write there).
+        /// </summary>
+        private static string CellBinding(KernelPlan plan, string state)
+            => plan.Math.IsGru ? $"ref float cell = ref {state}.HiddenStart({state}._current);" : $"ref float cell = ref {state}._cell[0];";
 
         /// <summary>
         /// c_t and h_t from the activated gates i, f, g (locals of those names), c_{t-1} and o, which is a local already or is
@@ -925,6 +977,10 @@ public sealed partial class LstmGenerator
 
             /// <summary>A function of one argument, such as Abs.</summary>
             public string Call(string function, string argument) => $"{Vector ?? MathF}.{function}({argument})";
+
+            /// <summary>a * b + c, fused on vectors (as the vector paths' sums are).</summary>
+            public string MultiplyAdd(string a, string b, string c)
+                => Vector is null ? $"{a} * ({b}) + {c}" : $"{Vector}.MultiplyAddEstimate({a}, {b}, {c})";
 
             public string Clamp(string value, float limit)
                 => Vector is null

@@ -188,15 +188,22 @@ public sealed partial class LstmGenerator
             string packed = WeightReader.PackedTypeName(plan.WeightType);
             string variantParameters = (peepholes ? ", ReadOnlySpan<float> peepholes" : "") + (layerNorm ? ", ReadOnlySpan<float> layerNorm" : "");
             string variantArguments = layerNorm ? (peepholes ? ", peepholes, layerNorm" : ", default, layerNorm") : peepholes ? ", peepholes" : "";
+            string packing = !spec.Math.IsGru
+                ? $"{packed}.FromPyTorch(InputSize, HiddenSize, RecurrentSize, weightIh, weightHh, biasIh, biasHh{variantArguments})"
+                : $"PackedLstmWeights.FromPyTorchGru(InputSize, HiddenSize, weightIh, weightHh, biasIh, biasHh, resetAfter: {(spec.Math.ResetAfter ? "true" : "false")})";
+            if (spec.Math.IsGru && plan.WeightType == WeightType.BFloat16)
+            {
+                packing = $"{packed}.From({packing})";
+            }
             writer.WriteLines($$"""
                 /// <summary>
-                /// PyTorch's tensors (gate order i, f, g, o) packed in the layout this kernel reads. Throws when the runtime library
+                /// PyTorch's tensors (gate order {{(spec.Math.IsGru ? "r, z, n" : "i, f, g, o")}}) packed in the layout this kernel reads. Throws when the runtime library
                 /// packs another layout: it and the generator then come from different versions.
                 /// </summary>
                 internal static {{packed}} Pack(ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh,
                     ReadOnlySpan<float> biasHh{{variantParameters}})
                 {
-                    var packedWeights = {{packed}}.FromPyTorch(InputSize, HiddenSize, RecurrentSize, weightIh, weightHh, biasIh, biasHh{{variantArguments}});
+                    var packedWeights = {{packing}};
                     if (packedWeights.InputSize != InputSize || packedWeights.HiddenSize != HiddenSize
                         || packedWeights.BlockStride != BlockStride || packedWeights.Length != BlockCount * BlockStride)
                     {

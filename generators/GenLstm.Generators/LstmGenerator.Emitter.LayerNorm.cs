@@ -133,8 +133,8 @@ public sealed partial class LstmGenerator
             int parts = KernelPlan.BlockSize / lanes;
             AccumulationColumns[] columns =
             [
-                new(InputColumns, "InputSize", _ => $"{Unsafe}.Add(ref input, k)"),
-                new("z += U[:, k] * h_k, one row per value of the previous step's h.", "RecurrentSize", _ => $"{Unsafe}.Add(ref hiddenPrevious, k)"),
+                new(ColumnSet.Input, "InputSize", _ => $"{Unsafe}.Add(ref input, k)"),
+                new(ColumnSet.Hidden, "RecurrentSize", _ => $"{Unsafe}.Add(ref hiddenPrevious, k)") { Comment = "z += U[:, k] * h_k, one row per value of the previous step's h." },
             ];
             writer.WriteLines($$"""
                 /// <summary>{{typeName ?? "Scalar"}}: z of one block's gates over the input and hidden columns, stored at <paramref name="gates"/> (gates i, f, g, o, 8 units each).</summary>

@@ -24,7 +24,7 @@ public sealed partial class LstmGenerator
                 /// Worth it when the weights outgrow one core's cache (see <see cref="global::GenLstm.LstmWorker"/>). Allocates nothing.
                 /// </summary>
                 /// <param name="input">x_t, length <see cref="InputSize"/>.</param>
-                /// <param name="state">h_{t-1} and c_{t-1} on entry, h_t and c_t on return.</param>
+                /// <param name="state">{{kernel.Spec.PreviousStateText}} on entry, {{kernel.Spec.NextStateText}} on return.</param>
                 /// <param name="output">Receives h_t, length <see cref="OutputSize"/>.</param>
                 /// <param name="worker">The second core; used by one thread at a time.</param>
                 /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
@@ -106,9 +106,9 @@ public sealed partial class LstmGenerator
                         ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref packedWeights.Start;
                         ref float hiddenPrevious = ref state.HiddenStart(state._current);
                         ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
-                        ref float cell = ref state._cell[0];
-                        nuint block = firstBlock;
                         """);
+                writer.WriteLine(CellBinding(plan, "state"));
+                writer.WriteLine("nuint block = firstBlock;");
                 WritePathDispatch(writer, plan,
                     path =>
                     {

@@ -71,7 +71,7 @@ public sealed partial class LstmGenerator
                 _ => "forward",
             };
             writer.WriteLines($$"""
-                // {{type}}: {{spec.Layers}} stacked LSTM layer(s), {{directionText}}, with the semantics of PyTorch's
+                // {{type}}: {{spec.Layers}} stacked {{spec.CellName}} layer(s), {{directionText}}, with the semantics of PyTorch's
                 // {{TorchModule(spec)}}.
                 //   layers   layer 0 reads x_t (I = {{spec.InputSize}}); layer k > 0 reads the output of layer k - 1 ({{spec.StackOutputSize}} values).
                 //            Each layer and direction is one instance of a nested single-layer kernel (below), with its own weights:
@@ -139,21 +139,21 @@ public sealed partial class LstmGenerator
 
         /// <summary>The PyTorch module with the same tensors (for a Reverse model: the forward module run on reversed sequences).</summary>
         private static string TorchModule(LstmSpec spec)
-            => $"torch.nn.LSTM({spec.InputSize}, {spec.HiddenSize}, num_layers={spec.Layers}"
+            => $"{spec.TorchModule}({spec.InputSize}, {spec.HiddenSize}, num_layers={spec.Layers}"
                 + (spec.Direction == LstmDirection.Bidirectional ? ", bidirectional=True" : "")
                 + (spec.ProjectionSize > 0 ? $", proj_size={spec.ProjectionSize}" : "") + ")";
 
         private static string Describe(LstmSpec spec)
-            => $"A {spec.Layers}-layer {(spec.Direction == LstmDirection.Forward ? "" : spec.Direction.ToString().ToLowerInvariant() + " ")}LSTM, "
+            => $"A {spec.Layers}-layer {(spec.Direction == LstmDirection.Forward ? "" : spec.Direction.ToString().ToLowerInvariant() + " ")}{spec.CellName}, "
                 + $"I = {spec.InputSize} → H = {spec.HiddenSize}{(spec.Directions == 2 ? " per direction" : "")}"
                 + (spec.ProjectionSize > 0 ? $" projected to P = {spec.ProjectionSize}" : "")
                 + (spec.Head is { } head ? $", with a dense head of {head.Size} output(s) ({head.Activation})" : "") + ", " + Semantics(spec);
 
         /// <summary>"with PyTorch's semantics", or for a variant, where its equations are written.</summary>
         private static string Semantics(LstmSpec spec)
-            => spec.Math.IsStandard
+            => spec.Math.IsStandardForm
                 ? "with PyTorch's semantics"
-                : "a variant of PyTorch's LSTM whose equations the generated kernel's header states";
+                : $"a variant of PyTorch's {spec.CellName} whose equations the generated kernel's header states";
 
         /// <summary>The state-dict suffix of a layer's tensors: _l{k}, and _reverse for the reverse half of a bidirectional layer.</summary>
         private static string PyTorchSuffix(LstmSpec spec, StackLayer layer)
@@ -351,7 +351,7 @@ public sealed partial class LstmGenerator
             string names = string.Join(", ", layers.Select(l => $"<c>{PyTorchSuffix(spec, l).Substring(1)}</c>"));
             string torch = TorchModule(spec);
             string reverseNote = spec.Direction == LstmDirection.Reverse
-                ? " A reverse model's one direction uses the plain names (no <c>_reverse</c>): the weights of a forward LSTM trained on reversed sequences."
+                ? $" A reverse model's one direction uses the plain names (no <c>_reverse</c>): the weights of a forward {spec.CellName} trained on reversed sequences."
                 : "";
             string headParameter = spec.Head is { } head
                 ? $"{DenseLayer} output, "
@@ -359,8 +359,8 @@ public sealed partial class LstmGenerator
             writer.WriteLines($$"""
                 /// <summary>
                 /// Creates the model from every layer's weights in the layout of PyTorch's <c>{{torch}}</c>, in PyTorch's order:
-                /// {{names}}. Layer 0's <c>weight_ih</c> is [4H, I] = [{{4 * spec.HiddenSize}}, {{spec.InputSize}}], the others' [4H, {{spec.StackOutputSize}}];
-                /// every <c>weight_hh</c> is [4H, H] = [{{4 * spec.HiddenSize}}, {{spec.HiddenSize}}], every bias [4H].{{reverseNote}}
+                /// {{names}}. Layer 0's <c>weight_ih</c> is [{{spec.GateRowsSymbol}}, I] = [{{spec.GateRows}}, {{spec.InputSize}}], the others' [{{spec.GateRowsSymbol}}, {{spec.StackOutputSize}}];
+                /// every <c>weight_hh</c> is [{{spec.GateRowsSymbol}}, H] = [{{spec.GateRows}}, {{spec.HiddenSize}}], every bias [{{spec.GateRowsSymbol}}].{{reverseNote}}
                 /// </summary>
                 """);
             if (spec.Head is { } outputHead)
@@ -462,7 +462,7 @@ public sealed partial class LstmGenerator
             writer.WriteLines($$"""
                 /// <summary>Runs one time step through every layer{{(spec.Head is null ? "" : " and the head")}}: updates <paramref name="state"/> from x_t and writes {{what}} to <paramref name="output"/>. Allocates nothing.</summary>
                 /// <param name="input">x_t, length <see cref="InputSize"/>.</param>
-                /// <param name="state">Every layer's h_{t-1} and c_{t-1} on entry, h_t and c_t on return.</param>
+                /// <param name="state">Every layer's {{spec.PreviousStateText}} on entry, {{spec.NextStateText}} on return.</param>
                 /// <param name="output">Receives {{what}}, length <see cref="OutputSize"/>.</param>
                 /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
                 {{PublicEntryPoint}}

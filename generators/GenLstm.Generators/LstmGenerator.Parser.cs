@@ -41,7 +41,21 @@ public sealed partial class LstmGenerator
             var diagnostics = new List<DiagnosticInfo>();
 
             // [Lstm] on several partial declarations of one type is the compiler's CS0579; generate nothing for it.
-            if (context.Attributes.Length != 1 || type.GetAttributes().Count(IsLstmAttribute) != 1)
+            AttributeData attribute = context.Attributes[0];
+            RecurrentCell cell = attribute.AttributeClass?.ToDisplayString() == GruAttributeName ? RecurrentCell.Gru : RecurrentCell.Lstm;
+            string cellAttributeName = cell == RecurrentCell.Gru ? GruAttributeName : LstmAttributeName;
+            if (context.Attributes.Length != 1 || type.GetAttributes().Count(a => a.AttributeClass?.ToDisplayString() == cellAttributeName) != 1)
+            {
+                return new ParseResult(null, default);
+            }
+            var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+            if (cell == RecurrentCell.Gru && type.GetAttributes().Any(IsLstmAttribute))
+            {
+                // Both cells: reported once, on [Gru], and neither is generated (the [Lstm] pipeline sees the same and stays quiet).
+                return new ParseResult(null, new EquatableArray<DiagnosticInfo>([DiagnosticInfo.Create(DiagnosticDescriptors.NotForThisCell, LocationInfo.From(syntax),
+                    "Gru", type.Name + ", which is declared [Lstm] too", "a model has one recurrent cell; keep the one its weights were trained with")]));
+            }
+            if (cell == RecurrentCell.Lstm && type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == GruAttributeName))
             {
                 return new ParseResult(null, default);
             }
@@ -49,8 +63,6 @@ public sealed partial class LstmGenerator
             CheckDeclaration(type, declaration, diagnostics);
             cancellationToken.ThrowIfCancellationRequested();
 
-            AttributeData attribute = context.Attributes[0];
-            var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
             ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
             if (arguments.Length != 2 || arguments.Any(a => a.Kind == TypedConstantKind.Error || a.Value is not int))
             {
@@ -66,7 +78,8 @@ public sealed partial class LstmGenerator
             var weightType = (WeightType)ReadOption(attribute, syntax, nameof(WeightType), typeof(WeightType), diagnostics);
             var direction = (LstmDirection)ReadOption(attribute, syntax, "Direction", typeof(LstmDirection), diagnostics);
             int layers = ReadInt(attribute, syntax, "Layers", 1, 1, MaxLayers, diagnostics);
-            int projectionSize = ReadInt(attribute, syntax, "ProjectionSize", 0, 1, hiddenSize - 1, diagnostics);
+            // A GRU has no projection ([Gru] has no such option), no gates to add and no cell to rewrite.
+            int projectionSize = cell == RecurrentCell.Gru ? 0 : ReadInt(attribute, syntax, "ProjectionSize", 0, 1, hiddenSize - 1, diagnostics);
             OutputHead? head = ReadHead(type, inputSize, cancellationToken, diagnostics);
             int maxSampleRateRatio = ReadInt(attribute, syntax, "MaxSampleRateRatio", 0, 2, MaxSampleRateRatio, diagnostics);
             if (maxSampleRateRatio > 0 && direction != LstmDirection.Forward)
@@ -76,12 +89,25 @@ public sealed partial class LstmGenerator
                     "sample-rate correction delays a streaming model's recurrent state; a reverse or bidirectional model reads whole sequences"));
             }
             GateMath math = ReadGateMath(attribute, syntax, diagnostics);
-            math = math with { ExtraGates = ReadExtraGates(type, cancellationToken, diagnostics) };
-            math = math with
+            if (cell == RecurrentCell.Gru)
             {
-                CellExpression = ReadExpression(type, "GenLstm.LstmCellAttribute", "LstmCell", CellNames(math), cancellationToken, diagnostics),
-                HiddenExpression = ReadExpression(type, "GenLstm.LstmHiddenAttribute", "LstmHidden", HiddenNames(math), cancellationToken, diagnostics),
-            };
+                math = math with { Kind = RecurrentCell.Gru, ResetAfter = attribute.NamedArguments.FirstOrDefault(a => a.Key == "ResetAfter").Value.Value as bool? ?? true };
+                if (!math.ResetAfter)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidOptionValue, LocationInfo.From((SyntaxNode?)NamedArgument(syntax, "ResetAfter") ?? syntax),
+                        "ResetAfter", "false", "this version generates the reset-after GRU only (PyTorch, Keras reset_after = True, ONNX linear_before_reset = 1)"));
+                }
+                RefuseLstmOnlyAttributes(type, cancellationToken, diagnostics);
+            }
+            else
+            {
+                math = math with { ExtraGates = ReadExtraGates(type, cancellationToken, diagnostics) };
+                math = math with
+                {
+                    CellExpression = ReadExpression(type, "GenLstm.LstmCellAttribute", "LstmCell", CellNames(math), cancellationToken, diagnostics),
+                    HiddenExpression = ReadExpression(type, "GenLstm.LstmHiddenAttribute", "LstmHidden", HiddenNames(math), cancellationToken, diagnostics),
+                };
+            }
 
             if (diagnostics.Count > 0)
             {
@@ -123,6 +149,27 @@ public sealed partial class LstmGenerator
 
         private static bool IsLstmAttribute(AttributeData attribute)
             => attribute.AttributeClass?.ToDisplayString() == LstmAttributeName;
+
+        /// <summary>GLSTM017 on each attribute that changes an LSTM's gates, cell or hidden output, on a [Gru] type.</summary>
+        private static void RefuseLstmOnlyAttributes(INamedTypeSymbol type, CancellationToken cancellationToken, List<DiagnosticInfo> diagnostics)
+        {
+            foreach (AttributeData attribute in type.GetAttributes())
+            {
+                string? name = attribute.AttributeClass?.ToDisplayString() switch
+                {
+                    "GenLstm.LstmGateAttribute" => "LstmGate",
+                    "GenLstm.LstmCellAttribute" => "LstmCell",
+                    "GenLstm.LstmHiddenAttribute" => "LstmHidden",
+                    _ => null,
+                };
+                if (name is not null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotForThisCell,
+                        LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken)), name, "a GRU",
+                        "it changes an LSTM's gates, cell state or hidden output; a GRU has gates r, z, n and its state is h alone"));
+                }
+            }
+        }
 
         private static void CheckDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
         {

@@ -14,18 +14,26 @@ namespace GenLstm.Generators;
 [Generator(LanguageNames.CSharp)]
 public sealed partial class LstmGenerator : IIncrementalGenerator
 {
-    /// <summary>The attribute that marks a model type.</summary>
+    /// <summary>The attribute that marks an LSTM model type.</summary>
     public const string LstmAttributeName = "GenLstm.LstmAttribute";
+
+    /// <summary>The attribute that marks a GRU model type.</summary>
+    public const string GruAttributeName = "GenLstm.GruAttribute";
 
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        IncrementalValuesProvider<ParseResult> results = context.SyntaxProvider
+        // One pipeline per cell's attribute, then one stream of results: the parser reads the cell from the attribute.
+        IncrementalValuesProvider<ParseResult> ParseModels(string attributeName) => context.SyntaxProvider
             .ForAttributeWithMetadataName(
-                LstmAttributeName,
+                attributeName,
                 predicate: static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 transform: static (attributeContext, cancellationToken) => Parser.Parse(attributeContext, cancellationToken))
             .WithTrackingName(TrackingNames.Parse);
+        IncrementalValuesProvider<ParseResult> results = ParseModels(LstmAttributeName)
+            .Collect()
+            .Combine(ParseModels(GruAttributeName).Collect())
+            .SelectMany(static (pair, _) => pair.Left.AddRange(pair.Right));
 
         IncrementalValuesProvider<DiagnosticInfo> diagnostics = results
             .SelectMany(static (result, _) => result.Diagnostics)

@@ -157,6 +157,33 @@ public sealed class DiagnosticTests
             """,
             "'MaxSampleRateRatio' is 4: sample-rate correction delays a streaming model's recurrent state; a reverse or bidirectional model reads whole sequences"),
 
+        ["LstmAndGruOnOneType"] = new("GLSTM017", """
+            [Lstm(1, 8)]
+            [|Gru(1, 8)|]
+            public sealed partial class Model { }
+            """,
+            "[Gru] does not apply to Model, which is declared [Lstm] too: a model has one recurrent cell; keep the one its weights were trained with"),
+
+        ["GateAddedToAGru"] = new("GLSTM017", """
+            [Gru(1, 8)]
+            [|LstmGate("extra", Activation.Sigmoid)|]
+            public sealed partial class Model { }
+            """,
+            "[LstmGate] does not apply to a GRU: it changes an LSTM's gates, cell state or hidden output; a GRU has gates r, z, n and its state is h alone"),
+
+        ["CellExpressionOnAGru"] = new("GLSTM017", """
+            [Gru(1, 8)]
+            [|LstmCell("f * c_prev + i * g")|]
+            public sealed partial class Model { }
+            """,
+            "[LstmCell] does not apply to a GRU: it changes an LSTM's gates, cell state or hidden output; a GRU has gates r, z, n and its state is h alone"),
+
+        ["ResetBeforeGru"] = new("GLSTM012", """
+            [Gru(1, 8, [|ResetAfter = false|])]
+            public sealed partial class Model { }
+            """,
+            "'ResetAfter' is false: this version generates the reset-after GRU only (PyTorch, Keras reset_after = True, ONNX linear_before_reset = 1)"),
+
         ["HeadSizeZero"] = new("GLSTM004", """
             [Lstm(5, 24)]
             [LstmOutput([|0|])]

@@ -131,6 +131,11 @@ public sealed partial class KernelDescriptionTests
         }
         Assert.True(scalar >= 0, $"{kernel}: no scalar cell update");
         string cellUpdate = code.Substring(scalar);
+        if (header.Contains("torch.nn.GRU", StringComparison.Ordinal))
+        {
+            CheckGruEquations(kernel, header, cellUpdate);
+            return;
+        }
         foreach ((string gate, string role) in new[] { ("i", "input gate"), ("f", "forget gate"), ("g", "cell candidate"), ("o", "output gate") })
         {
             string equation = Equation(header, gate);
@@ -154,6 +159,24 @@ public sealed partial class KernelDescriptionTests
             Assert.False(hiddenLine.Length == 0, $"{kernel}: the cell update stores no o * act(c)");
             CheckFunction(kernel, "h_t", hidden.Substring("o * ".Length, hidden.Length - "o * ".Length - "(c_t)".Length), hiddenLine);
         }
+    }
+
+    /// <summary>A GRU's r, z and n (their activations and clips) and its update, against the scalar cell update.</summary>
+    private static void CheckGruEquations(string kernel, string header, string cellUpdate)
+    {
+        foreach ((string gate, string local, string role) in new[] { ("r", "r", "reset gate"), ("z", "u", "update gate z"), ("n", "n", "new gate") })
+        {
+            Match call = Regex.Match(Equation(header, gate), @"^(?<function>[A-Za-z]+(?:\([-0-9.eE, ]+\))?)\((?<argument>.*)\)$");
+            Assert.True(call.Success, $"{kernel}: the equation of {gate} is not an activation: {Equation(header, gate)}");
+            string line = Regex.Match(cellUpdate, $@"var {local} = (?<value>.*); // {role}").Groups["value"].Value;
+            Assert.False(line.Length == 0, $"{kernel}: the cell update has no '{role}' line");
+            CheckFunction(kernel, gate, call.Groups["function"].Value, line);
+            string input = Regex.Match(cellUpdate, $@"var x{(gate == "z" ? "u" : gate)} = (?<value>.*);").Groups["value"].Value;
+            CheckClip(kernel, gate, call.Groups["argument"].Value, input);
+        }
+        Assert.Equal(Equation(header, "n").Contains("r * (U_n h + b_hn)", StringComparison.Ordinal), cellUpdate.Contains("var xn = r * (zo) + zg", StringComparison.Ordinal));
+        Assert.Equal("n + z * (h - n)", Equation(header, "h_t"));
+        Assert.Matches(@"hiddenNext, lane\) = u \* \(hPrevious - n\) \+ n;", cellUpdate);
     }
 
     /// <summary>An equation's right-hand side, as the header writes it.</summary>
@@ -225,7 +248,7 @@ public sealed partial class KernelDescriptionTests
 
     private static int Int(string text) => int.Parse(text, CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"^[ \t]*// (?<name>\S+): (?:the kernel of \S+, a one-layer LSTM|one layer of the stack)", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^[ \t]*// (?<name>\S+): (?:the kernel of \S+, a one-layer (?:LSTM|GRU)|one layer of the stack)", RegexOptions.Multiline)]
     private static partial Regex KernelStart();
 
     [GeneratedRegex(@"(?<blocks>\d+) block\(s\) of (?<rows>\d+) rows x (?<length>\d+)")]

@@ -34,22 +34,37 @@ internal sealed record GateFunction(Activation Activation, float Alpha, float Be
 }
 
 /// <summary>
-/// The element-wise part of a step, between the preactivations and h_t: activations, peepholes, coupling, clips and the
-/// forget bias. <see cref="Standard"/> is PyTorch's LSTM; every other combination is emitted by the same code.
+/// The element-wise part of a step, between the preactivations and h_t: the cell (LSTM or GRU), activations, peepholes,
+/// coupling, clips and the forget bias. <see cref="Standard"/> is PyTorch's LSTM, <see cref="StandardGru"/> PyTorch's GRU;
+/// every other combination is emitted by the same code.
 /// </summary>
+/// <param name="Gate">The LSTM's i, f, o activation; a GRU's r and z (ONNX's f).</param>
+/// <param name="Cell">The LSTM's cell candidate g; a GRU's new gate n (ONNX's g).</param>
+/// <param name="Hidden">The LSTM's activation of c_t in h_t; unused by a GRU.</param>
+/// <param name="Kind">The recurrent cell.</param>
+/// <param name="ResetAfter">A GRU's reset-gate placement: after U_n h (PyTorch) or before it (Keras reset_after = False).</param>
 internal sealed record GateMath(bool Peepholes, bool CoupledInputForget, float CellClip, float ActivationClip, float ForgetBias,
     GateFunction Gate, GateFunction Cell, GateFunction Hidden, bool LayerNorm = false, Expressions.DeclaredExpression? CellExpression = null, Expressions.DeclaredExpression? HiddenExpression = null,
-    Helpers.EquatableArray<ExtraGate> ExtraGates = default)
+    Helpers.EquatableArray<ExtraGate> ExtraGates = default, RecurrentCell Kind = RecurrentCell.Lstm, bool ResetAfter = true)
 {
     public static readonly GateMath Standard = new(false, false, 0, 0, 0, GateFunction.Sigmoid, GateFunction.Tanh, GateFunction.Tanh);
 
+    /// <summary>PyTorch's <c>torch.nn.GRU</c>: sigmoid r and z, tanh n, the reset gate after U_n h.</summary>
+    public static readonly GateMath StandardGru = Standard with { Kind = RecurrentCell.Gru };
+
     public bool IsStandard => Equals(Standard);
 
+    /// <summary>Whether the cell is a GRU (whose packed slots i, f, g, o hold r, z, and n's input and hidden parts).</summary>
+    public bool IsGru => Kind == RecurrentCell.Gru;
+
+    /// <summary>Whether this is the cell's standard form (PyTorch's LSTM or GRU), whose header needs no variant line.</summary>
+    public bool IsStandardForm => Equals(Standard) || Equals(StandardGru);
+
     /// <summary>
-    /// Whether the weights are the four gates' W, U and b alone (no peepholes, layer-norm scales or added gates), so that
-    /// Keras's and the TensorFlow tutorial's tensors describe the model completely.
+    /// Whether the weights are an LSTM's four gates' W, U and b alone (no peepholes, layer-norm scales or added gates), so that
+    /// Keras's and the TensorFlow tutorial's tensors describe the model completely (FromKeras, FromGates: LSTM layouts).
     /// </summary>
-    public bool HasPlainWeights => !Peepholes && !LayerNorm && ExtraGates.Count == 0;
+    public bool HasPlainWeights => !IsGru && !Peepholes && !LayerNorm && ExtraGates.Count == 0;
 
     /// <summary>
     /// Whether a step can be split between two cores (GenLstm.LstmWorker): not with layer normalization (it needs every unit's
@@ -58,17 +73,19 @@ internal sealed record GateMath(bool Peepholes, bool CoupledInputForget, float C
     public bool HasSplitSteps => !LayerNorm && ExtraGates.Count == 0;
 
     /// <summary>
-    /// Whether an ONNX LSTM node's weights can express this model: always, except that ONNX Runtime couples the gates as
+    /// Whether an ONNX LSTM node's weights can express this model (FromOnnx: an LSTM node's layout; a GRU's node loads
+    /// through Load): always for an LSTM, except that ONNX Runtime couples the gates as
     /// f = 1 − i and GenLstm as i = 1 − f, which FromOnnx bridges by negating the input gate's weights into the forget gate:
     /// exact only for a gate activation with act(−z) = 1 − act(z) (Sigmoid, HardSigmoid with β = 0.5).
     /// </summary>
-    public bool HasOnnxForm => !LayerNorm && ExtraGates.Count == 0 && (!CoupledInputForget || Gate.Activation == Activation.Sigmoid
+    public bool HasOnnxForm => !IsGru && !LayerNorm && ExtraGates.Count == 0 && (!CoupledInputForget || Gate.Activation == Activation.Sigmoid
         || (Gate.Activation == Activation.HardSigmoid && Gate.Beta == 0.5f));
 
     /// <summary>What the declaration changes from the standard LSTM, for comments: "peepholes, CIFG, …".</summary>
     public string Describe()
     {
         var parts = new System.Collections.Generic.List<string>();
+        if (IsGru && !ResetAfter) parts.Add("reset gate before the recurrent product, n = tanh(W_n x + U_n (r * h) + b_n)");
         if (LayerNorm) parts.Add("layer normalization of each gate");
         foreach (ExtraGate gate in ExtraGates) parts.Add($"gate {gate.Name} = {gate.Function}(W x + U h + b)");
         if (CellExpression is not null) parts.Add($"c_t = {CellExpression.Text}");
@@ -79,7 +96,7 @@ internal sealed record GateMath(bool Peepholes, bool CoupledInputForget, float C
         if (CellClip > 0) parts.Add($"c_t clipped to +-{GateFunction.Format(CellClip)}");
         if (ForgetBias != 0) parts.Add($"forget bias {GateFunction.Format(ForgetBias)}");
         if (Gate != GateFunction.Sigmoid) parts.Add($"gates {Gate}");
-        if (Cell != GateFunction.Tanh) parts.Add($"cell candidate {Cell}");
+        if (Cell != GateFunction.Tanh) parts.Add($"{(IsGru ? "new gate" : "cell candidate")} {Cell}");
         if (Hidden != GateFunction.Tanh) parts.Add($"hidden {Hidden}");
         return string.Join(", ", parts);
     }

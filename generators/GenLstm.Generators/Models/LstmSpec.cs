@@ -39,6 +39,30 @@ internal sealed record LstmSpec(
     /// <summary>The element-wise part of every step.</summary>
     public GateMath Math => DeclaredMath ?? GateMath.Standard;
 
+    /// <summary>The recurrent cell, LSTM or GRU (part of the gate math).</summary>
+    public RecurrentCell Cell => Math.Kind;
+
+    /// <summary>"4H" for an LSTM, "3H" for a GRU: the rows of its <c>weight_ih</c>, <c>weight_hh</c> and biases, for docs.</summary>
+    public string GateRowsSymbol => Cell.GateCount() + "H";
+
+    /// <summary>The gates' rows of <c>weight_ih</c>, <c>weight_hh</c> and the biases: 4H for an LSTM, 3H for a GRU.</summary>
+    public int GateRows => Cell.GateCount() * HiddenSize;
+
+    /// <summary>The PyTorch module whose weights and semantics the model has: torch.nn.LSTM or torch.nn.GRU.</summary>
+    public string TorchModule => Cell == RecurrentCell.Gru ? "torch.nn.GRU" : "torch.nn.LSTM";
+
+    /// <summary>The gate order of PyTorch's tensors: i, f, g, o, or a GRU's r, z, n.</summary>
+    public string TorchGateOrder => Cell == RecurrentCell.Gru ? "r, z, n" : "i, f, g, o";
+
+    /// <summary>The cell's name in prose: LSTM or GRU.</summary>
+    public string CellName => Cell == RecurrentCell.Gru ? "GRU" : "LSTM";
+
+    /// <summary>The state a step reads, for docs: "h_{t-1} and c_{t-1}", a GRU's "h_{t-1}".</summary>
+    public string PreviousStateText => Cell == RecurrentCell.Gru ? "h_{t-1}" : "h_{t-1} and c_{t-1}";
+
+    /// <summary>The state a step writes, for docs: "h_t and c_t", a GRU's "h_t".</summary>
+    public string NextStateText => Cell == RecurrentCell.Gru ? "h_t" : "h_t and c_t";
+
     /// <summary>Directions per layer: 2 when bidirectional.</summary>
     public int Directions => Direction == LstmDirection.Bidirectional ? 2 : 1;
 

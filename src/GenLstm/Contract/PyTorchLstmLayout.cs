@@ -4,6 +4,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+#if GENLSTM_GENERATOR
+using GenLstm.Generators;
+#endif
 
 namespace GenLstm.Contract;
 
@@ -90,10 +93,11 @@ internal sealed class ExtraGateTensors(TensorRequirement weightIh, TensorRequire
 /// <summary>The tensors of one layer and direction, named with its suffix (<c>_l1</c>, <c>_l0_reverse</c>).</summary>
 internal sealed class LstmLayerTensors
 {
-    public LstmLayerTensors(int layer, bool reverse, long columns, long hidden, long recurrent, int projectionSize, bool peepholes, bool layerNorm, IReadOnlyList<string> extraGates)
+    public LstmLayerTensors(int layer, bool reverse, long columns, long hidden, long recurrent, int projectionSize, bool peepholes, bool layerNorm, IReadOnlyList<string> extraGates,
+        RecurrentCell cell = RecurrentCell.Lstm)
     {
         string suffix = "_l" + layer.ToString(System.Globalization.CultureInfo.InvariantCulture) + (reverse ? "_reverse" : "");
-        long gates = 4 * hidden;
+        long gates = cell.GateCount() * hidden;
         WeightIh = new("weight_ih" + suffix, gates, columns);
         WeightHh = new("weight_hh" + suffix, gates, recurrent);
         BiasIh = new("bias_ih" + suffix, gates);
@@ -104,10 +108,10 @@ internal sealed class LstmLayerTensors
         ExtraGates = [.. extraGates.Select(gate => new ExtraGateTensors(
             new($"weight_ih_{gate}{suffix}", hidden, columns), new($"weight_hh_{gate}{suffix}", hidden, recurrent), new($"bias_{gate}{suffix}", hidden)))];
         InitialHidden = new("initial_h" + suffix, recurrent);
-        InitialCell = new("initial_c" + suffix, hidden);
+        InitialCell = cell == RecurrentCell.Lstm ? new("initial_c" + suffix, hidden) : null;
     }
 
-    /// <summary><c>weight_ih_l{k}</c>, [4H, columns]: I for layer 0, D·R above.</summary>
+    /// <summary><c>weight_ih_l{k}</c>, [4H, columns] (a GRU's [3H, columns]): I for layer 0, D·R above.</summary>
     public TensorRequirement WeightIh { get; }
 
     /// <summary><c>weight_hh_l{k}</c>, [4H, R].</summary>
@@ -134,8 +138,8 @@ internal sealed class LstmLayerTensors
     /// <summary><c>initial_h_l{k}</c>, [R]: a stored initial state, optional (absent means zero).</summary>
     public TensorRequirement InitialHidden { get; }
 
-    /// <summary><c>initial_c_l{k}</c>, [H]: optional as <see cref="InitialHidden"/>.</summary>
-    public TensorRequirement InitialCell { get; }
+    /// <summary><c>initial_c_l{k}</c>, [H]: optional as <see cref="InitialHidden"/>; null for a GRU, which has no cell state.</summary>
+    public TensorRequirement? InitialCell { get; }
 
     /// <summary>The tensors that must be present, in PyTorch's order.</summary>
     public IEnumerable<TensorRequirement> Required
@@ -168,7 +172,7 @@ internal sealed class LstmLayerTensors
     }
 
     /// <summary>The tensors that may be present and are read when they are.</summary>
-    public IEnumerable<TensorRequirement> Optional => [InitialHidden, InitialCell];
+    public IEnumerable<TensorRequirement> Optional => InitialCell is null ? [InitialHidden] : [InitialHidden, InitialCell];
 }
 
 /// <summary>
@@ -190,7 +194,9 @@ internal sealed class PyTorchLstmLayout
     /// <param name="peepholes">Whether the cells have peepholes.</param>
     /// <param name="layerNorm">Whether the gates are layer-normalized.</param>
     /// <param name="extraGates">The names of the gates <c>[LstmGate]</c> adds, in declaration order.</param>
-    public PyTorchLstmLayout(int inputSize, int hiddenSize, int layers, int directions, int projectionSize, bool peepholes, bool layerNorm, IReadOnlyList<string> extraGates)
+    /// <param name="cell">The cell, which decides the gates per layer (a GRU has 3, and none of the LSTM's options).</param>
+    public PyTorchLstmLayout(int inputSize, int hiddenSize, int layers, int directions, int projectionSize, bool peepholes, bool layerNorm, IReadOnlyList<string> extraGates,
+        RecurrentCell cell = RecurrentCell.Lstm)
     {
         long recurrent = projectionSize > 0 ? projectionSize : hiddenSize;
         var list = new List<LstmLayerTensors>();
@@ -199,7 +205,7 @@ internal sealed class PyTorchLstmLayout
             long columns = layer == 0 ? inputSize : directions * recurrent;
             for (int d = 0; d < directions; d++)
             {
-                list.Add(new LstmLayerTensors(layer, d == 1, columns, hiddenSize, recurrent, projectionSize, peepholes, layerNorm, extraGates));
+                list.Add(new LstmLayerTensors(layer, d == 1, columns, hiddenSize, recurrent, projectionSize, peepholes, layerNorm, extraGates, cell));
             }
         }
         Layers = list;

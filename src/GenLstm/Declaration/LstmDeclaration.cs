@@ -4,13 +4,23 @@ using System.Linq;
 namespace GenLstm;
 
 /// <summary>
-/// What an <c>[Lstm]</c> declaration says, for checking a weight file's own statements against it
+/// What an <c>[Lstm]</c> or <c>[Gru]</c> declaration says, for checking a weight file's own statements against it
 /// (<see cref="WeightFile.RequireDeclaration"/>). Generated <c>FromWeights</c> methods pass their model's.
 /// </summary>
 /// <param name="InputSize">I.</param>
 /// <param name="HiddenSize">H.</param>
 public sealed record LstmDeclaration(int InputSize, int HiddenSize)
 {
+    /// <summary>The recurrent cell: <see cref="RecurrentCell.Lstm"/> for <c>[Lstm]</c>, <see cref="RecurrentCell.Gru"/> for <c>[Gru]</c>.</summary>
+    public RecurrentCell Cell { get; init; } = RecurrentCell.Lstm;
+
+    /// <summary>
+    /// For a GRU, where the reset gate applies: true (PyTorch, ONNX <c>linear_before_reset = 1</c>, Keras <c>reset_after = True</c>)
+    /// to U_n h + b_hn, n = tanh(W_n x + b_in + r ⊙ (U_n h + b_hn)); false (Keras <c>reset_after = False</c>, ONNX
+    /// <c>linear_before_reset = 0</c>) to h, n = tanh(W_n x + U_n (r ⊙ h) + b_n). Ignored for an LSTM.
+    /// </summary>
+    public bool ResetAfter { get; init; } = true;
+
     /// <summary>The number of stacked layers.</summary>
     public int Layers { get; init; } = 1;
 
@@ -56,12 +66,13 @@ public sealed record LstmDeclaration(int InputSize, int HiddenSize)
     /// <summary>How many of the first inputs the head adds to its first outputs (<c>[LstmOutput(InputSkip = …)]</c>); 0 for none.</summary>
     public int InputSkip { get; init; }
 
-    /// <summary>The C# declaration of this model, to paste: <c>[Lstm(...)]</c>, <c>[LstmOutput(...)]</c> and a partial class.</summary>
+    /// <summary>The C# declaration of this model, to paste: <c>[Lstm(...)]</c> or <c>[Gru(...)]</c>, <c>[LstmOutput(...)]</c> and a partial class.</summary>
     /// <param name="typeName">The class's name.</param>
     public string ToCSharp(string typeName = "MyModel")
     {
         var options = new List<string>();
         if (Layers != 1) options.Add($"Layers = {Layers}");
+        if (Cell == RecurrentCell.Gru && !ResetAfter) options.Add("ResetAfter = false");
         if (Direction != LstmDirection.Forward) options.Add($"Direction = LstmDirection.{Direction}");
         if (ProjectionSize > 0) options.Add($"ProjectionSize = {ProjectionSize}");
         if (Peepholes) options.Add("Peepholes = true");
@@ -71,7 +82,7 @@ public sealed record LstmDeclaration(int InputSize, int HiddenSize)
         if (GateActivation != Activation.Sigmoid) options.Add($"GateActivation = Activation.{GateActivation}");
         if (CellActivation != Activation.Tanh) options.Add($"CellActivation = Activation.{CellActivation}");
         if (HiddenActivation != Activation.Tanh) options.Add($"HiddenActivation = Activation.{HiddenActivation}");
-        string lstm = $"[Lstm(inputSize: {InputSize}, hiddenSize: {HiddenSize}{string.Concat(options.Select(o => ", " + o))})]";
+        string lstm = $"[{Cell.AttributeName()}(inputSize: {InputSize}, hiddenSize: {HiddenSize}{string.Concat(options.Select(o => ", " + o))})]";
         string head = OutputSize == 0 ? "" : $"\n[LstmOutput(size: {OutputSize}{(OutputActivation == Activation.None ? "" : $", Activation.{OutputActivation}")}{(InputSkip == 0 ? "" : $", InputSkip = {InputSkip}")})]";
         return $"{lstm}{head}\npublic sealed partial class {typeName} {{ }}";
     }

@@ -311,8 +311,8 @@ public sealed class WeightFile
     /// cell clip, a forget bias, the head's activation in PyTorch files) keeps its default.
     /// </summary>
     /// <exception cref="WeightFormatException">
-    /// The file holds no LSTM, several under different module prefixes, another recurrent cell (a GRU), or tensors that do not fit
-    /// together; the message says which.
+    /// The file holds no LSTM or GRU, several under different module prefixes, or tensors that do not fit together; the
+    /// message says which.
     /// </exception>
     public LstmDeclaration InferDeclaration()
     {
@@ -321,15 +321,18 @@ public sealed class WeightFile
         WeightTensor? projection = Contains(prefix + "weight_hr_l0") ? GetTensor(prefix + "weight_hr_l0") : null;
         if (first.Shape.Count != 2 || recurrent.Shape.Count != 2 || projection is { Shape.Count: not 2 })
         {
-            throw new WeightFormatException(SourceName, first.Name, $"weight_ih is [4H, I] and weight_hh [4H, H or P]; found {first.ShapeText} and {recurrent.ShapeText}.");
+            throw new WeightFormatException(SourceName, first.Name, $"weight_ih is [4H, I] (a GRU's [3H, I]) and weight_hh [4H, H or P] ([3H, H]); found {first.ShapeText} and {recurrent.ShapeText}.");
         }
-        // H from the recurrent side (weight_hr is [P, H] with a projection, else weight_hh is [4H, H]); every row count must be 4H.
+        // H from the recurrent side (weight_hr is [P, H] with a projection, else weight_hh is [4H, H], a GRU's [3H, H]); every row
+        // count must be 4H, or 3H for a GRU (the same names as torch.nn.GRU writes them; only an LSTM has a projection).
         long hidden = projection?.Shape[1] ?? recurrent.Shape[1];
-        if (first.Shape[0] != 4 * hidden || recurrent.Shape[0] != 4 * hidden)
+        RecurrentCell cell = projection is null && hidden > 0 && recurrent.Shape[0] == 3 * hidden ? RecurrentCell.Gru : RecurrentCell.Lstm;
+        long gateRows = cell.GateCount() * hidden;
+        if (first.Shape[0] != gateRows || recurrent.Shape[0] != gateRows)
         {
             throw new WeightFormatException(SourceName, recurrent.Name,
-                $"the LSTM's tensors do not fit together: with H = {hidden} ({(projection is null ? $"the columns of {recurrent.Name}" : $"the columns of {projection.Name}")}), "
-                + $"{first.Name} must be [{4 * hidden}, I] and {recurrent.Name} [{4 * hidden}, {recurrent.Shape[1]}]; found {first.ShapeText} and {recurrent.ShapeText}.");
+                $"the recurrent layer's tensors do not fit together: with H = {hidden} ({(projection is null ? $"the columns of {recurrent.Name}" : $"the columns of {projection.Name}")}), "
+                + $"{first.Name} must be [{gateRows}, I] and {recurrent.Name} [{gateRows}, {recurrent.Shape[1]}] (an LSTM has 4H rows, a GRU 3H); found {first.ShapeText} and {recurrent.ShapeText}.");
         }
         int layers = 1;
         while (Contains($"{prefix}weight_ih_l{layers}"))
@@ -348,6 +351,7 @@ public sealed class WeightFile
 
         var declaration = new LstmDeclaration((int)first.Shape[1], (int)hidden)
         {
+            Cell = cell,
             Layers = layers,
             Direction = bidirectional ? LstmDirection.Bidirectional : LstmDirection.Forward,
             ProjectionSize = projectionSize,

@@ -233,6 +233,77 @@ public sealed class PackedLstmWeights
         return packed;
     }
 
+    /// <summary>
+    /// Packs the weights of PyTorch's <c>torch.nn.GRU</c> (one layer, one direction; gate order r, z, n, row-major) into the
+    /// same blocks, with the four slots of a row holding r, z, the input part of n and the hidden part of n:
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    /// bias row:     [ b_ir+b_hr  b_iz+b_hz  b_in     b_hn    ]   (reset before: b_in+b_hn in the third slot, 0 in the fourth)
+    /// input row k:  [ W_r[·,k]   W_z[·,k]   W_n[·,k] 0       ]
+    /// hidden row k: [ U_r[·,k]   U_z[·,k]   0        U_n[·,k] ]
+    /// </code>
+    /// The kernels skip the zero slot of each row, so a GRU does 3 multiply-adds per column where an LSTM does 4, and keep
+    /// n's two parts apart: n = tanh(W_n x + b_in + r ⊙ (U_n h + b_hn)) needs U_n h + b_hn on its own. With
+    /// <paramref name="resetAfter"/> false (Keras's <c>reset_after = False</c>, ONNX's <c>linear_before_reset = 0</c>) the fourth slot
+    /// accumulates U_n (r ⊙ h) and both biases sit in the third.
+    /// </remarks>
+    /// <param name="inputSize">I.</param>
+    /// <param name="hiddenSize">H.</param>
+    /// <param name="weightIh"><c>weight_ih_l0</c>, shape [3H, I].</param>
+    /// <param name="weightHh"><c>weight_hh_l0</c>, shape [3H, H].</param>
+    /// <param name="biasIh"><c>bias_ih_l0</c>, shape [3H].</param>
+    /// <param name="biasHh"><c>bias_hh_l0</c>, shape [3H].</param>
+    /// <param name="resetAfter">Whether the reset gate applies after U_n h (PyTorch's GRU, the default) or before it, to h.</param>
+    /// <exception cref="ArgumentException">A span has the wrong length, or holds a NaN or infinity (the message names the index).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is less than 1.</exception>
+    public static PackedLstmWeights FromPyTorchGru(int inputSize, int hiddenSize,
+        ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh, bool resetAfter = true)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(hiddenSize, 1);
+        const int gruGates = 3;
+        int gateRows = gruGates * hiddenSize;
+        RequireTensor(weightIh, gateRows, inputSize, nameof(weightIh));
+        RequireTensor(weightHh, gateRows, hiddenSize, nameof(weightHh));
+        RequireTensor(biasIh, gateRows, 1, nameof(biasIh));
+        RequireTensor(biasHh, gateRows, 1, nameof(biasHh));
+
+        var packed = new PackedLstmWeights(inputSize, hiddenSize, hiddenSize, hasPeepholes: false, hasLayerNorm: false);
+        Span<float> target = packed._buffer.Span;
+        const int candidate = 2, inputSlot = 2, hiddenSlot = 3;
+        for (int unit = 0; unit < hiddenSize; unit++)
+        {
+            // Offset of slot 0 of the unit within a row of its block; rows of the block follow at RowLength.
+            int start = unit / BlockSize * packed.BlockStride + unit % BlockSize;
+            for (int gate = 0; gate < gruGates; gate++)
+            {
+                int row = gate * hiddenSize + unit;
+                int slot = start + gate * BlockSize;
+                if (gate == candidate)
+                {
+                    target[start + inputSlot * BlockSize] = resetAfter ? biasIh[row] : biasIh[row] + biasHh[row];
+                    target[start + hiddenSlot * BlockSize] = resetAfter ? biasHh[row] : 0;
+                }
+                else
+                {
+                    target[slot] = biasIh[row] + biasHh[row];
+                }
+                int inputTarget = gate == candidate ? start + inputSlot * BlockSize : slot;
+                int hiddenTarget = gate == candidate ? start + hiddenSlot * BlockSize : slot;
+                for (int k = 0; k < inputSize; k++)
+                {
+                    target[inputTarget + (1 + k) * RowLength] = weightIh[row * inputSize + k];
+                }
+                for (int k = 0; k < hiddenSize; k++)
+                {
+                    target[hiddenTarget + (1 + inputSize + k) * RowLength] = weightHh[row * hiddenSize + k];
+                }
+            }
+        }
+        return packed;
+    }
+
     private static void RequireTensor(ReadOnlySpan<float> values, int rows, int columns, string parameterName)
     {
         int expected = rows * columns;

@@ -256,10 +256,11 @@ public sealed class PyTorchLstmTensors
         ArgumentNullException.ThrowIfNull(declaration);
         ArgumentOutOfRangeException.ThrowIfLessThan(declaration.Layers, 1);
         string prefix = FindPrefix(file);
+        RequireCell(file, prefix, declaration);
         // Which tensors, with which shapes, and which are too many: the rules the generator checks [LstmWeights] files by.
         LstmDeclaration d = declaration;
         var layout = new PyTorchLstmLayout(d.InputSize, d.HiddenSize, d.Layers, d.Direction == LstmDirection.Bidirectional ? 2 : 1,
-            d.ProjectionSize, d.Peepholes, d.LayerNorm, [.. d.ExtraGates]);
+            d.ProjectionSize, d.Peepholes, d.LayerNorm, [.. d.ExtraGates], d.Cell);
         if (layout.FindUnexpected(file.Tensors.Select(t => t.Name), prefix) is { } unexpected)
         {
             throw new WeightFormatException(file.SourceName, unexpected,
@@ -278,7 +279,7 @@ public sealed class PyTorchLstmTensors
                 : null)
         {
             InitialHidden = ReadOptional(layer.InitialHidden),
-            InitialCell = ReadOptional(layer.InitialCell),
+            InitialCell = layer.InitialCell is { } initialCell ? ReadOptional(initialCell) : null,
         })];
     }
 
@@ -297,22 +298,28 @@ public sealed class PyTorchLstmTensors
             _ => throw new WeightFormatException(file.SourceName, anchor,
                 $"several LSTMs are present ({string.Join(", ", prefixes.Select(p => $"'{p}{anchor}'"))}); this loader expects exactly one."),
         };
-        RequireLstmCell(file, prefix);
         return prefix;
     }
 
     /// <summary>
-    /// Refuses a GRU's state dict, which has the same tensor names (<c>torch.nn.GRU</c>): its <c>weight_hh_l0</c> is [3H, H] where an
-    /// LSTM's is [4H, H], so a loader that reads it as an LSTM would report a shape error instead of the reason.
+    /// Refuses a file whose cell is not the declared one: an LSTM's and a GRU's state dicts have the same tensor names
+    /// (<c>torch.nn.LSTM</c>, <c>torch.nn.GRU</c>), and <c>weight_hh_l0</c> is [4H, H] for the one, [3H, H] for the other, so a
+    /// loader that read one as the other would report a shape error instead of the reason.
     /// </summary>
-    private static void RequireLstmCell(WeightFile file, string prefix)
+    private static void RequireCell(WeightFile file, string prefix, LstmDeclaration declaration)
     {
         string name = prefix + "weight_hh_l0";
-        if (file.Contains(name) && !file.Contains(prefix + "weight_hr_l0") && file.GetTensor(name) is { Shape: [long rows, long hidden] } recurrent
-            && hidden > 0 && rows == 3 * hidden)
+        if (!file.Contains(name) || file.Contains(prefix + "weight_hr_l0") || file.GetTensor(name) is not { Shape: [long rows, long hidden] } recurrent || hidden <= 0)
+        {
+            return;
+        }
+        RecurrentCell? held = rows == 3 * hidden ? RecurrentCell.Gru : rows == 4 * hidden ? RecurrentCell.Lstm : null;
+        if (held is { } cell && cell != declaration.Cell)
         {
             throw new WeightFormatException(file.SourceName, name,
-                $"the file holds a GRU, not an LSTM: {name} is {recurrent.ShapeText}, 3 gates (r, z, n) of {hidden} units, where an LSTM has 4 ([{4 * hidden}, {hidden}]). GenLstm runs LSTM cells.");
+                $"the file holds {(cell == RecurrentCell.Gru ? "a GRU" : "an LSTM")}, not {(cell == RecurrentCell.Gru ? "an LSTM" : "a GRU")}: {name} is {recurrent.ShapeText}, "
+                + (cell == RecurrentCell.Gru ? $"3 gates (r, z, n) of {hidden} units, where an LSTM has 4 ([{4 * hidden}, {hidden}])" : $"4 gates (i, f, g, o) of {hidden} units, where a GRU has 3 ([{3 * hidden}, {hidden}])")
+                + $". Declare it with [{cell.AttributeName()}(...)].");
         }
     }
 }

@@ -112,6 +112,29 @@ internal static class ModelDeclarations
             public sealed partial class AmpModel { }
             """,
 
+        // A GRU: the same tiles with slots r, z and n's two parts, 3 multiply-adds per column, h alone as state.
+        ["Gru_4x17"] = """
+            using GenLstm;
+
+            namespace Demo.Models;
+
+            /// <summary>PyTorch's torch.nn.GRU(4, 17).</summary>
+            [Gru(4, 17)]
+            public sealed partial class Gate { }
+            """,
+
+        // The GRU pedal as AIDA-X and NeuralSeed ship it: a dense head with the input skip, on a stack of two layers.
+        ["GruPedal_1x12"] = """
+            using GenLstm;
+
+            namespace Demo.Models;
+
+            /// <summary>Two GRU layers of 12 units, a dense head and the dry signal added back.</summary>
+            [Gru(1, 12, Layers = 2)]
+            [LstmOutput(1, InputSkip = 1)]
+            public sealed partial class GruPedal { }
+            """,
+
         // A changed cell and hidden update, compiled into the shared cell update of every path.
         ["Expressions_5x9"] = """
             using GenLstm;
