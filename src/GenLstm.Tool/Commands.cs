@@ -100,7 +100,8 @@ internal static class Commands
     });
 
     private static string Describe(LstmDeclaration d)
-        => $"LSTM {d.InputSize} -> {d.HiddenSize}, {d.Layers} layer(s), {d.Direction.ToString().ToLowerInvariant()}"
+        => $"{d.Cell.ToString().ToUpperInvariant()} {d.InputSize} -> {d.HiddenSize}, {d.Layers} layer(s), {d.Direction.ToString().ToLowerInvariant()}"
+            + (d.Cell == RecurrentCell.Gru && !d.ResetAfter ? ", reset gate before the recurrent product" : "")
             + (d.ProjectionSize > 0 ? $", projection to {d.ProjectionSize}" : "")
             + (d.Peepholes ? ", peepholes" : "") + (d.LayerNorm ? ", layer norm" : "") + (d.CoupledInputForget ? ", coupled input and forget gates" : "")
             + (d.OutputSize > 0 ? $", dense head -> {d.OutputSize}" : ", no head");

@@ -8,7 +8,7 @@ namespace GenLstm.Tool;
 /// <summary>
 /// The C# that <c>genlstm inspect</c> prints to paste: <c>using GenLstm;</c>, the declaration, and a comment for everything the
 /// file's model does that the declaration alone does not say (its input skip, what its inputs are, its sample rate, layers it runs
-/// before the LSTM). It compiles as printed.
+/// before the LSTM or GRU). It compiles as printed.
 /// </summary>
 internal static class DeclarationBlock
 {
@@ -29,12 +29,12 @@ internal static class DeclarationBlock
     {
         if (file.PrecedingLayers.Count > 0)
         {
-            yield return $"WARNING: the file runs {Count(file.PrecedingLayers.Count, "layer")} before its LSTM that GenLstm does not run:";
+            yield return $"WARNING: the file runs {Count(file.PrecedingLayers.Count, "layer")} before its {model.Cell.ToString().ToUpperInvariant()} that GenLstm does not run:";
             foreach (string layer in file.PrecedingLayers)
             {
                 yield return "  " + layer;
             }
-            yield return $"The LSTM reads their output ({Count(model.InputSize, "value")} per step), not the file's input: audio cannot go";
+            yield return $"The {model.Cell.ToString().ToUpperInvariant()} reads their output ({Count(model.InputSize, "value")} per step), not the file's input: audio cannot go";
             yield return "straight into Step. Compute those layers yourself and pass their output as the input.";
         }
 
@@ -65,7 +65,7 @@ internal static class DeclarationBlock
         if (PyTorchLstmTensors.ReadLayers(file, model)
             .Any(layer => layer.InitialHidden is not null || layer.InitialCell is not null))
         {
-            yield return "The file stores the state its streams start from (h0, c0): start every stream from it,";
+            yield return $"The file stores the state its streams start from ({(model.Cell == RecurrentCell.Gru ? "h0" : "h0, c0")}): start every stream from it,";
             yield return "    var state = model.InitialState;   // not new MyModel.State(), which is zero";
         }
     }

@@ -6,8 +6,8 @@ namespace GenLstm.Tool;
 
 /// <summary>
 /// Runs any declaration a weight file fits, in float64, with the equations of GenLstm's generated kernels (README,
-/// "Variants"): what <c>genlstm check</c> prints, so that a user can compare a file with the framework that trained it
-/// before declaring the model. The generated float32 kernels agree with it to about 1e-6.
+/// "Variants"; a GRU's in <see cref="GruAttribute"/>): what <c>genlstm check</c> prints, so that a user can compare a file
+/// with the framework that trained it before declaring the model. The generated float32 kernels agree with it to about 1e-6.
 /// </summary>
 internal sealed class ReferenceRunner
 {
@@ -54,7 +54,15 @@ internal sealed class ReferenceRunner
             for (int d = 0; d < directions; d++)
             {
                 bool reverse = d == 1 || _declaration.Direction == LstmDirection.Reverse;
-                RunDirection(_layers[layer * directions + d], sequence, outputs, d * Recurrent(_declaration), reverse);
+                PyTorchLstmTensors tensors = _layers[layer * directions + d];
+                if (_declaration.Cell == RecurrentCell.Gru)
+                {
+                    RunGruDirection(tensors, sequence, outputs, d * Recurrent(_declaration), reverse);
+                }
+                else
+                {
+                    RunDirection(tensors, sequence, outputs, d * Recurrent(_declaration), reverse);
+                }
             }
             sequence = outputs;
             progress?.Invoke(layer + 1);
@@ -108,6 +116,61 @@ internal sealed class ReferenceRunner
             }
             hidden.CopyTo(outputs[t], offset);
         }
+    }
+
+    /// <summary>
+    /// One direction of a GRU layer, gates r, z, n in PyTorch's row order: r = f(W_r x + b_ir + U_r h + b_hr), z likewise,
+    /// n = g(W_n x + b_in + r ⊙ (U_n h + b_hn)) or, with ResetAfter = false, g(W_n x + b_in + U_n (r ⊙ h) + b_hn);
+    /// h = (1 − z) ⊙ n + z ⊙ h. f and g are the declared GateActivation and CellActivation, clipped as declared.
+    /// </summary>
+    private void RunGruDirection(PyTorchLstmTensors tensors, IReadOnlyList<double[]> inputs, double[][] outputs, int offset, bool reverse)
+    {
+        int h = _declaration.HiddenSize, columns = inputs[0].Length;
+        double[] hidden = tensors.InitialHidden is { } h0 ? [.. h0.Select(v => (double)v)] : new double[h];
+        var input = new double[3 * h];       // W x + b_i, every gate
+        var recurrent = new double[3 * h];   // U h + b_h, every gate (n's row: U_n (r ⊙ h) + b_hn when the reset comes first)
+        var reset = new double[h];
+        for (int step = 0; step < inputs.Count; step++)
+        {
+            int t = reverse ? inputs.Count - 1 - step : step;
+            for (int row = 0; row < 3 * h; row++)
+            {
+                input[row] = tensors.BiasIh[row] + Dot(tensors.WeightIh, row, columns, inputs[t]);
+            }
+            for (int row = 0; row < 2 * h; row++)
+            {
+                recurrent[row] = tensors.BiasHh[row] + Dot(tensors.WeightHh, row, h, hidden);
+            }
+            for (int j = 0; j < h; j++)
+            {
+                reset[j] = Gate(input[j] + recurrent[j]);
+            }
+            double[] resetHidden = [.. reset.Select((r, j) => r * hidden[j])];
+            for (int j = 0; j < h; j++)
+            {
+                int row = 2 * h + j;
+                recurrent[row] = tensors.BiasHh[row] + Dot(tensors.WeightHh, row, h, _declaration.ResetAfter ? hidden : resetHidden);
+            }
+            for (int j = 0; j < h; j++)
+            {
+                double update = Gate(input[h + j] + recurrent[h + j]);
+                double candidate = Activate(_declaration.CellActivation, Clip(input[2 * h + j]
+                    + (_declaration.ResetAfter ? reset[j] * recurrent[2 * h + j] : recurrent[2 * h + j])));
+                hidden[j] = (1 - update) * candidate + update * hidden[j];
+            }
+            hidden.CopyTo(outputs[t], offset);
+        }
+    }
+
+    /// <summary>Row <paramref name="row"/> of a row-major [rows, <paramref name="columns"/>] matrix times <paramref name="values"/>.</summary>
+    private static double Dot(float[] weights, int row, int columns, double[] values)
+    {
+        double sum = 0;
+        for (int k = 0; k < columns; k++)
+        {
+            sum += (double)weights[row * columns + k] * values[k];
+        }
+        return sum;
     }
 
     private double Gate(double z) => Activate(_declaration.GateActivation, Clip(z));

@@ -12,7 +12,7 @@ namespace GenLstm.Conformance;
 /// The float64 GRU reference (issue 16's yardstick) on the real GRU files, against the outputs their authors' PyTorch
 /// produced: RTNeural's four chained layers (<c>rtneural-gru/gru_torch.json</c>, PyTorch's float32 outputs) and
 /// NeuralSeed's trained GRU(1, 4) pedal with its input skip (<c>neuralseed/gru4_ts9_pytorch.json</c>, float64 PyTorch).
-/// The files are read here as plain JSON: GenLstm's loaders do not take GRUs yet.
+/// The files are read here as plain JSON, apart from GenLstm's readers (GruFileTests reads them through the readers).
 /// </summary>
 public sealed class GruReferenceTests
 {

@@ -26,9 +26,6 @@ public sealed partial class InspectDeclarationTests(ITestOutputHelper log)
     /// </summary>
     private static readonly Dictionary<string, string> ExpectedRefusals = new(StringComparer.Ordinal)
     {
-        // GRUs: in NeuralPi's state-dict JSON ('model_data.unit_type'), and RTNeural's PyTorch test model (3 gates, not 4).
-        ["neuralseed/gru4_ts9_pytorch.json"] = "the model's recurrent unit is GRU",
-        ["rtneural-gru/gru_torch.json"] = "the file holds a GRU, not an LSTM",
         // ONNX's operator tests feed W, R, B as graph inputs (stored beside the model as .pb), not as constants of the file.
         ["onnx-node-tests/test_lstm_batchwise/model.onnx"] = "is an input of the graph, fed at run time",
         ["onnx-node-tests/test_lstm_defaults/model.onnx"] = "is an input of the graph, fed at run time",
@@ -70,6 +67,7 @@ public sealed partial class InspectDeclarationTests(ITestOutputHelper log)
     {
         ["nam-core/lstm.nam"] = ("nam-core/lstm_nam_torch_ref.csv", ["x"], "y_f64", "y_f32", false),
         ["neuralseed/lstm4_ts9_pytorch.json"] = ("neuralseed/lstm4_ref.csv", ["x0"], "y_f64", "y_f32", false),
+        ["neuralseed/gru4_ts9_pytorch.json"] = ("neuralseed/gru4_ref.csv", ["x0"], "y_f64", "y_f32", false),
         ["neuralpi-torch/TS9.json"] = ("neuralpi-torch/TS9_torch_ref.csv", ["x0", "x1"], "y_f64", "y_f32", true),
         ["neuralpi-torch/BluesJr.json"] = ("neuralpi-torch/BluesJr_torch_ref.csv", ["x0", "x1"], "y_f64", "y_f32", true),
         ["neuralpi-torch/HT40_Overdrive.json"] = ("neuralpi-torch/HT40_Overdrive_torch_ref.csv", ["x0", "x1"], "y_f64", "y_f32", true),

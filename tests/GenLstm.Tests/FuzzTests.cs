@@ -52,6 +52,23 @@ public sealed partial class FuzzTests(ITestOutputHelper log)
     public void A_mutated_Keras_HDF5_file_loads_or_throws_WeightFormatException()
         => Fuzz("stack_keras.h5", GenLstm.Keras.KerasHdf5.Parse, Hdf5AllocationBound);
 
+    /// <summary>The GRU format files (tests/scripts/make_gru_formats.py).</summary>
+    public static TheoryData<string> GruFiles => new() { "gru.onnx", "gru_bidirectional.onnx", "gru_rtneural.json", "gru_state_dict.json" };
+
+    /// <summary>
+    /// A GRU file read at the <see cref="WeightFile"/> level, as <c>genlstm inspect</c> does: the file, then every tensor as a
+    /// <c>[Gru]</c> model's <c>Load</c> reads it (<see cref="WeightFile.InferDeclaration"/>: shapes, finiteness, the statements).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(GruFiles))]
+    public void A_mutated_GRU_file_loads_or_throws_WeightFormatException(string name)
+        => Fuzz(name, File.ReadAllBytes(FormatTests.PathOf(name)), (bytes, source) => WeightFile.Parse(bytes, source).InferDeclaration(), AllocationBound);
+
+    [Fact]
+    public void A_mutated_Keras_HDF5_GRU_file_loads_or_throws_WeightFormatException()
+        => Fuzz("gru_keras_reset_before.h5", File.ReadAllBytes(FormatTests.PathOf("gru_keras_reset_before.h5")),
+            (bytes, source) => GenLstm.Keras.KerasHdf5.Parse(bytes, source).InferDeclaration(), Hdf5AllocationBound);
+
     /// <summary>
     /// A NAM LSTM file written by <see cref="NamReaderTests"/> (1 × 3 with a head; the repository holds no third-party file), read at the <see cref="WeightFile"/> level: the
     /// file, then every tensor as a model's <c>Load</c> reads it (<see cref="WeightFile.InferDeclaration"/>: shapes, finiteness, the config's sizes).

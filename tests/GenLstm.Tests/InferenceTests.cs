@@ -25,7 +25,7 @@ public sealed partial class OnnxInitialStateLstm2x5 { }
 
 /// <summary>
 /// What a file says about its model, and the declaration inferred from it: <see cref="WeightFile.InferDeclaration"/> never returns a
-/// declaration that <c>Load</c> then rejects, names what it cannot run (a GRU, a .nam file, a model without an LSTM), and
+/// declaration that <c>Load</c> then rejects, names what it cannot run (a .nam file, a model without an LSTM or GRU), and
 /// <see cref="WeightFile.UnusedTensors"/> lists what such a model leaves unread. Small files written here, so every case is exact.
 /// </summary>
 public sealed class InferenceTests
@@ -45,12 +45,11 @@ public sealed class InferenceTests
             """;
 
     [Fact]
-    public void A_GRU_state_dict_is_named_as_a_GRU_by_inference_and_by_a_declared_LSTMs_Load()
+    public void A_GRU_state_dict_is_inferred_as_a_GRU_and_named_as_one_by_a_declared_LSTMs_Load()
     {
         WeightFile gru = Parse(StateDict(gates: 3, input: 1, hidden: 8));
-        var inferred = Assert.Throws<WeightFormatException>(gru.InferDeclaration);
-        Assert.Contains("holds a GRU, not an LSTM", inferred.Message);
-        Assert.Contains("weight_hh_l0 is [24, 8]", inferred.Message);
+        LstmDeclaration inferred = gru.InferDeclaration();
+        Assert.Equal((RecurrentCell.Gru, 1, 8, true), (inferred.Cell, inferred.InputSize, inferred.HiddenSize, inferred.ResetAfter));
 
         var loaded = Assert.Throws<WeightFormatException>(() => InferenceLstm1x8.FromWeights(gru));
         Assert.Contains("holds a GRU", loaded.Message);
@@ -181,11 +180,15 @@ public sealed class InferenceTests
     [Fact]
     public void Models_GenLstm_does_not_run_are_refused_with_the_reason_first()
     {
-        var keras = Assert.Throws<WeightFormatException>(() => Parse($$"""
-            {"in_shape": [null, null, 1], "layers": [{"type": "gru", "activation": "tanh", "shape": [null, null, 8], "weights": [{{Matrix(1, 24)}}, {{Matrix(8, 24)}}, {{Matrix(2, 24)}}]},
+        // A GRU is read (GruFormatTests); a SimpleRNN is not.
+        string Recurrent(string type, int gates) => $$"""
+            {"in_shape": [null, null, 1], "layers": [{"type": "{{type}}", "activation": "tanh", "shape": [null, null, 8], "weights": [{{Matrix(1, gates * 8)}}, {{Matrix(8, gates * 8)}}, {{Matrix(2, gates * 8)}}]},
               {"type": "dense", "activation": "", "shape": [null, null, 1], "weights": [{{Matrix(8, 1)}}, [0.0]]}]}
-            """));
-        Assert.Contains("is a GRU", keras.Message);
+            """;
+        Assert.Equal(RecurrentCell.Gru, Parse(Recurrent("gru", 3)).InferDeclaration().Cell);
+        var keras = Assert.Throws<WeightFormatException>(() => Parse(Recurrent("simplernn", 1)));
+        Assert.Contains("is a SIMPLERNN", keras.Message);
+        Assert.Contains("not an LSTM or a GRU", keras.Message);
         Assert.DoesNotContain("head", keras.Message);
 
         var nam = Assert.Throws<WeightFormatException>(() => Parse("""{"version": "0.5.4", "architecture": "WaveNet", "config": {}, "weights": [0.1, 0.2], "sample_rate": 48000}"""));
@@ -195,7 +198,7 @@ public sealed class InferenceTests
         var dense = Assert.Throws<WeightFormatException>(() => Parse($$"""
             {"in_shape": [null, null, 1], "layers": [{"type": "dense", "activation": "", "shape": [null, null, 1], "weights": [{{Matrix(1, 1)}}, [0.0]]}]}
             """));
-        Assert.Contains("no LSTM layer; its layers: 'layers[0] (dense)' (dense, kernel [1, 1], bias [1])", dense.Message);
+        Assert.Contains("no LSTM or GRU layer; its layers: 'layers[0] (dense)' (dense, kernel [1, 1], bias [1])", dense.Message);
 
         var empty = Assert.Throws<WeightFormatException>(() => Parse("""{"note": "nothing here"}""").InferDeclaration());
         Assert.Contains("holds no tensors GenLstm reads", empty.Message);

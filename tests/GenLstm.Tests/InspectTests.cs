@@ -19,6 +19,8 @@ public sealed class InspectTests : IDisposable
     private static string Matrix(int rows, int columns)
         => "[" + string.Join(",", Enumerable.Repeat("[" + string.Join(",", Enumerable.Repeat("0.01", columns)) + "]", rows)) + "]";
 
+    private static string Vector(int length) => "[" + string.Join(",", Enumerable.Repeat("0.01", length)) + "]";
+
     private (int Exit, string Output, string Error) Inspect(string json)
     {
         string path = Path.Combine(_folder, "model.json");
@@ -63,13 +65,13 @@ public sealed class InspectTests : IDisposable
     }
 
     [Fact]
-    public void A_GRU_file_shows_its_tensors_then_says_why_it_cannot_run_and_prints_no_declaration()
+    public void A_GRU_file_shows_its_tensors_and_prints_a_Gru_declaration()
     {
-        string gru = $$"""{"gru.weight_ih_l0": {{Matrix(24, 1)}}, "gru.weight_hh_l0": {{Matrix(24, 8)}}, "dense.weight": {{Matrix(1, 8)}}}""";
+        string gru = $$"""{"gru.weight_ih_l0": {{Matrix(24, 1)}}, "gru.weight_hh_l0": {{Matrix(24, 8)}}, "gru.bias_ih_l0": {{Vector(24)}}, "gru.bias_hh_l0": {{Vector(24)}}, "dense.weight": {{Matrix(1, 8)}}}""";
         (int exit, string output, string error) = Inspect(gru);
-        Assert.Equal(2, exit);
+        Assert.True(exit == 0, error);
         Assert.Contains("gru.weight_hh_l0", output);
-        Assert.DoesNotContain("Declaration", output);
-        Assert.Contains("holds a GRU, not an LSTM", error);
+        Assert.Contains("model       GRU 1 -> 8, 1 layer(s), forward, dense head -> 1", output);
+        Assert.Contains("[Gru(inputSize: 1, hiddenSize: 8)]\n[LstmOutput(size: 1)]", output.ReplaceLineEndings("\n"));
     }
 }

@@ -79,7 +79,7 @@ internal static class JsonModelReader
             }
             string[] names = type switch
             {
-                "lstm" => ["kernel", "recurrent_kernel", "bias"],
+                "lstm" or "gru" => ["kernel", "recurrent_kernel", "bias"],
                 "dense" or "time-distributed-dense" => ["kernel", "bias"],
                 _ => [.. Enumerable.Range(0, weights.GetArrayLength()).Select(i => $"weights[{i}]")],
             };
@@ -89,18 +89,20 @@ internal static class JsonModelReader
                     $"a {type} layer has {names.Length} weight arrays ({string.Join(", ", names)}), found {weights.GetArrayLength()}.");
             }
             WeightTensor[] tensors = [.. weights.EnumerateArray().Select((w, i) => JsonTensor.Read(sourceName, $"{name}.weights[{i}]", names[i], w))];
+            bool recurrent = type is "lstm" or "gru";
             keras.Add(new KerasLayerWeights($"{name} ({type})", tensors)
             {
                 Type = type,
-                // RTNeural always runs sigmoid gates and tanh: its exporter writes the LSTM's activation but its loader ignores it.
-                Activation = type == "lstm" ? null : activation,
-                Units = type == "lstm" ? units : null,
+                // RTNeural always runs sigmoid gates and tanh: its exporter writes the recurrent layer's activation but its loader
+                // ignores it. Its GRU is Keras's reset_after = True (bias [2][3H], row 0 the input bias), as KerasLayers reads it.
+                Activation = recurrent ? null : activation,
+                Units = recurrent ? units : null,
                 UnitsAttribute = $"'shape' [{(shape.ValueKind == JsonValueKind.Array ? string.Join(", ", shape.EnumerateArray().Select(e => e.GetRawText())) : "")}]",
             });
         }
 
         WeightFile file = KerasLayers.ToWeightFile(sourceName, WeightFileFormat.RtNeuralJson, keras, []);
-        if (keras.Count > 0 && keras[0].Type == "lstm" && root.TryGetProperty("in_shape", out JsonElement inShape) && inShape.ValueKind == JsonValueKind.Array
+        if (keras.Count > 0 && keras[0].Type is "lstm" or "gru" && root.TryGetProperty("in_shape", out JsonElement inShape) && inShape.ValueKind == JsonValueKind.Array
             && inShape.GetArrayLength() > 0 && JsonText.TryGetInt32(inShape[inShape.GetArrayLength() - 1], out int inputSize))
         {
             var inShapeStatement = new WeightFileStatement("RTNeural model", "in_shape", JsonMetadata.Text(inShape))
@@ -112,7 +114,10 @@ internal static class JsonModelReader
         return file;
     }
 
-    /// <summary>GuitarML's <c>model_data</c>: the sizes are checked against the declaration (<c>skip</c> becomes <see cref="WeightFile.InputSkip"/>).</summary>
+    /// <summary>
+    /// GuitarML's <c>model_data</c>: the cell (<c>unit_type</c>) and the sizes are checked against the declaration (<c>skip</c> becomes
+    /// <see cref="WeightFile.InputSkip"/>).
+    /// </summary>
     private static List<WeightFileStatement> ModelDataStatements(string sourceName, JsonElement root)
     {
         var statements = new List<WeightFileStatement>();
@@ -121,9 +126,16 @@ internal static class JsonModelReader
             return statements;
         }
         const string origin = "model_data";
-        if (data.TryGetProperty("unit_type", out JsonElement unit) && unit.ValueKind == JsonValueKind.String && unit.GetString() != "LSTM")
+        // CoreAudioML's SimpleRNN holds a torch.nn.LSTM or torch.nn.GRU under 'rec.': PyTorch's tensors either way.
+        switch (data.TryGetProperty("unit_type", out JsonElement unit) && unit.ValueKind == JsonValueKind.String ? unit.GetString() : null)
         {
-            throw new WeightFormatException(sourceName, "model_data.unit_type", $"the model's recurrent unit is {unit.GetString()}; GenLstm runs LSTMs.");
+            case null or "LSTM":
+                break;
+            case "GRU":
+                statements.Add(CellStatements.Gru(origin, "unit_type", "GRU"));
+                break;
+            case string other:
+                throw new WeightFormatException(sourceName, "model_data.unit_type", $"the model's recurrent unit is {other}; GenLstm runs LSTMs and GRUs.");
         }
         void Size(string field, Func<LstmDeclaration, int> declared, string property)
         {
@@ -142,8 +154,9 @@ internal static class JsonModelReader
     }
 
     /// <summary>
-    /// A state dict as one JSON object of name → nested lists. When it holds several LSTM modules (RTNeural's test model:
-    /// <c>lstm</c> then the 3-layer <c>lstm2</c>), they run one after the other, so they become one stack in file order.
+    /// A state dict as one JSON object of name → nested lists. When it holds several LSTM or GRU modules (RTNeural's test models:
+    /// <c>lstm</c> then the 3-layer <c>lstm2</c>, <c>gru</c> then <c>gru2</c>), they run one after the other, so they become one
+    /// stack in file order.
     /// </summary>
     private static WeightFile ReadStateDict(string sourceName, JsonElement stateDict, List<WeightFileStatement> statements)
     {

@@ -7,13 +7,14 @@ using System.Text.RegularExpressions;
 namespace GenLstm.Formats;
 
 /// <summary>
-/// Turns a Keras model's layers into GenLstm's canonical (PyTorch) tensors. Keras's gate order i, f, c, o is PyTorch's
+/// Turns a Keras model's layers into GenLstm's canonical (PyTorch) tensors. Keras's LSTM gate order i, f, c, o is PyTorch's
 /// i, f, g, o, so only the orientation changes: Keras multiplies a row vector by [in, 4H], PyTorch a matrix [4H, in] by a
-/// column; Keras has one bias where PyTorch adds two.
+/// column; Keras has one bias where PyTorch adds two. A Keras GRU's gates are z, r, h where PyTorch's are r, z, n, and its
+/// bias is [2, 3H] (input, recurrent) with <c>reset_after = True</c> or one [3H] with <c>reset_after = False</c>.
 /// </summary>
 internal static partial class KerasLayers
 {
-    private enum Kind { Lstm, Dense, Other, OtherRecurrent }
+    private enum Kind { Recurrent, Dense, Other, OtherRecurrent }
 
     /// <summary>Whether tensor names are Keras's (a <c>…/recurrent_kernel</c> is present) rather than PyTorch's.</summary>
     public static bool HoldsKerasNames(IEnumerable<WeightTensor> tensors)
@@ -60,24 +61,34 @@ internal static partial class KerasLayers
         if (layers.FirstOrDefault(layer => Classify(layer) == Kind.OtherRecurrent) is { } other)
         {
             throw new WeightFormatException(sourceName, other.Name,
-                $"the model's recurrent layer '{other.Name}' is a {(other.Type ?? "GRU").ToUpperInvariant()} ({Describe(other)}), not an LSTM; GenLstm runs LSTM cells.");
+                $"the model's recurrent layer '{other.Name}' is a {(other.Type ?? "recurrent layer").ToUpperInvariant()} ({Describe(other)}), not an LSTM or a GRU; GenLstm runs LSTM and GRU cells.");
         }
-        int first = Enumerable.Range(0, layers.Count).FirstOrDefault(i => Classify(layers[i]) == Kind.Lstm, -1);
+        int first = Enumerable.Range(0, layers.Count).FirstOrDefault(i => Classify(layers[i]) == Kind.Recurrent, -1);
         if (first < 0)
         {
             throw new WeightFormatException(sourceName, null,
-                $"the model has no LSTM layer; its layers: {(layers.Count == 0 ? "none" : string.Join("; ", layers.Take(12).Select(l => $"'{l.Name}' ({Describe(l)})")))}.");
+                $"the model has no LSTM or GRU layer; its layers: {(layers.Count == 0 ? "none" : string.Join("; ", layers.Take(12).Select(l => $"'{l.Name}' ({Describe(l)})")))}.");
+        }
+        RecurrentCell cell = CellOf(layers[first]);
+        if (cell == RecurrentCell.Gru)
+        {
+            statements.Add(CellStatements.Gru($"Keras layer '{layers[first].Name}'", "type", layers[first].Type ?? "gru (from its weights' shapes)"));
         }
         int end = first;
         int layerIndex = -1;
-        for (int i = first; i >= 0 && i < layers.Count && Classify(layers[i]) == Kind.Lstm; i++, end = i)
+        for (int i = first; i >= 0 && i < layers.Count && Classify(layers[i]) == Kind.Recurrent; i++, end = i)
         {
+            if (CellOf(layers[i]) != cell)
+            {
+                throw new WeightFormatException(sourceName, layers[i].Name,
+                    $"the model's recurrent layers mix cells: '{layers[first].Name}' is {Article(cell)}, '{layers[i].Name}' ({Describe(layers[i])}) {Article(CellOf(layers[i]))}; a GenLstm model has one cell.");
+            }
             bool reverse = layers[i].Backward && i > first && !layers[i - 1].Backward;
             if (!reverse)
             {
                 layerIndex++;
             }
-            AddLstm(sourceName, layers[i], $"_l{layerIndex}{(reverse ? "_reverse" : "")}", tensors, statements);
+            AddRecurrent(sourceName, layers[i], cell, $"_l{layerIndex}{(reverse ? "_reverse" : "")}", tensors, statements);
         }
         int head = first >= 0 && end < layers.Count && Classify(layers[end]) == Kind.Dense ? end : -1;
         if (head >= 0)
@@ -89,8 +100,8 @@ internal static partial class KerasLayers
         {
             if (i < first || i >= end && i != head)
             {
-                string where = i < first ? "it runs before the LSTM, GenLstm does not run it"
-                    : "it runs after the LSTM" + (head >= 0 ? " and its head" : "") + ", GenLstm does not run it";
+                string where = i < first ? $"it runs before the {cell.ToString().ToUpperInvariant()}, GenLstm does not run it"
+                    : $"it runs after the {cell.ToString().ToUpperInvariant()}" + (head >= 0 ? " and its head" : "") + ", GenLstm does not run it";
                 skipped.Add($"layer '{layers[i].Name}' ({Describe(layers[i])}): {where}.");
                 if (i < first)
                 {
@@ -126,62 +137,121 @@ internal static partial class KerasLayers
         WeightTensor? recurrent = Weight(layer, "recurrent_kernel");
         return layer.Type switch
         {
-            "lstm" or "cudnnlstm" => Kind.Lstm,
+            "lstm" or "cudnnlstm" or "gru" or "cudnngru" => Kind.Recurrent,
             "dense" or "time-distributed-dense" or "timedistributed" => Kind.Dense,
-            "gru" or "cudnngru" or "simplernn" or "simple_rnn" => Kind.OtherRecurrent,
-            null when recurrent is { Shape.Count: 2 } && recurrent.Shape[1] == 3 * recurrent.Shape[0] => Kind.OtherRecurrent,
-            null when recurrent is { Shape.Count: 2 } && recurrent.Shape[1] == 4 * recurrent.Shape[0] => Kind.Lstm,
+            "simplernn" or "simple_rnn" => Kind.OtherRecurrent,
+            null when recurrent is { Shape.Count: 2 } && (recurrent.Shape[1] == 3 * recurrent.Shape[0] || recurrent.Shape[1] == 4 * recurrent.Shape[0]) => Kind.Recurrent,
             null when recurrent is null && kernel is { Shape.Count: 2 } => Kind.Dense,
             _ => Kind.Other,
         };
     }
 
-    private static void AddLstm(string sourceName, KerasLayerWeights layer, string suffix, List<WeightTensor> tensors, List<WeightFileStatement> statements)
+    /// <summary>A recurrent layer's cell: by its type, or without one by its recurrent_kernel, [H, 3H] for a GRU and [H, 4H] for an LSTM.</summary>
+    private static RecurrentCell CellOf(KerasLayerWeights layer) => layer.Type switch
+    {
+        "gru" or "cudnngru" => RecurrentCell.Gru,
+        null when Weight(layer, "recurrent_kernel") is { Shape: [long hidden, long gates] } && gates == 3 * hidden => RecurrentCell.Gru,
+        _ => RecurrentCell.Lstm,
+    };
+
+    private static string Article(RecurrentCell cell) => cell == RecurrentCell.Gru ? "a GRU" : "an LSTM";
+
+    /// <summary>
+    /// One LSTM or GRU layer as PyTorch's tensors: kernel and recurrent_kernel transposed, a GRU's gate blocks reordered from
+    /// z, r, h to r, z, n, the bias split into bias_ih and bias_hh; and what the layer's configuration states.
+    /// </summary>
+    private static void AddRecurrent(string sourceName, KerasLayerWeights layer, RecurrentCell cell, string suffix, List<WeightTensor> tensors, List<WeightFileStatement> statements)
     {
         WeightTensor kernel = RequireWeight(sourceName, layer, "kernel", 2);
         WeightTensor recurrent = RequireWeight(sourceName, layer, "recurrent_kernel", 2);
+        int gateCount = cell.GateCount();
+        string kind = cell == RecurrentCell.Gru ? "a GRU" : "an LSTM";
         long hidden = recurrent.Shape[0];
-        long gates = 4 * hidden;
+        long gates = gateCount * hidden;
         if (recurrent.Shape[1] != gates || kernel.Shape[1] != gates)
         {
             throw new WeightFormatException(sourceName, $"{layer.Name}/{(recurrent.Shape[1] != gates ? "recurrent_kernel" : "kernel")}",
-                $"an LSTM layer's recurrent_kernel is [H, 4H] and its kernel [in, 4H]; found {recurrent.ShapeText} and {kernel.ShapeText}.");
+                $"{kind} layer's recurrent_kernel is [H, {gateCount}H] and its kernel [in, {gateCount}H]; found {recurrent.ShapeText} and {kernel.ShapeText}.");
         }
         if (layer.Units is int units && units != hidden)
         {
             throw new WeightFormatException(sourceName, $"{layer.Name}/recurrent_kernel",
-                $"the layer declares {units} units ({layer.UnitsAttribute}) but its weights are for {hidden}: recurrent_kernel is {recurrent.ShapeText}, expected [{units}, {4 * units}].");
+                $"the layer declares {units} units ({layer.UnitsAttribute}) but its weights are for {hidden}: recurrent_kernel is {recurrent.ShapeText}, expected [{units}, {gateCount * units}].");
         }
 
-        WeightTensor? bias = Weight(layer, "bias");
-        float[] biasIh = new float[gates], biasHh = new float[gates];
-        if (bias is not null)
+        (float[] biasIh, float[] biasHh, bool twoBiases) = SplitBias(sourceName, layer, cell, gates);
+        WeightTensor weightIh = kernel.Transposed("weight_ih" + suffix), weightHh = recurrent.Transposed("weight_hh" + suffix);
+        if (cell == RecurrentCell.Gru)
         {
-            if (bias.Shape.Count != 1 || (bias.Shape[0] != gates && bias.Shape[0] != 2 * gates))
-            {
-                throw new WeightFormatException(sourceName, $"{layer.Name}/bias", $"expected shape [{gates}] (or [{2 * gates}] from CuDNNLSTM), found {bias.ShapeText}.");
-            }
-            bias.Values.AsSpan(0, (int)gates).CopyTo(biasIh);
-            if (bias.Shape[0] == 2 * gates)
-            {
-                bias.Values.AsSpan((int)gates).CopyTo(biasHh);
-            }
+            weightIh = weightIh with { Values = GateBlocks.Reorder(weightIh.Values, GateBlocks.GruFromZrh, hidden, kernel.Shape[0]) };
+            weightHh = weightHh with { Values = GateBlocks.Reorder(weightHh.Values, GateBlocks.GruFromZrh, hidden, hidden) };
+            biasIh = GateBlocks.Reorder(biasIh, GateBlocks.GruFromZrh, hidden, 1);
+            biasHh = GateBlocks.Reorder(biasHh, GateBlocks.GruFromZrh, hidden, 1);
         }
-        tensors.Add(kernel.Transposed("weight_ih" + suffix));
-        tensors.Add(recurrent.Transposed("weight_hh" + suffix));
+        tensors.Add(weightIh);
+        tensors.Add(weightHh);
         tensors.Add(new WeightTensor("bias_ih" + suffix, [gates], biasIh));
         tensors.Add(new WeightTensor("bias_hh" + suffix, [gates], biasHh));
 
         string origin = $"Keras layer '{layer.Name}'";
+        if (cell == RecurrentCell.Gru && Weight(layer, "bias") is { } bias)
+        {
+            // The bias's shape is reset_after: Keras keeps the recurrent bias apart only where r multiplies U_n h + b_hn.
+            statements.Add(CellStatements.ResetAfter(origin, "reset_after", $"{(twoBiases ? "True" : "False")} (bias {bias.ShapeText})", twoBiases));
+        }
+        AddActivationStatements(origin, layer, cell, statements);
+    }
+
+    /// <summary>
+    /// A recurrent layer's bias as PyTorch's two: Keras's one bias [G·H] is bias_ih with bias_hh zero (an LSTM adds them; a GRU
+    /// with <c>reset_after = False</c> adds them inside n); two biases, [2·G·H] (CuDNNLSTM, CuDNNGRU) or [2, G·H] (a GRU with
+    /// <c>reset_after = True</c>), are input then recurrent. No bias (<c>use_bias = False</c>) is zeros.
+    /// </summary>
+    private static (float[] BiasIh, float[] BiasHh, bool TwoBiases) SplitBias(string sourceName, KerasLayerWeights layer, RecurrentCell cell, long gates)
+    {
+        float[] biasIh = new float[gates], biasHh = new float[gates];
+        if (Weight(layer, "bias") is not { } bias)
+        {
+            return (biasIh, biasHh, false);
+        }
+        bool one = bias.Shape is [long length] && length == gates;
+        bool two = bias.Shape is [long flat] && flat == 2 * gates || bias.Shape is [2, long perRow] && perRow == gates;
+        if (!one && !two)
+        {
+            string expected = cell == RecurrentCell.Gru
+                ? $"[{gates}] (reset_after = False) or [2, {gates}] (reset_after = True; [{2 * gates}] from CuDNNGRU)"
+                : $"[{gates}] (or [{2 * gates}] from CuDNNLSTM)";
+            throw new WeightFormatException(sourceName, $"{layer.Name}/bias", $"expected shape {expected}, found {bias.ShapeText}.");
+        }
+        bias.Values.AsSpan(0, (int)gates).CopyTo(biasIh);
+        if (two)
+        {
+            bias.Values.AsSpan((int)gates).CopyTo(biasHh);
+        }
+        return (biasIh, biasHh, two);
+    }
+
+    /// <summary>
+    /// The layer's <c>activation</c> and <c>recurrent_activation</c>: an LSTM's activation is its cell and hidden activation, a
+    /// GRU's that of its new gate n; the recurrent activation is the gates' (i, f, o or r, z).
+    /// </summary>
+    private static void AddActivationStatements(string origin, KerasLayerWeights layer, RecurrentCell cell, List<WeightFileStatement> statements)
+    {
         if (layer.Activation is { } activation)
         {
             Activation? declared = ActivationOf(activation);
-            statements.Add(new WeightFileStatement(origin, "activation", activation)
-            {
-                Disagreement = d => d.CellActivation == declared && d.HiddenActivation == declared ? null
-                    : $"CellActivation = {d.CellActivation}, HiddenActivation = {d.HiddenActivation}",
-                Implies = d => declared is { } a ? d with { CellActivation = a, HiddenActivation = a } : d,
-            });
+            statements.Add(cell == RecurrentCell.Gru
+                ? new WeightFileStatement(origin, "activation", activation)
+                {
+                    Disagreement = d => d.CellActivation == declared ? null : $"CellActivation = {d.CellActivation}",
+                    Implies = d => declared is { } a ? d with { CellActivation = a } : d,
+                }
+                : new WeightFileStatement(origin, "activation", activation)
+                {
+                    Disagreement = d => d.CellActivation == declared && d.HiddenActivation == declared ? null
+                        : $"CellActivation = {d.CellActivation}, HiddenActivation = {d.HiddenActivation}",
+                    Implies = d => declared is { } a ? d with { CellActivation = a, HiddenActivation = a } : d,
+                });
         }
         if (layer.RecurrentActivation is { } recurrentActivation)
         {
@@ -233,7 +303,7 @@ internal static partial class KerasLayers
     /// <summary>
     /// The layer a weight path belongs to: the path without its leaf, without the file's top group (<c>model_weights</c>,
     /// <c>layers</c>), without the cell level some Keras versions add (<c>lstm_cell</c>, <c>lstm_cell_3</c>, <c>cell</c>) and
-    /// without the repeated layer name of <c>model.save</c> (<c>lstm/lstm</c>).
+    /// without the repeated layer name of <c>model.save</c> (<c>lstm/lstm</c>); likewise <c>gru_cell</c>.
     /// </summary>
     private static string LayerPath(string name)
     {
@@ -241,7 +311,7 @@ internal static partial class KerasLayers
         string[] segments = name.Split('/');
         foreach (string segment in segments.Take(segments.Length - 1))
         {
-            if (segment is "model_weights" or "layers" or "cell" or "vars" || LstmCell().IsMatch(segment) || parts.Count > 0 && parts[^1] == segment)
+            if (segment is "model_weights" or "layers" or "cell" or "vars" || RecurrentCellLevel().IsMatch(segment) || parts.Count > 0 && parts[^1] == segment)
             {
                 continue;
             }
@@ -256,8 +326,8 @@ internal static partial class KerasLayers
     [GeneratedRegex(@":\d+$")]
     private static partial Regex VariableSuffix();
 
-    [GeneratedRegex(@"^lstm_cell(_\d+)?$")]
-    private static partial Regex LstmCell();
+    [GeneratedRegex(@"^(lstm|gru)_cell(_\d+)?$")]
+    private static partial Regex RecurrentCellLevel();
 
     [GeneratedRegex(@"\d+")]
     private static partial Regex Digits();

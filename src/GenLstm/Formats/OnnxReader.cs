@@ -6,14 +6,15 @@ using System.Linq;
 namespace GenLstm.Formats;
 
 /// <summary>
-/// Reads an ONNX model's <c>LSTM</c> nodes, one per layer in graph order: their <c>W</c>, <c>R</c>, <c>B</c>, <c>P</c> constants
-/// become the canonical tensors (<see cref="OnnxLstmTensors.ToPyTorch"/>), their attributes become
-/// <see cref="WeightFileStatement"/>s checked against the declaration. A <c>Gemm</c> (or <c>MatMul</c> + <c>Add</c>) with constant
-/// weights after the last LSTM becomes the output head.
+/// Reads an ONNX model's <c>LSTM</c> or <c>GRU</c> nodes, one per layer in graph order: their <c>W</c>, <c>R</c>, <c>B</c>, <c>P</c>
+/// constants become the canonical tensors (<see cref="OnnxLstmTensors.ToPyTorch"/>, <see cref="OnnxGruTensors.ToPyTorch"/>), their
+/// attributes become <see cref="WeightFileStatement"/>s checked against the declaration. A <c>Gemm</c> (or <c>MatMul</c> + <c>Add</c>)
+/// with constant weights after the last recurrent node becomes the output head.
 /// </summary>
 internal static class OnnxReader
 {
-    private static readonly string[] DefaultActivations = ["Sigmoid", "Tanh", "Tanh"];
+    /// <summary>ONNX's default activations per direction: an LSTM's f, g, h; a GRU's f (z, r) and g (h).</summary>
+    private static readonly string[] DefaultLstmActivations = ["Sigmoid", "Tanh", "Tanh"], DefaultGruActivations = ["Sigmoid", "Tanh"];
 
     /// <summary>Operators that only move or reshape data; they are not reported as skipped layers.</summary>
     private static readonly HashSet<string> Plumbing = new(StringComparer.Ordinal)
@@ -44,26 +45,38 @@ internal static class OnnxReader
             }
         }
 
-        List<OnnxNode> lstms = [.. graph.Nodes.Where(n => n.OpType == "LSTM" && n.Domain is "" or "ai.onnx")];
+        List<OnnxNode> lstms = [.. graph.Nodes.Where(n => n.OpType is "LSTM" or "GRU" && n.Domain is "" or "ai.onnx")];
         if (lstms.Count == 0)
         {
             string operators = string.Join(", ", graph.Nodes.Select(n => n.OpType).Distinct().Take(24));
-            throw new WeightFormatException(sourceName, null, graph.Nodes.FirstOrDefault(n => n.OpType is "GRU" or "RNN") is { } other
-                ? $"the ONNX graph's recurrent node '{other.Name}' is a {other.OpType}, not an LSTM; GenLstm runs LSTM cells. Its operators: {operators}."
-                : $"the ONNX graph has no LSTM node; its operators: {(operators.Length == 0 ? "none" : operators)}.");
+            throw new WeightFormatException(sourceName, null, graph.Nodes.FirstOrDefault(n => n.OpType is "RNN") is { } other
+                ? $"the ONNX graph's recurrent node '{other.Name}' is an {other.OpType}, not an LSTM or a GRU; GenLstm runs LSTM and GRU cells. Its operators: {operators}."
+                : $"the ONNX graph has no LSTM or GRU node; its operators: {(operators.Length == 0 ? "none" : operators)}.");
+        }
+        // The recurrent nodes, one per layer, all of the first one's cell.
+        string opType = lstms[0].OpType;
+        RecurrentCell cell = opType == "GRU" ? RecurrentCell.Gru : RecurrentCell.Lstm;
+        if (lstms.FirstOrDefault(n => n.OpType != opType) is { } mixed)
+        {
+            throw new WeightFormatException(sourceName, null,
+                $"the ONNX graph mixes recurrent cells: node '{lstms[0].Name}' is an {opType}, node '{mixed.Name}' a {mixed.OpType}; a GenLstm model has one cell.");
         }
 
         var tensors = new List<WeightTensor>();
         var statements = new List<WeightFileStatement>
         {
-            new("ONNX graph", "LSTM nodes", lstms.Count.ToString(CultureInfo.InvariantCulture))
+            new("ONNX graph", $"{opType} nodes", lstms.Count.ToString(CultureInfo.InvariantCulture))
             {
                 Disagreement = d => d.Layers == lstms.Count ? null : $"Layers = {d.Layers}",
             },
         };
+        if (cell == RecurrentCell.Gru)
+        {
+            statements.Add(CellStatements.Gru($"ONNX node '{lstms[0].Name}'", "op_type", opType));
+        }
         for (int layer = 0; layer < lstms.Count; layer++)
         {
-            AddLayer(sourceName, lstms[layer], layer, constants, name => graph.Nodes.Any(n => n.Outputs.Contains(name, StringComparer.Ordinal)), tensors, statements);
+            AddLayer(sourceName, lstms[layer], cell, layer, constants, name => graph.Nodes.Any(n => n.Outputs.Contains(name, StringComparer.Ordinal)), tensors, statements);
         }
 
         var used = new HashSet<OnnxNode>(lstms);
@@ -95,7 +108,7 @@ internal static class OnnxReader
     }
 
     /// <summary>
-    /// The computing nodes (not <see cref="Plumbing"/>) whose outputs reach the first LSTM's input X: a front end GenLstm does not
+    /// The computing nodes (not <see cref="Plumbing"/>) whose outputs reach the first recurrent node's input X: a front end GenLstm does not
     /// run, such as a Conv before the LSTM. Empty when X is the graph's input, reshaped at most.
     /// </summary>
     private static List<string> Upstream(OnnxGraph graph, OnnxNode lstm)
@@ -124,8 +137,12 @@ internal static class OnnxReader
         return found;
     }
 
-    private static void AddLayer(string sourceName, OnnxNode node, int layer, Dictionary<string, OnnxTensor> constants, Func<string, bool> producedInGraph,
-        List<WeightTensor> tensors, List<WeightFileStatement> statements)
+    /// <summary>
+    /// One LSTM or GRU node as the canonical tensors of layer <paramref name="layer"/> (both directions), and its attributes as
+    /// statements. The inputs are the same for both: X, W, R, B, sequence_lens, initial_h; an LSTM adds initial_c and P.
+    /// </summary>
+    private static void AddLayer(string sourceName, OnnxNode node, RecurrentCell cell, int layer, Dictionary<string, OnnxTensor> constants,
+        Func<string, bool> producedInGraph, List<WeightTensor> tensors, List<WeightFileStatement> statements)
     {
         string origin = $"ONNX node '{node.Name}'";
         float[] Input(int index, string role, bool required)
@@ -169,12 +186,13 @@ internal static class OnnxReader
             return values;
         }
 
-        float[] w = Input(1, "W", required: true), r = Input(2, "R", required: true), b = Input(3, "B", required: false), p = Input(7, "P", required: false);
+        float[] w = Input(1, "W", required: true), r = Input(2, "R", required: true), b = Input(3, "B", required: false);
         long[] wDims = Dims(1), rDims = Dims(2);
-        if (wDims.Length != 3 || rDims.Length != 3 || rDims[1] != 4 * rDims[2] || wDims[1] != rDims[1] || wDims[0] != rDims[0] || wDims[0] is not (1 or 2))
+        int gateCount = cell.GateCount();
+        if (wDims.Length != 3 || rDims.Length != 3 || rDims[1] != gateCount * rDims[2] || wDims[1] != rDims[1] || wDims[0] != rDims[0] || wDims[0] is not (1 or 2))
         {
             throw new WeightFormatException(sourceName, node.Inputs[2],
-                $"{origin}: W must be [D, 4H, I] and R [D, 4H, H] with D = 1 or 2; found W {SafeTensorInfo.FormatShape(wDims)}, R {SafeTensorInfo.FormatShape(rDims)}.");
+                $"{origin}: W must be [D, {gateCount}H, I] and R [D, {gateCount}H, H] with D = 1 or 2; found W {SafeTensorInfo.FormatShape(wDims)}, R {SafeTensorInfo.FormatShape(rDims)}.");
         }
         int directions = (int)wDims[0], hidden = (int)rDims[2], input = (int)wDims[2];
         string direction = node.Attributes.TryGetValue("direction", out OnnxAttribute? d) && d.S is { } s ? s : "forward";
@@ -187,13 +205,17 @@ internal static class OnnxReader
         PyTorchLstmTensors[] converted;
         try
         {
-            converted = new OnnxLstmTensors(w, r, b, p).ToPyTorch(input, hidden, directions, inputForget);
+            converted = cell == RecurrentCell.Gru
+                ? [.. OnnxGruTensors.ToPyTorch(w, r, b, input, hidden, directions).Select(t => new PyTorchLstmTensors(t.WeightIh, t.WeightHh, t.BiasIh, t.BiasHh))]
+                : new OnnxLstmTensors(w, r, b, Input(7, "P", required: false)).ToPyTorch(input, hidden, directions, inputForget);
         }
         catch (ArgumentException e)
         {
             throw new WeightFormatException(sourceName, e.ParamName?.ToUpperInvariant(), $"{origin}: {e.Message}", e);
         }
-        float[]? initialH = InitialState(5, "initial_h", directions, hidden), initialC = InitialState(6, "initial_c", directions, hidden);
+        float[]? initialH = InitialState(5, "initial_h", directions, hidden);
+        float[]? initialC = cell == RecurrentCell.Lstm ? InitialState(6, "initial_c", directions, hidden) : null;
+        long gateRows = gateCount * hidden;
         for (int k = 0; k < directions; k++)
         {
             string suffix = $"_l{layer}{(k == 1 ? "_reverse" : "")}";
@@ -206,10 +228,10 @@ internal static class OnnxReader
             {
                 tensors.Add(new WeightTensor("initial_c" + suffix, [hidden], initialC[(k * hidden)..((k + 1) * hidden)]));
             }
-            tensors.Add(new WeightTensor("weight_ih" + suffix, [4L * hidden, input], t.WeightIh));
-            tensors.Add(new WeightTensor("weight_hh" + suffix, [4L * hidden, hidden], t.WeightHh));
-            tensors.Add(new WeightTensor("bias_ih" + suffix, [4L * hidden], t.BiasIh));
-            tensors.Add(new WeightTensor("bias_hh" + suffix, [4L * hidden], t.BiasHh));
+            tensors.Add(new WeightTensor("weight_ih" + suffix, [gateRows, input], t.WeightIh));
+            tensors.Add(new WeightTensor("weight_hh" + suffix, [gateRows, hidden], t.WeightHh));
+            tensors.Add(new WeightTensor("bias_ih" + suffix, [gateRows], t.BiasIh));
+            tensors.Add(new WeightTensor("bias_hh" + suffix, [gateRows], t.BiasHh));
             if (t.Peepholes is { } peepholes)
             {
                 tensors.Add(new WeightTensor("weight_ci" + suffix, [hidden], peepholes[..hidden]));
@@ -218,10 +240,10 @@ internal static class OnnxReader
             }
         }
 
-        AddStatements(node, origin, hidden, direction, statements);
+        AddStatements(node, cell, origin, hidden, direction, statements);
     }
 
-    private static void AddStatements(OnnxNode node, string origin, int hidden, string direction, List<WeightFileStatement> statements)
+    private static void AddStatements(OnnxNode node, RecurrentCell cell, string origin, int hidden, string direction, List<WeightFileStatement> statements)
     {
         if (node.Attributes.TryGetValue("hidden_size", out OnnxAttribute? hiddenSize) && hiddenSize.I is long declaredHidden)
         {
@@ -242,20 +264,7 @@ internal static class OnnxReader
             Implies = d => d with { Direction = fileDirection },
         });
 
-        string[] activations = node.Attributes.TryGetValue("activations", out OnnxAttribute? a) && a.Strings.Length > 0 ? a.Strings : DefaultActivations;
-        string activationText = string.Join(", ", activations);
-        statements.Add(new WeightFileStatement(origin, "activations", $"[{activationText}]")
-        {
-            Disagreement = d =>
-            {
-                string declared = string.Join(", ", new[] { d.GateActivation, d.CellActivation, d.HiddenActivation }.Select(x => x.ToString()));
-                bool agrees = activations.Length % 3 == 0 && activations.Chunk(3).All(triple => string.Join(", ", triple) == declared);
-                return agrees ? null : $"GateActivation, CellActivation, HiddenActivation = [{declared}]";
-            },
-            Implies = d => activations.Length >= 3 && ActivationOf(activations[0]) is { } gate && ActivationOf(activations[1]) is { } cell && ActivationOf(activations[2]) is { } hiddenActivation
-                ? d with { GateActivation = gate, CellActivation = cell, HiddenActivation = hiddenActivation }
-                : d,
-        });
+        statements.Add(cell == RecurrentCell.Gru ? GruActivations(node, origin) : LstmActivations(node, origin));
         if (node.Attributes.ContainsKey("activation_alpha") || node.Attributes.ContainsKey("activation_beta"))
         {
             statements.Add(new WeightFileStatement(origin, "activation_alpha/beta",
@@ -267,12 +276,58 @@ internal static class OnnxReader
             Disagreement = d => d.ActivationClip == clip ? null : $"ActivationClip = {d.ActivationClip.ToString("R", CultureInfo.InvariantCulture)}",
             Implies = d => d with { ActivationClip = clip },
         });
+        if (cell == RecurrentCell.Gru)
+        {
+            // ONNX's default is 0, the reset gate on h before the product: the other variant than PyTorch's.
+            bool linearBeforeReset = node.Attributes.TryGetValue("linear_before_reset", out OnnxAttribute? reset) && reset.I is not (null or 0);
+            statements.Add(CellStatements.ResetAfter(origin, "linear_before_reset", linearBeforeReset ? "1" : "0 (ONNX's default)", linearBeforeReset));
+            return;
+        }
         bool inputForget = node.Attributes.TryGetValue("input_forget", out OnnxAttribute? forget) && forget.I is not (null or 0);
         statements.Add(new WeightFileStatement(origin, "input_forget", inputForget ? "1" : "0")
         {
             Disagreement = d => d.CoupledInputForget == inputForget ? null : $"CoupledInputForget = {d.CoupledInputForget.ToString().ToLowerInvariant()}",
             Implies = d => d with { CoupledInputForget = inputForget },
         });
+    }
+
+    /// <summary>An LSTM node's activations f, g, h per direction: the declaration's GateActivation, CellActivation, HiddenActivation.</summary>
+    private static WeightFileStatement LstmActivations(OnnxNode node, string origin)
+    {
+        string[] activations = Activations(node, DefaultLstmActivations);
+        return new WeightFileStatement(origin, "activations", $"[{string.Join(", ", activations)}]")
+        {
+            Disagreement = d => DisagreeingActivations(activations, [d.GateActivation, d.CellActivation, d.HiddenActivation]) is { } declared
+                ? $"GateActivation, CellActivation, HiddenActivation = [{declared}]" : null,
+            Implies = d => activations.Length >= 3 && ActivationOf(activations[0]) is { } gate && ActivationOf(activations[1]) is { } cell && ActivationOf(activations[2]) is { } hiddenActivation
+                ? d with { GateActivation = gate, CellActivation = cell, HiddenActivation = hiddenActivation }
+                : d,
+        };
+    }
+
+    /// <summary>A GRU node's activations f (gates z, r) and g (the new gate h) per direction: the declaration's GateActivation and CellActivation.</summary>
+    private static WeightFileStatement GruActivations(OnnxNode node, string origin)
+    {
+        string[] activations = Activations(node, DefaultGruActivations);
+        return new WeightFileStatement(origin, "activations", $"[{string.Join(", ", activations)}]")
+        {
+            Disagreement = d => DisagreeingActivations(activations, [d.GateActivation, d.CellActivation]) is { } declared
+                ? $"GateActivation, CellActivation = [{declared}]" : null,
+            Implies = d => activations.Length >= 2 && ActivationOf(activations[0]) is { } gate && ActivationOf(activations[1]) is { } cell
+                ? d with { GateActivation = gate, CellActivation = cell }
+                : d,
+        };
+    }
+
+    private static string[] Activations(OnnxNode node, string[] defaults)
+        => node.Attributes.TryGetValue("activations", out OnnxAttribute? a) && a.Strings.Length > 0 ? a.Strings : defaults;
+
+    /// <summary>Null when every direction's activations are the declared ones; else the declared ones as text, for the message.</summary>
+    private static string? DisagreeingActivations(string[] activations, Activation[] declared)
+    {
+        string text = string.Join(", ", declared.Select(x => x.ToString()));
+        bool agrees = activations.Length % declared.Length == 0 && activations.Chunk(declared.Length).All(group => string.Join(", ", group) == text);
+        return agrees ? null : text;
     }
 
     /// <summary>The activation an ONNX activation name stands for (ONNX's names are the enum's); null for one GenLstm lacks.</summary>
@@ -282,8 +337,8 @@ internal static class OnnxReader
     private sealed record Head(WeightTensor Weight, WeightTensor? Bias, OnnxNode[] Nodes);
 
     /// <summary>
-    /// The dense layer after the LSTM: a <c>Gemm</c> with a constant B (transB = 1: [out, in], as PyTorch exports Linear), or a
-    /// <c>MatMul</c> by a constant [in, out] followed by an <c>Add</c> of a constant [out], fed (through reshapes) by the LSTM's Y.
+    /// The dense layer after the recurrent node: a <c>Gemm</c> with a constant B (transB = 1: [out, in], as PyTorch exports Linear), or a
+    /// <c>MatMul</c> by a constant [in, out] followed by an <c>Add</c> of a constant [out], fed (through reshapes) by the node's Y.
     /// </summary>
     private static Head? FindHead(OnnxNode lastLstm, OnnxGraph graph, Dictionary<string, OnnxTensor> constants)
     {
