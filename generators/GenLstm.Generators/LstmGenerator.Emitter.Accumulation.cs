@@ -89,8 +89,8 @@ public sealed partial class LstmGenerator
                 {
                     slots = [.. slots.Where(slot => !isZero(slot, column.Set))];
                     writer.WriteLine(column.Set == ColumnSet.Input
-                        ? "// (A GRU's input rows hold no U_n: n's hidden part, slot o, is not read.)"
-                        : "// (A GRU's hidden rows hold no W_n: n's input part, slot g, is not read.)");
+                        ? "// (A GRU's n: these rows add to its input part, slot g; its hidden part, slot o, waits for U's rows.)"
+                        : "// (A GRU's n: these rows add to its hidden part, slot o; its input part, slot g, is complete.)");
                 }
                 using (writer.OpenBlock($"for (nuint k = 0; k < {column.Count}; k++, row += PackedRowLength)"))
                 {

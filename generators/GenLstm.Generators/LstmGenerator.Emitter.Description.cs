@@ -121,12 +121,18 @@ public sealed partial class LstmGenerator
             yield return $"            In each block, row 0 is the bias{(plan.Math.LayerNorm ? " (zero: layer norm adds β instead)" : "")}, rows 1..{inputEnd} the columns of W (one per input feature),";
             yield return $"            rows {inputEnd + 1}..{recurrentEnd} the columns of U (one per {(spec.ProjectionSize > 0 ? "value of the projected h" : "hidden unit")})"
                 + (plan.Math.Peepholes ? $", row {recurrentEnd + 1} the peepholes p_i, p_f, p_o" : "")
-                + (plan.Math.LayerNorm ? $", rows {plan.RowsPerBlock - 2}..{plan.RowsPerBlock - 1} the layer-norm γ and β" : "") + ";";
+                + (plan.Math.LayerNorm ? $", rows {plan.RowsPerBlock - 2}..{plan.RowsPerBlock - 1} the layer-norm γ and β" : "") + (plan.GruRows ? "," : ";");
+            if (plan.GruRows)
+            {
+                yield return $"            row {plan.RowsPerBlock - 1} n's hidden bias b_hn (slot g); a row holds r, z and n for the block's 8 units, 8 floats each.";
+                yield return "            The kernels keep n's input part (W_n x + b_in, the accumulators of slot g) apart from its hidden part";
+                yield return "            (U_n h + b_hn, slot o), which reads the same column of U's rows: 3 multiply-adds per column where an LSTM has 4.";
+                yield break;
+            }
             if (plan.Math.IsGru)
             {
-                yield return "            a row holds four slots of the block's 8 units, 8 floats each: i = r, f = z, g = n's input part (W_n, b_in),";
-                yield return "            o = n's hidden part (U_n, b_hn); g is zero in the rows of U and o in the rows of W, which the paths of one";
-                yield return "            gate per register skip (3 multiply-adds per column where an LSTM has 4).";
+                yield return "            a row holds 16 words, each two bfloat16 slots of one unit: r|z for the 8 units, then n's input part|n's hidden";
+                yield return "            part (W_n and b_in | U_n and b_hn; the input part is zero in U's rows, the hidden part in W's).";
                 yield break;
             }
             yield return plan.WeightType == WeightType.BFloat16

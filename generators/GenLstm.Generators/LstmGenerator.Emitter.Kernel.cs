@@ -403,7 +403,7 @@ public sealed partial class LstmGenerator
         {
             string vector = typeName;
             string element = WeightReader.ElementType(plan.WeightType);
-            var weights = new WeightReader(plan.WeightType, vector, lanes);
+            var weights = new WeightReader(plan, vector, lanes);
             int parts = KernelPlan.BlockSize / lanes;
             string Accumulator(Gate gate, int block, int part) => AccumulatorName(gate, block, parts, part);
             string Offset(Gate gate, int part) => AccumulatorOffset(gate, part, lanes);
@@ -430,7 +430,7 @@ public sealed partial class LstmGenerator
                 for (int block = 0; block < blocks; block++)
                 {
                     Func<Gate, int, string> start = fromInput
-                        ? weights.ReadRow(writer, $"block{block}", "", "bias", Index(block))
+                        ? weights.ReadBias(writer, $"block{block}", "", "bias", Index(block))
                         : (gate, part) => $"{vector}.LoadUnsafe(ref projected, {block} * RowLength + {Offset(gate, part)})";
                     ForEachAccumulator(1, parts, (gate, _, part) => writer.WriteLine($"var {Accumulator(gate, block, part)} = {start(gate, part)};"));
                 }
@@ -527,7 +527,7 @@ public sealed partial class LstmGenerator
                                 writer.WriteLine($"ref float hiddenNext = ref state{stream}.HiddenStart(state{stream}._current ^ 1);");
                                 WriteCellUpdate(writer, plan, new CellSite(vector, offset, gate => accumulator(gate, part))
                                 {
-                                    Peepholes = () => Peepholes(writer, new WeightReader(plan.WeightType, vector, lanes), "block", "", part),
+                                    Peepholes = () => Peepholes(writer, new WeightReader(plan, vector, lanes), "block", "", part),
                                 });
                             }
                         }
@@ -544,12 +544,12 @@ public sealed partial class LstmGenerator
         private static void WriteSharedWeightKernel(IndentedTextWriter writer, KernelPlan plan, string vector, int lanes, int groups,
             IEnumerable<AccumulationColumns> columns, Action<int, Func<Gate, int, string>> finish)
         {
-            var weights = new WeightReader(plan.WeightType, vector, lanes);
+            var weights = new WeightReader(plan, vector, lanes);
             int parts = KernelPlan.BlockSize / lanes;
             string Accumulator(Gate gate, int group, int part) => AccumulatorName(gate, group, parts, part);
 
             writer.WriteLine("// z starts at the bias (row 0 of the block).");
-            Func<Gate, int, string> bias = weights.ReadRow(writer, "block", "", "bias", "");
+            Func<Gate, int, string> bias = weights.ReadBias(writer, "block", "", "bias", "");
             ForEachAccumulator(groups, parts, (gate, group, part) =>
                 writer.WriteLine($"var {Accumulator(gate, group, part)} = {bias(gate, part)};"));
             WriteAccumulation(writer,
@@ -581,7 +581,7 @@ public sealed partial class LstmGenerator
 
         private static void WriteScalarBlock(IndentedTextWriter writer, KernelPlan plan)
         {
-            var weights = WeightReader.Scalar(plan.WeightType);
+            var weights = WeightReader.Scalar(plan);
             writer.WriteLines($$"""
                 /// <summary>
                 /// Scalar path for one block, unit by unit, summing in the same order as the vector paths (without fused
@@ -594,7 +594,7 @@ public sealed partial class LstmGenerator
             using (writer.OpenBlock("for (nuint lane = 0; lane < BlockSize; lane++)"))
             {
                 writer.WriteLine("// z starts at the bias (row 0 of the block).");
-                Func<Gate, int, string> bias = weights.ReadRow(writer, "block", "lane + ", "bias", "");
+                Func<Gate, int, string> bias = weights.ReadBias(writer, "block", "lane + ", "bias", "");
                 foreach (Gate gate in GateNames.All)
                 {
                     writer.WriteLine($"float z{gate.Letter()} = {bias(gate, 0)};");

@@ -120,7 +120,7 @@ public sealed partial class LstmGenerator
                 /// <summary>Preactivations per block and step: gates i, f, g, o for 8 units (a row of Forward's projected input product).</summary>
                 internal const int RowLength = {KernelPlan.RowLength};
 
-                /// <summary>Elements per row of a packed block: {(plan.WeightType == WeightType.BFloat16 ? "16 words of two bfloat16 gates" : "32 floats, gates i, f, g, o for 8 units")}.</summary>
+                /// <summary>Elements per row of a packed block: {(plan.WeightType == WeightType.BFloat16 ? "16 words of two bfloat16 gates" : plan.GruRows ? "24 floats, gates r, z, n for 8 units" : "32 floats, gates i, f, g, o for 8 units")}.</summary>
                 internal const int PackedRowLength = {plan.PackedRowLength};
 
                 /// <summary>H rounded up to whole blocks; the state keeps this many values, the padding stays zero.</summary>
@@ -136,6 +136,14 @@ public sealed partial class LstmGenerator
                 internal const int BlockStride = {plan.BlockStride};
 
                 """);
+            if (plan.GruRows)
+            {
+                writer.WriteLines("""
+                    /// <summary>Where a block's last row starts, which holds n's hidden bias b_hn in slot g: after the bias, the rows of W and of U.</summary>
+                    private const int NewHiddenBiasOffset = (1 + InputSize + RecurrentSize) * PackedRowLength;
+
+                    """);
+            }
             if (spec.Math.Peepholes)
             {
                 writer.WriteLines("""
@@ -190,11 +198,7 @@ public sealed partial class LstmGenerator
             string variantArguments = layerNorm ? (peepholes ? ", peepholes, layerNorm" : ", default, layerNorm") : peepholes ? ", peepholes" : "";
             string packing = !spec.Math.IsGru
                 ? $"{packed}.FromPyTorch(InputSize, HiddenSize, RecurrentSize, weightIh, weightHh, biasIh, biasHh{variantArguments})"
-                : $"PackedLstmWeights.FromPyTorchGru(InputSize, HiddenSize, weightIh, weightHh, biasIh, biasHh, resetAfter: {(spec.Math.ResetAfter ? "true" : "false")})";
-            if (spec.Math.IsGru && plan.WeightType == WeightType.BFloat16)
-            {
-                packing = $"{packed}.From({packing})";
-            }
+                : $"{packed}.FromPyTorchGru(InputSize, HiddenSize, weightIh, weightHh, biasIh, biasHh, resetAfter: {(spec.Math.ResetAfter ? "true" : "false")})";
             writer.WriteLines($$"""
                 /// <summary>
                 /// PyTorch's tensors (gate order {{(spec.Math.IsGru ? "r, z, n" : "i, f, g, o")}}) packed in the layout this kernel reads. Throws when the runtime library

@@ -129,7 +129,7 @@ public sealed partial class LstmGenerator
         {
             string element = WeightReader.ElementType(plan.WeightType);
             string? vector = typeName;
-            var weights = vector is null ? WeightReader.Scalar(plan.WeightType) : new WeightReader(plan.WeightType, vector, lanes);
+            var weights = vector is null ? WeightReader.Scalar(plan) : new WeightReader(plan, vector, lanes);
             int parts = KernelPlan.BlockSize / lanes;
             AccumulationColumns[] columns =
             [
@@ -182,7 +182,7 @@ public sealed partial class LstmGenerator
             string element = WeightReader.ElementType(plan.WeightType);
             string? vector = typeName;
             var scalar = new ScalarOrVector(vector);
-            var weights = vector is null ? WeightReader.Scalar(plan.WeightType) : new WeightReader(plan.WeightType, vector, lanes);
+            var weights = vector is null ? WeightReader.Scalar(plan) : new WeightReader(plan, vector, lanes);
             // Peephole terms are added to z here, before the normalization, so the shared cell update must not add them again.
             KernelPlan normalized = plan with { Math = plan.Math with { Peepholes = false } };
             bool peepholes = plan.Math.Peepholes;

@@ -18,22 +18,39 @@ public sealed partial class LstmGenerator
         {
             private const string HighHalfMask = "0xFFFF0000u";
 
+            private readonly KernelPlan _plan;
             private readonly WeightType _type;
             private readonly string? _vector;
             private readonly int _lanes;
 
-            /// <param name="type">The packing.</param>
+            /// <param name="plan">The kernel's layout: its packing and where each slot sits in a row.</param>
             /// <param name="vector">The vector type's fully qualified name; null for scalar code (see <see cref="Scalar"/>).</param>
             /// <param name="lanes">Floats per vector.</param>
-            public WeightReader(WeightType type, string? vector, int lanes)
+            public WeightReader(KernelPlan plan, string? vector, int lanes)
             {
-                _type = type;
+                _plan = plan;
+                _type = plan.WeightType;
                 _vector = vector;
                 _lanes = lanes;
             }
 
             /// <summary>For scalar code, which reads one unit of each gate per row: the offset prefix names the lane.</summary>
-            public static WeightReader Scalar(WeightType type) => new(type, null, KernelPlan.BlockSize);
+            public static WeightReader Scalar(KernelPlan plan) => new(plan, null, KernelPlan.BlockSize);
+
+            /// <summary>
+            /// Like <see cref="ReadRow"/> on a block's bias row (<paramref name="lane"/> names the lane in scalar code, else ""), except
+            /// that a GRU's n hidden part (slot o) starts at its own bias b_hn, in the block's last row (NewHiddenBiasOffset).
+            /// </summary>
+            public Func<Gate, int, string> ReadBias(IndentedTextWriter writer, string block, string lane, string pairName, string index)
+            {
+                Func<Gate, int, string> bias = ReadRow(writer, block, lane, pairName, index);
+                if (!_plan.GruRows)
+                {
+                    return bias;
+                }
+                Func<Gate, int, string> hiddenBias = ReadRow(writer, block, $"NewHiddenBiasOffset + {lane}", pairName, index);
+                return (gate, part) => gate == Gate.Output ? hiddenBias(gate, part) : bias(gate, part);
+            }
 
             /// <summary>The C# type of one packed element.</summary>
             public static string ElementType(WeightType type) => type == WeightType.BFloat16 ? "uint" : "float";
@@ -61,7 +78,8 @@ public sealed partial class LstmGenerator
                 string Load(string offset) => vector is null ? $"{Unsafe}.Add(ref {block}, {offsetPrefix}{offset})" : $"{vector}.LoadUnsafe(ref {block}, {offsetPrefix}{offset})";
                 if (_type == WeightType.Float32)
                 {
-                    return (gate, part) => Load(AccumulatorOffset(gate, part, lanes));
+                    KernelPlan plan = _plan;
+                    return (gate, part) => Load((plan.PackedSlot(gate) * KernelPlan.BlockSize + part * lanes).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 }
 
                 string Pair(Gate gate, int part) => $"{pairName}{(gate is Gate.Input or Gate.Forget ? "if" : "go")}{index}{PartSuffix(parts, part)}";

@@ -21,6 +21,11 @@ public sealed partial class LstmGenerator
         {
             bool fromInput = source == TileSource.Input;
             bool bfloat16 = plan.WeightType == WeightType.BFloat16;
+            if (plan.Math.IsGru && !bfloat16)
+            {
+                WriteGruWideTile(writer, plan, blocks, source);
+                return;
+            }
             string element = WeightReader.ElementType(plan.WeightType);
             // The two registers of a block, by the gates they hold (lower half first), and where each half goes.
             (Gate Low, Gate High)[] pairs = bfloat16 ? [(Gate.Input, Gate.Candidate), (Gate.Forget, Gate.Output)] : [(Gate.Input, Gate.Forget), (Gate.Candidate, Gate.Output)];
@@ -114,7 +119,7 @@ public sealed partial class LstmGenerator
         private static void WriteWideGateMath(IndentedTextWriter writer, KernelPlan plan, int blocks, (Gate Low, Gate High)[] pairs,
             System.Func<(Gate Low, Gate High), int, string> accumulator)
         {
-            var narrowWeights = new WeightReader(plan.WeightType, Narrow, KernelPlan.BlockSize);
+            var narrowWeights = new WeightReader(plan, Narrow, KernelPlan.BlockSize);
             for (int block = 0; block < blocks; block++)
             {
                 int unit = block * KernelPlan.BlockSize;

@@ -121,4 +121,50 @@ public sealed class PackedLstmWeightsTests
         }
         return (weightIh, weightHh, biasIh, biasHh);
     }
+
+    [Fact]
+    public void A_GRUs_weights_land_in_rows_of_r_z_n_with_the_hidden_bias_of_n_last()
+    {
+        const int inputSize = 2, hiddenSize = 9; // two blocks, the second with 7 padded units
+        float[] weightIh = Values(3 * hiddenSize * inputSize, 1000), weightHh = Values(3 * hiddenSize * hiddenSize, 2000);
+        float[] biasIh = Values(3 * hiddenSize, 3000), biasHh = Values(3 * hiddenSize, 4000);
+        PackedLstmWeights packed = PackedLstmWeights.FromPyTorchGru(inputSize, hiddenSize, weightIh, weightHh, biasIh, biasHh);
+
+        const int rowLength = PackedLstmWeights.GruRowLength;
+        Assert.Equal(24, rowLength);
+        Assert.Equal(rowLength, packed.PackedRowLength);
+        Assert.Equal((1 + inputSize + hiddenSize + 1) * rowLength, packed.BlockStride);
+        ReadOnlySpan<float> span = packed.Span;
+        for (int unit = 0; unit < hiddenSize; unit++)
+        {
+            int start = unit / 8 * packed.BlockStride + unit % 8;
+            for (int gate = 0; gate < 3; gate++)
+            {
+                int row = gate * hiddenSize + unit, slot = start + gate * 8;
+                Assert.Equal(gate == 2 ? biasIh[row] : biasIh[row] + biasHh[row], span[slot]);
+                for (int k = 0; k < inputSize; k++)
+                {
+                    Assert.Equal(weightIh[row * inputSize + k], span[slot + (1 + k) * rowLength]);
+                }
+                for (int k = 0; k < hiddenSize; k++)
+                {
+                    Assert.Equal(weightHh[row * hiddenSize + k], span[slot + (1 + inputSize + k) * rowLength]);
+                }
+            }
+            // The last row holds b_hn in slot n only.
+            int last = start + (1 + inputSize + hiddenSize) * rowLength;
+            Assert.Equal([0f, 0f, biasHh[2 * hiddenSize + unit]], [span[last], span[last + 8], span[last + 16]]);
+        }
+
+        // Reset before: both biases of n in row 0, nothing in the last row.
+        PackedLstmWeights before = PackedLstmWeights.FromPyTorchGru(inputSize, hiddenSize, weightIh, weightHh, biasIh, biasHh, resetAfter: false);
+        Assert.Equal(biasIh[2 * hiddenSize] + biasHh[2 * hiddenSize], before.Span[16]);
+        Assert.Equal(0f, before.Span[(1 + inputSize + hiddenSize) * rowLength + 16]);
+
+        // bfloat16 pairs an LSTM's four slots: it refuses a GRU's three and packs its own.
+        Assert.Throws<ArgumentException>("weights", () => PackedBFloat16LstmWeights.From(packed));
+        Assert.Equal(PackedLstmWeights.RowLength / 2 * (1 + inputSize + hiddenSize), PackedBFloat16LstmWeights.FromPyTorchGru(inputSize, hiddenSize, weightIh, weightHh, biasIh, biasHh).BlockStride);
+
+        static float[] Values(int count, float offset) => [.. Enumerable.Range(0, count).Select(i => offset + i)];
+    }
 }

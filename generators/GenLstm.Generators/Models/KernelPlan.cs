@@ -31,6 +31,9 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Pack
     /// <summary>Floats per row of a block: every gate of its 8 units.</summary>
     public const int RowLength = BlockSize * GateCount;
 
+    /// <summary>Floats per row of a float32 GRU's block: r, z and n of its 8 units (<c>PackedLstmWeights.FromPyTorchGru</c>).</summary>
+    public const int GruRowLength = BlockSize * 3;
+
     /// <summary>Floats of stack scratch Forward may use for the hoisted input product (16 KiB).</summary>
     public const int ProjectionScratchFloats = 4096;
 
@@ -43,7 +46,7 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Pack
     {
         int blockCount = (spec.HiddenSize + BlockSize - 1) / BlockSize;
         int floatsPerStep = blockCount * RowLength;
-        int packedRowLength = spec.WeightType == WeightType.BFloat16 ? RowLength / 2 : RowLength;
+        int packedRowLength = spec.WeightType == WeightType.BFloat16 ? RowLength / 2 : HasGruRows(spec) ? GruRowLength : RowLength;
         return new KernelPlan(
             PaddedHiddenSize: blockCount * BlockSize,
             BlockCount: blockCount,
@@ -102,9 +105,28 @@ internal sealed record KernelPlan(int PaddedHiddenSize, int BlockCount, int Pack
     /// <summary>Rows of each packed block: <see cref="BlockStride"/> / <see cref="PackedRowLength"/>.</summary>
     public int RowsPerBlock => BlockStride / PackedRowLength;
 
-    /// <summary>Rows of a packed block: the bias, I rows of W, R rows of U, a peephole row, and the layer-norm scales and biases.</summary>
+    /// <summary>
+    /// Rows of a packed block: the bias, I rows of W, R rows of U, a peephole row, the layer-norm scales and biases, and a float32
+    /// GRU's row of n's hidden bias.
+    /// </summary>
     private static int PackedRows(LstmSpec spec)
-        => 1 + spec.InputSize + spec.RecurrentSize + (spec.Math.Peepholes ? 1 : 0) + (spec.Math.LayerNorm ? 2 : 0);
+        => 1 + spec.InputSize + spec.RecurrentSize + (spec.Math.Peepholes ? 1 : 0) + (spec.Math.LayerNorm ? 2 : 0) + (HasGruRows(spec) ? 1 : 0);
+
+    /// <summary>
+    /// Whether the rows hold a GRU's r, z and n (<see cref="GruRowLength"/> floats; n's input part in W's rows, its hidden part in
+    /// U's, b_hn in a last row), not an LSTM's four slots: a float32 GRU. A bfloat16 GRU keeps four slots (r, z, n's input part,
+    /// n's hidden part) to pair them as an LSTM's.
+    /// </summary>
+    private static bool HasGruRows(LstmSpec spec) => spec.Math.IsGru && spec.WeightType == WeightType.Float32;
+
+    /// <summary>Whether the rows hold a GRU's r, z and n; see <see cref="HasGruRows(LstmSpec)"/>.</summary>
+    public bool GruRows => Math.IsGru && WeightType == WeightType.Float32;
+
+    /// <summary>
+    /// Where a slot's weights sit in a packed float32 row: slot × 8, except that a GRU's n keeps both parts in one column (slot g):
+    /// its input part in W's rows, its hidden part (slot o) in U's.
+    /// </summary>
+    public int PackedSlot(Gate gate) => GruRows && gate == Gate.Output ? (int)Gate.Candidate : (int)gate;
 
     /// <summary>Bytes of L1 data cache the tile sizes assume (Zen 4, and most x64 and ARM64 cores: 32–64 KiB).</summary>
     public const int L1Bytes = 32 * 1024;

@@ -125,12 +125,35 @@ public sealed class PackedBFloat16LstmWeights
         ReadOnlySpan<float> peepholes, ReadOnlySpan<float> layerNorm)
         => From(PackedLstmWeights.FromPyTorch(inputSize, hiddenSize, recurrentSize, weightIh, weightHh, biasIh, biasHh, peepholes, layerNorm));
 
+    /// <summary>
+    /// Packs the weights of PyTorch's <c>torch.nn.GRU</c> as bfloat16, in an LSTM's rows: slots r, z, n's input part and n's
+    /// hidden part, paired r|z and n's two parts; see <see cref="PackedLstmWeights.FromPyTorchGru"/> for the equations.
+    /// </summary>
+    /// <param name="inputSize">I.</param>
+    /// <param name="hiddenSize">H.</param>
+    /// <param name="weightIh"><c>weight_ih_l0</c>, shape [3H, I].</param>
+    /// <param name="weightHh"><c>weight_hh_l0</c>, shape [3H, H].</param>
+    /// <param name="biasIh"><c>bias_ih_l0</c>, shape [3H].</param>
+    /// <param name="biasHh"><c>bias_hh_l0</c>, shape [3H].</param>
+    /// <param name="resetAfter">Whether the reset gate applies after U_n h (PyTorch's GRU) or before it.</param>
+    /// <exception cref="ArgumentException">
+    /// A span has the wrong length or holds a NaN or infinity, or a value is beyond bfloat16's range (±3.39e38).
+    /// </exception>
+    public static PackedBFloat16LstmWeights FromPyTorchGru(int inputSize, int hiddenSize,
+        ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh, bool resetAfter = true)
+        => From(PackedLstmWeights.FromPyTorchGruInLstmRows(inputSize, hiddenSize, weightIh, weightHh, biasIh, biasHh, resetAfter));
+
     /// <summary>Rounds float32 packed weights to bfloat16 and pairs the gates.</summary>
     /// <param name="weights">The float32 packing of the same model.</param>
-    /// <exception cref="ArgumentException">A value is beyond bfloat16's range (±3.39e38).</exception>
+    /// <exception cref="ArgumentException">A value is beyond bfloat16's range (±3.39e38), or the weights are a GRU's rows of three gates.</exception>
     public static PackedBFloat16LstmWeights From(PackedLstmWeights weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
+        if (weights.PackedRowLength != PackedLstmWeights.RowLength)
+        {
+            throw new ArgumentException(
+                $"The weights are packed in rows of {weights.PackedRowLength} floats (a GRU's r, z, n); bfloat16 pairs the four slots of {PackedLstmWeights.RowLength}-float rows. Use FromPyTorchGru.", nameof(weights));
+        }
         var packed = new PackedBFloat16LstmWeights(weights);
         ReadOnlySpan<float> source = weights.Span;
         Span<uint> target = packed._buffer.Span;

@@ -40,6 +40,11 @@ public sealed class PackedLstmWeights
     private readonly AlignedBuffer<float> _buffer;
 
     private PackedLstmWeights(int inputSize, int hiddenSize, int recurrentSize, bool hasPeepholes, bool hasLayerNorm)
+        : this(inputSize, hiddenSize, recurrentSize, hasPeepholes, hasLayerNorm, RowLength, ComputeBlockStride(inputSize, recurrentSize, hasPeepholes, hasLayerNorm))
+    {
+    }
+
+    private PackedLstmWeights(int inputSize, int hiddenSize, int recurrentSize, bool hasPeepholes, bool hasLayerNorm, int packedRowLength, int blockStride)
     {
         InputSize = inputSize;
         HiddenSize = hiddenSize;
@@ -47,9 +52,13 @@ public sealed class PackedLstmWeights
         HasPeepholes = hasPeepholes;
         HasLayerNorm = hasLayerNorm;
         PaddedHiddenSize = PadHiddenSize(hiddenSize);
-        BlockStride = ComputeBlockStride(inputSize, recurrentSize, hasPeepholes, hasLayerNorm);
+        PackedRowLength = packedRowLength;
+        BlockStride = blockStride;
         _buffer = new AlignedBuffer<float>(PaddedHiddenSize / BlockSize * BlockStride);
     }
+
+    /// <summary>Floats in one row of a GRU's block (<see cref="FromPyTorchGru"/>): r, z and n of its 8 units.</summary>
+    public const int GruRowLength = BlockSize * 3;
 
     /// <summary>The input size I.</summary>
     public int InputSize { get; }
@@ -79,7 +88,10 @@ public sealed class PackedLstmWeights
     /// <summary>H rounded up to a multiple of <see cref="BlockSize"/>.</summary>
     public int PaddedHiddenSize { get; }
 
-    /// <summary>Floats per block: (1 + I + H) rows of <see cref="RowLength"/>.</summary>
+    /// <summary>Floats per row of a block: <see cref="RowLength"/>, or <see cref="GruRowLength"/> for a GRU.</summary>
+    public int PackedRowLength { get; }
+
+    /// <summary>Floats per block: (1 + I + H) rows of <see cref="PackedRowLength"/> (plus the rows of the variants).</summary>
     public int BlockStride { get; }
 
     /// <summary>Total packed floats.</summary>
@@ -234,19 +246,20 @@ public sealed class PackedLstmWeights
     }
 
     /// <summary>
-    /// Packs the weights of PyTorch's <c>torch.nn.GRU</c> (one layer, one direction; gate order r, z, n, row-major) into the
-    /// same blocks, with the four slots of a row holding r, z, the input part of n and the hidden part of n:
+    /// Packs the weights of PyTorch's <c>torch.nn.GRU</c> (one layer, one direction; gate order r, z, n, row-major) in blocks of
+    /// 8 units whose rows hold r, z and n (<see cref="GruRowLength"/> floats):
     /// </summary>
     /// <remarks>
     /// <code>
-    /// bias row:     [ b_ir+b_hr  b_iz+b_hz  b_in     b_hn    ]   (reset before: b_in+b_hn in the third slot, 0 in the fourth)
-    /// input row k:  [ W_r[·,k]   W_z[·,k]   W_n[·,k] 0       ]
-    /// hidden row k: [ U_r[·,k]   U_z[·,k]   0        U_n[·,k] ]
+    /// row 0:           [ b_ir+b_hr  b_iz+b_hz  b_in     ]   (reset before: b_in + b_hn)
+    /// rows 1..I:       [ W_r[·,k]   W_z[·,k]   W_n[·,k] ]
+    /// rows I+1..I+H:   [ U_r[·,k]   U_z[·,k]   U_n[·,k] ]
+    /// row I+H+1:       [ 0          0          b_hn     ]   (reset before: 0)
     /// </code>
-    /// The kernels skip the zero slot of each row, so a GRU does 3 multiply-adds per column where an LSTM does 4, and keep
-    /// n's two parts apart: n = tanh(W_n x + b_in + r ⊙ (U_n h + b_hn)) needs U_n h + b_hn on its own. With
-    /// <paramref name="resetAfter"/> false (Keras's <c>reset_after = False</c>, ONNX's <c>linear_before_reset = 0</c>) the fourth slot
-    /// accumulates U_n (r ⊙ h) and both biases sit in the third.
+    /// The kernels add the n column of W's rows and of U's rows into two accumulators, n's input part W_n x + b_in and its hidden
+    /// part U_n h + b_hn (which starts at the last row), since n = tanh(W_n x + b_in + r ⊙ (U_n h + b_hn)) needs the second on its
+    /// own: 3 multiply-adds per column where an LSTM does 4, and 3/4 of an LSTM's bytes. With <paramref name="resetAfter"/> false
+    /// (Keras's <c>reset_after = False</c>, ONNX's <c>linear_before_reset = 0</c>) both biases sit in row 0.
     /// </remarks>
     /// <param name="inputSize">I.</param>
     /// <param name="hiddenSize">H.</param>
@@ -260,48 +273,77 @@ public sealed class PackedLstmWeights
     public static PackedLstmWeights FromPyTorchGru(int inputSize, int hiddenSize,
         ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh, bool resetAfter = true)
     {
+        RequireGru(inputSize, hiddenSize, weightIh, weightHh, biasIh, biasHh);
+        int hiddenBiasRow = 1 + inputSize + hiddenSize;
+        var packed = new PackedLstmWeights(inputSize, hiddenSize, hiddenSize, hasPeepholes: false, hasLayerNorm: false,
+            GruRowLength, (hiddenBiasRow + 1) * GruRowLength);
+        WriteGru(packed, inputSize, hiddenSize, weightIh, weightHh, biasIh, biasHh, resetAfter,
+            (gate, fromHidden) => gate, hiddenBiasAt: hiddenBiasRow * GruRowLength + 2 * BlockSize);
+        return packed;
+    }
+
+    /// <summary>
+    /// A GRU in the LSTM's rows of four slots (r, z, n's input part, n's hidden part; the bias row holds b_hn in the fourth), which
+    /// <see cref="PackedBFloat16LstmWeights"/> pairs as it pairs an LSTM's gates.
+    /// </summary>
+    internal static PackedLstmWeights FromPyTorchGruInLstmRows(int inputSize, int hiddenSize,
+        ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh, bool resetAfter)
+    {
+        RequireGru(inputSize, hiddenSize, weightIh, weightHh, biasIh, biasHh);
+        var packed = new PackedLstmWeights(inputSize, hiddenSize, hiddenSize, hasPeepholes: false, hasLayerNorm: false);
+        const int newGate = 2;
+        WriteGru(packed, inputSize, hiddenSize, weightIh, weightHh, biasIh, biasHh, resetAfter,
+            (gate, fromHidden) => gate == newGate && fromHidden ? 3 : gate, hiddenBiasAt: 3 * BlockSize);
+        return packed;
+    }
+
+    private static void RequireGru(int inputSize, int hiddenSize,
+        ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(hiddenSize, 1);
-        const int gruGates = 3;
-        int gateRows = gruGates * hiddenSize;
+        int gateRows = 3 * hiddenSize;
         RequireTensor(weightIh, gateRows, inputSize, nameof(weightIh));
         RequireTensor(weightHh, gateRows, hiddenSize, nameof(weightHh));
         RequireTensor(biasIh, gateRows, 1, nameof(biasIh));
         RequireTensor(biasHh, gateRows, 1, nameof(biasHh));
+    }
 
-        var packed = new PackedLstmWeights(inputSize, hiddenSize, hiddenSize, hasPeepholes: false, hasLayerNorm: false);
+    /// <summary>
+    /// Writes a GRU's tensors into <paramref name="packed"/>: gate g of a row goes to slot <paramref name="slotOf"/>(g, whether the
+    /// row is one of U's); the bias row holds b_r, b_z and b_in (both n biases before the reset), and n's hidden bias b_hn goes to
+    /// <paramref name="hiddenBiasAt"/> within its block's first unit.
+    /// </summary>
+    private static void WriteGru(PackedLstmWeights packed, int inputSize, int hiddenSize,
+        ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh, bool resetAfter,
+        Func<int, bool, int> slotOf, int hiddenBiasAt)
+    {
         Span<float> target = packed._buffer.Span;
-        const int candidate = 2, inputSlot = 2, hiddenSlot = 3;
+        int rowLength = packed.PackedRowLength;
+        const int newGate = 2;
         for (int unit = 0; unit < hiddenSize; unit++)
         {
-            // Offset of slot 0 of the unit within a row of its block; rows of the block follow at RowLength.
+            // Offset of the unit's slot 0 within the first row of its block; rows of the block follow at rowLength.
             int start = unit / BlockSize * packed.BlockStride + unit % BlockSize;
-            for (int gate = 0; gate < gruGates; gate++)
+            for (int gate = 0; gate < 3; gate++)
             {
                 int row = gate * hiddenSize + unit;
-                int slot = start + gate * BlockSize;
-                if (gate == candidate)
+                target[start + gate * BlockSize] = gate == newGate && resetAfter ? biasIh[row] : biasIh[row] + biasHh[row];
+                if (gate == newGate && resetAfter)
                 {
-                    target[start + inputSlot * BlockSize] = resetAfter ? biasIh[row] : biasIh[row] + biasHh[row];
-                    target[start + hiddenSlot * BlockSize] = resetAfter ? biasHh[row] : 0;
+                    target[start + hiddenBiasAt] = biasHh[row];
                 }
-                else
-                {
-                    target[slot] = biasIh[row] + biasHh[row];
-                }
-                int inputTarget = gate == candidate ? start + inputSlot * BlockSize : slot;
-                int hiddenTarget = gate == candidate ? start + hiddenSlot * BlockSize : slot;
+                int inputSlot = start + slotOf(gate, false) * BlockSize, hiddenSlot = start + slotOf(gate, true) * BlockSize;
                 for (int k = 0; k < inputSize; k++)
                 {
-                    target[inputTarget + (1 + k) * RowLength] = weightIh[row * inputSize + k];
+                    target[inputSlot + (1 + k) * rowLength] = weightIh[row * inputSize + k];
                 }
                 for (int k = 0; k < hiddenSize; k++)
                 {
-                    target[hiddenTarget + (1 + inputSize + k) * RowLength] = weightHh[row * hiddenSize + k];
+                    target[hiddenSlot + (1 + inputSize + k) * rowLength] = weightHh[row * hiddenSize + k];
                 }
             }
         }
-        return packed;
     }
 
     private static void RequireTensor(ReadOnlySpan<float> values, int rows, int columns, string parameterName)
