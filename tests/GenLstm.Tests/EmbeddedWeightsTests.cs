@@ -14,6 +14,10 @@ public sealed partial class BakedStack { }
 [LstmWeights("Formats/stack_compressed.npz")]
 public sealed partial class BakedStackFromNpz { }
 
+[Gru(inputSize: 4, hiddenSize: 17)]
+[LstmWeights("Golden/gru_4x17.safetensors")]
+public sealed partial class BakedGru4x17 { }
+
 /// <summary>Weights baked in at compile time ([LstmWeights]) against the same files loaded at run time.</summary>
 public sealed class EmbeddedWeightsTests
 {
@@ -34,6 +38,23 @@ public sealed class EmbeddedWeightsTests
         }
         Assert.Equal(Forward(BakedStack.Load(FormatTests.PathOf("stack.safetensors"))), Forward(BakedStack.Default));
         Assert.Same(BakedStack.Default, BakedStack.Default);
+    }
+
+    [Fact]
+    public void A_GRU_bakes_in_the_numbers_Load_reads_and_PyTorch_computes()
+    {
+        SafeTensorsFile file = SafeTensorsFile.Open(Path.Combine(AppContext.BaseDirectory, "Golden", "gru_4x17.safetensors"));
+        float[] inputs = file.ReadFloat32("input");
+        float[] Forward(BakedGru4x17 model)
+        {
+            var outputs = new float[inputs.Length / 4 * 17];
+            var state = new BakedGru4x17.State();
+            model.Forward(inputs, ref state, outputs);
+            return outputs;
+        }
+        float[] baked = Forward(BakedGru4x17.Default);
+        Assert.Equal(Forward(BakedGru4x17.Load(Path.Combine(AppContext.BaseDirectory, "Golden", "gru_4x17.safetensors"))), baked);
+        Assert.InRange(Golden.MaxAbsDifference(baked, file.ReadFloat64("output_f64")), 0, 1e-5);
     }
 
     [Fact]

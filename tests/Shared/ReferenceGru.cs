@@ -18,10 +18,12 @@ internal sealed class ReferenceGru(int inputSize, int hiddenSize, float[] weight
     bool resetAfter = true)
 {
     /// <summary>Runs T steps from h0 or zero; returns h_0 … h_{T-1} row-major and the final h.</summary>
-    public (double[] Outputs, double[] Hidden) Run(float[] inputs, float[]? h0 = null)
+    public (double[] Outputs, double[] Hidden) Run(float[] inputs, float[]? h0 = null) => Run(Array.ConvertAll(inputs, v => (double)v), h0);
+
+    /// <summary>Runs T steps of float64 inputs (a lower float64 layer's outputs) from h0 or zero.</summary>
+    public (double[] Outputs, double[] Hidden) Run(double[] x, float[]? h0 = null)
     {
-        int steps = inputs.Length / inputSize, n = hiddenSize;
-        double[] x = Array.ConvertAll(inputs, v => (double)v);
+        int steps = x.Length / inputSize, n = hiddenSize;
         double[] h = h0 is null ? new double[n] : Array.ConvertAll(h0, v => (double)v);
         var outputs = new double[steps * n];
         var r = new double[n];

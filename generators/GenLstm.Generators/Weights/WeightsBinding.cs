@@ -41,7 +41,7 @@ internal static class WeightsBinding
         string prefix = prefixes[0];
 
         var layout = new PyTorchLstmLayout(spec.InputSize, spec.HiddenSize, spec.Layers, spec.Directions, spec.ProjectionSize, spec.Math.Peepholes, spec.Math.LayerNorm,
-            [.. spec.Math.ExtraGates.Select(g => g.Name)]);
+            [.. spec.Math.ExtraGates.Select(g => g.Name)], spec.Cell);
         var bound = new List<(string, StoredTensor)>();
         foreach (TensorRequirement required in layout.Required)
         {
