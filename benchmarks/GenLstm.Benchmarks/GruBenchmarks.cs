@@ -1,0 +1,155 @@
+using System;
+using System.Linq;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+
+namespace GenLstm.Benchmarks;
+
+// GruBenchmarks' models: the GRU configurations of RTNeural's peer benchmark (../shared/peers/rtneural, GA-GH), 1x32 and
+// 1x64, and for each the LSTM of the same shape, so that GRU / LSTM is a ratio measured in one run.
+[Gru(1, 40)] public sealed partial class Gru1x40 { }
+[Gru(16, 32)] public sealed partial class Gru16x32 { }
+[Gru(64, 64)] public sealed partial class Gru64x64 { }
+[Gru(128, 256)] public sealed partial class Gru128x256 { }
+[Gru(1, 12)][LstmOutput(1)] public sealed partial class HeadGru1x12 { }
+[Gru(1, 16)][LstmOutput(1)] public sealed partial class HeadGru1x16 { }
+[Gru(1, 8, Layers = 2)][LstmOutput(1)] public sealed partial class HeadGru2x8 { }
+[Gru(1, 40)][LstmOutput(1)] public sealed partial class HeadGru1x40 { }
+[Gru(1, 32)] public sealed partial class Gru1x32 { }
+[Gru(1, 64)] public sealed partial class Gru1x64 { }
+[Lstm(1, 12)][LstmOutput(1)] public sealed partial class HeadLstm1x12 { }
+[Lstm(1, 16)][LstmOutput(1)] public sealed partial class HeadLstm1x16 { }
+[Lstm(1, 8, Layers = 2)][LstmOutput(1)] public sealed partial class HeadLstm2x8 { }
+[Lstm(1, 32)] public sealed partial class Lstm1x32 { }
+[Lstm(1, 64)] public sealed partial class Lstm1x64 { }
+
+/// <summary>
+/// GRU <c>Step</c> (and <c>Forward</c> over T = 128, per step) at RTNeural's GRU configurations (GA 1×40, GB 16×32, GC 64×64,
+/// GD 128×256, GE 1×12 + Linear, GF 1×16 + Linear, GG 2 layers × 8 + Linear, GH 1×40 + Linear) and 1×32, 1×64: the generated
+/// GRU, a plain scalar GRU (<see cref="NaiveGru"/>, the baseline of each category) and the generated LSTM of the same shape.
+/// Weights are seeded random values (no data-dependent branch anywhere: the work is the same as trained weights').
+/// RTNeural's own figures for GA–GH come from its <c>run.sh</c>, run in the same sitting.
+/// </summary>
+[MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
+[CategoriesColumn]
+public class GruBenchmarks
+{
+    private const int SequenceLength = 128;
+
+    private Action _gruStep = null!, _lstmStep = null!, _gruForward = null!;
+    private NaiveGru _naive = null!;
+    private float[] _input = null!, _output = null!, _naiveOutput = null!;
+
+    /// <summary>The configuration: RTNeural's name, or I×H for the two extra sizes.</summary>
+    [Params("GA", "GB", "GC", "GD", "GE", "GF", "GG", "GH", "1x32", "1x64")]
+    public string Config { get; set; } = "GA";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        (int inputSize, int hiddenSize, int layers, bool head) = Config switch
+        {
+            "GA" => (1, 40, 1, false),
+            "GB" => (16, 32, 1, false),
+            "GC" => (64, 64, 1, false),
+            "GD" => (128, 256, 1, false),
+            "GE" => (1, 12, 1, true),
+            "GF" => (1, 16, 1, true),
+            "GG" => (1, 8, 2, true),
+            "GH" => (1, 40, 1, true),
+            "1x32" => (1, 32, 1, false),
+            "1x64" => (1, 64, 1, false),
+            _ => throw new ArgumentOutOfRangeException(nameof(Config), Config, "not a configuration"),
+        };
+        var random = new Random(16);
+        float[] Values(int count, float scale) => Array.ConvertAll(new float[count], _ => (float)(random.NextDouble() * 2 - 1) * scale);
+        PyTorchLstmTensors Layer(int gates, int columns)
+        {
+            float scale = 1 / MathF.Sqrt(hiddenSize);
+            return new PyTorchLstmTensors(Values(gates * hiddenSize * columns, scale), Values(gates * hiddenSize * hiddenSize, scale),
+                Values(gates * hiddenSize, scale), Values(gates * hiddenSize, scale));
+        }
+        PyTorchLstmTensors[] gru = [.. new int[layers].Select((_, layer) => Layer(3, layer == 0 ? inputSize : hiddenSize))];
+        PyTorchLstmTensors[] lstm = [.. new int[layers].Select((_, layer) => Layer(4, layer == 0 ? inputSize : hiddenSize))];
+        DenseLayer Head() => DenseLayer.FromPyTorch(hiddenSize, 1, Activation.None, Values(hiddenSize, 0.2f), Values(1, 0.2f));
+        int outputSize = head ? 1 : hiddenSize;
+        _input = Values(inputSize, 1);
+        _output = new float[outputSize];
+        float[] inputs = Values(SequenceLength * inputSize, 1), outputs = new float[SequenceLength * outputSize];
+        _naiveOutput = new float[hiddenSize];
+        _naive = new NaiveGru(inputSize, hiddenSize, gru[0].WeightIh, gru[0].WeightHh, gru[0].BiasIh, gru[0].BiasHh);
+
+        switch (Config)
+        {
+            case "GA": Bind(Gru1x40.FromPyTorch(gru[0].WeightIh, gru[0].WeightHh, gru[0].BiasIh, gru[0].BiasHh), Lstm1x40.FromPyTorch(lstm[0].WeightIh, lstm[0].WeightHh, lstm[0].BiasIh, lstm[0].BiasHh),
+                (Gru1x40 m, ref Gru1x40.State s) => m.Step(_input, ref s, _output), (Lstm1x40 m, ref Lstm1x40.State s) => m.Step(_input, ref s, _output), (Gru1x40 m, ref Gru1x40.State s) => m.Forward(inputs, ref s, outputs)); break;
+            case "GB": Bind(Gru16x32.FromPyTorch(gru[0].WeightIh, gru[0].WeightHh, gru[0].BiasIh, gru[0].BiasHh), Lstm16x32.FromPyTorch(lstm[0].WeightIh, lstm[0].WeightHh, lstm[0].BiasIh, lstm[0].BiasHh),
+                (Gru16x32 m, ref Gru16x32.State s) => m.Step(_input, ref s, _output), (Lstm16x32 m, ref Lstm16x32.State s) => m.Step(_input, ref s, _output), (Gru16x32 m, ref Gru16x32.State s) => m.Forward(inputs, ref s, outputs)); break;
+            case "GC": Bind(Gru64x64.FromPyTorch(gru[0].WeightIh, gru[0].WeightHh, gru[0].BiasIh, gru[0].BiasHh), Lstm64x64.FromPyTorch(lstm[0].WeightIh, lstm[0].WeightHh, lstm[0].BiasIh, lstm[0].BiasHh),
+                (Gru64x64 m, ref Gru64x64.State s) => m.Step(_input, ref s, _output), (Lstm64x64 m, ref Lstm64x64.State s) => m.Step(_input, ref s, _output), (Gru64x64 m, ref Gru64x64.State s) => m.Forward(inputs, ref s, outputs)); break;
+            case "GD": Bind(Gru128x256.FromPyTorch(gru[0].WeightIh, gru[0].WeightHh, gru[0].BiasIh, gru[0].BiasHh), Lstm128x256.FromPyTorch(lstm[0].WeightIh, lstm[0].WeightHh, lstm[0].BiasIh, lstm[0].BiasHh),
+                (Gru128x256 m, ref Gru128x256.State s) => m.Step(_input, ref s, _output), (Lstm128x256 m, ref Lstm128x256.State s) => m.Step(_input, ref s, _output), (Gru128x256 m, ref Gru128x256.State s) => m.Forward(inputs, ref s, outputs)); break;
+            case "GE": Bind(HeadGru1x12.FromPyTorch(Head(), gru), HeadLstm1x12.FromPyTorch(Head(), lstm),
+                (HeadGru1x12 m, ref HeadGru1x12.State s) => m.Step(_input, ref s, _output), (HeadLstm1x12 m, ref HeadLstm1x12.State s) => m.Step(_input, ref s, _output), (HeadGru1x12 m, ref HeadGru1x12.State s) => m.Forward(inputs, ref s, outputs)); break;
+            case "GF": Bind(HeadGru1x16.FromPyTorch(Head(), gru), HeadLstm1x16.FromPyTorch(Head(), lstm),
+                (HeadGru1x16 m, ref HeadGru1x16.State s) => m.Step(_input, ref s, _output), (HeadLstm1x16 m, ref HeadLstm1x16.State s) => m.Step(_input, ref s, _output), (HeadGru1x16 m, ref HeadGru1x16.State s) => m.Forward(inputs, ref s, outputs)); break;
+            case "GG": Bind(HeadGru2x8.FromPyTorch(Head(), gru), HeadLstm2x8.FromPyTorch(Head(), lstm),
+                (HeadGru2x8 m, ref HeadGru2x8.State s) => m.Step(_input, ref s, _output), (HeadLstm2x8 m, ref HeadLstm2x8.State s) => m.Step(_input, ref s, _output), (HeadGru2x8 m, ref HeadGru2x8.State s) => m.Forward(inputs, ref s, outputs)); break;
+            case "GH": Bind(HeadGru1x40.FromPyTorch(Head(), gru), HeadLstm1x40.FromPyTorch(Head(), lstm),
+                (HeadGru1x40 m, ref HeadGru1x40.State s) => m.Step(_input, ref s, _output), (HeadLstm1x40 m, ref HeadLstm1x40.State s) => m.Step(_input, ref s, _output), (HeadGru1x40 m, ref HeadGru1x40.State s) => m.Forward(inputs, ref s, outputs)); break;
+            case "1x32": Bind(Gru1x32.FromPyTorch(gru[0].WeightIh, gru[0].WeightHh, gru[0].BiasIh, gru[0].BiasHh), Lstm1x32.FromPyTorch(lstm[0].WeightIh, lstm[0].WeightHh, lstm[0].BiasIh, lstm[0].BiasHh),
+                (Gru1x32 m, ref Gru1x32.State s) => m.Step(_input, ref s, _output), (Lstm1x32 m, ref Lstm1x32.State s) => m.Step(_input, ref s, _output), (Gru1x32 m, ref Gru1x32.State s) => m.Forward(inputs, ref s, outputs)); break;
+            default: Bind(Gru1x64.FromPyTorch(gru[0].WeightIh, gru[0].WeightHh, gru[0].BiasIh, gru[0].BiasHh), Lstm1x64.FromPyTorch(lstm[0].WeightIh, lstm[0].WeightHh, lstm[0].BiasIh, lstm[0].BiasHh),
+                (Gru1x64 m, ref Gru1x64.State s) => m.Step(_input, ref s, _output), (Lstm1x64 m, ref Lstm1x64.State s) => m.Step(_input, ref s, _output), (Gru1x64 m, ref Gru1x64.State s) => m.Forward(inputs, ref s, outputs)); break;
+        }
+
+        // The generated GRU (without its head) must agree with the plain one before anything is timed.
+        if (!head && layers == 1)
+        {
+            float[] naiveOutput = _naiveOutput;
+            for (int t = 0; t < 16; t++)
+            {
+                _gruStep();
+                _naive.Step(_input, naiveOutput);
+            }
+            float error = 0;
+            for (int unit = 0; unit < hiddenSize; unit++)
+            {
+                error = MathF.Max(error, MathF.Abs(naiveOutput[unit] - _output[unit]));
+            }
+            if (error > 1e-4f)
+            {
+                throw new InvalidOperationException($"GRU {Config}: the generated and the plain GRU differ by {error}");
+            }
+        }
+    }
+
+    private delegate void Call<TModel, TState>(TModel model, ref TState state);
+
+    /// <summary>Binds the three timed calls to their models and states (one state per call, kept across calls: a stream that goes on).</summary>
+    private void Bind<TGru, TGruState, TLstm, TLstmState>(TGru gru, TLstm lstm, Call<TGru, TGruState> gruStep, Call<TLstm, TLstmState> lstmStep,
+        Call<TGru, TGruState> gruForward)
+        where TGruState : struct
+        where TLstmState : struct
+    {
+        var stepState = new TGruState[1];
+        var lstmState = new TLstmState[1];
+        var forwardState = new TGruState[1];
+        _gruStep = () => gruStep(gru, ref stepState[0]);
+        _lstmStep = () => lstmStep(lstm, ref lstmState[0]);
+        _gruForward = () => gruForward(gru, ref forwardState[0]);
+    }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("Step")]
+    public void NaiveGruStep() => _naive.Step(_input, _naiveOutput);
+
+    [Benchmark, BenchmarkCategory("Step")]
+    public void GenLstmGruStep() => _gruStep();
+
+    [Benchmark, BenchmarkCategory("Step")]
+    public void GenLstmLstmStep() => _lstmStep();
+
+    [Benchmark(OperationsPerInvoke = SequenceLength), BenchmarkCategory("Forward T=128")]
+    public void GenLstmGruForward() => _gruForward();
+}
