@@ -89,8 +89,8 @@ public sealed partial class LstmGenerator
                 {
                     slots = [.. slots.Where(slot => !isZero(slot, column.Set))];
                     writer.WriteLine(column.Set == ColumnSet.Input
-                        ? "// (A GRU's n: these rows add to its input part, slot g; its hidden part, slot o, waits for U's rows.)"
-                        : "// (A GRU's n: these rows add to its hidden part, slot o; its input part, slot g, is complete.)");
+                        ? "// (A GRU sums n's input part, slot g, apart from its hidden part, slot o, which these rows do not feed.)"
+                        : "// (A GRU sums n's hidden part, slot o, apart from its input part, slot g, which these rows do not feed.)");
                 }
                 using (writer.OpenBlock($"for (nuint k = 0; k < {column.Count}; k++, row += PackedRowLength)"))
                 {

@@ -27,7 +27,7 @@ public sealed partial class LstmGenerator
             {
                 writer.WriteLine("//" + line);
             }
-            foreach (string line in plan.Math.LayerNorm ? LayerNormKernelLines(plan) : TiledKernelLines(plan))
+            foreach (string line in plan.Math.HasTwoPasses ? TwoPassKernelLines(plan) : TiledKernelLines(plan))
             {
                 writer.WriteLine("//" + line);
             }
@@ -122,6 +122,12 @@ public sealed partial class LstmGenerator
             yield return $"            rows {inputEnd + 1}..{recurrentEnd} the columns of U (one per {(spec.ProjectionSize > 0 ? "value of the projected h" : "hidden unit")})"
                 + (plan.Math.Peepholes ? $", row {recurrentEnd + 1} the peepholes p_i, p_f, p_o" : "")
                 + (plan.Math.LayerNorm ? $", rows {plan.RowsPerBlock - 2}..{plan.RowsPerBlock - 1} the layer-norm γ and β" : "") + (plan.GruRows ? "," : ";");
+            if (plan.GruRows && plan.Math.IsResetBeforeGru)
+            {
+                yield return $"            row {plan.RowsPerBlock - 1} zero (both biases of n are in row 0); a row holds r, z and n for the block's 8 units,";
+                yield return "            8 floats each. The first pass reads n's column of W's rows, the second its column of U's rows.";
+                yield break;
+            }
             if (plan.GruRows)
             {
                 yield return $"            row {plan.RowsPerBlock - 1} n's hidden bias b_hn (slot g); a row holds r, z and n for the block's 8 units, 8 floats each.";
@@ -178,10 +184,18 @@ public sealed partial class LstmGenerator
         }
 
         /// <summary>The layer-norm kernel: no tiles in registers, since the normalization needs every unit's z first.</summary>
-        private static IEnumerable<string> LayerNormKernelLines(KernelPlan plan)
+        private static IEnumerable<string> TwoPassKernelLines(KernelPlan plan)
         {
-            yield return "   kernel   for each block, z = sum_k W[:,k] x_k + sum_k U[:,k] h_k goes to the state's gate buffer; then each gate";
-            yield return "            is normalized over the H units, and the activations and the cell update run block by block.";
+            if (plan.Math.LayerNorm)
+            {
+                yield return "   kernel   for each block, z = sum_k W[:,k] x_k + sum_k U[:,k] h_k goes to the state's gate buffer; then each gate";
+                yield return "            is normalized over the H units, and the activations and the cell update run block by block.";
+            }
+            else
+            {
+                yield return "   kernel   two passes over the blocks: r, z and n's input part of each block (r * h, z and W_n x + b_n go to the";
+                yield return "            state's gate buffer), then n's product U_n (r * h) over that buffer, n and h_t, block by block.";
+            }
             if (plan.Has(KernelMembers.Forward) || plan.Has(KernelMembers.Batch))
             {
                 yield return "            Forward and StepBatch run these steps one after another (no hoisted input product, no shared weight loads).";
@@ -191,7 +205,7 @@ public sealed partial class LstmGenerator
                 yield return "            The stack sweeps the layer over a sequence step by step, in either direction.";
             }
             yield return "            The path is chosen by checks the JIT folds to constants, so the other paths vanish:";
-            foreach ((string? typeName, int lanes) in LayerNormPaths)
+            foreach ((string? typeName, int lanes) in TwoPassPaths)
             {
                 yield return typeName is null
                     ? "              scalar: one unit at a time (no SIMD hardware)."

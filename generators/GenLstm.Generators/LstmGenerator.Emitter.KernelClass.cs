@@ -64,7 +64,7 @@ public sealed partial class LstmGenerator
             writer.WriteLine($"[GeneratedCode(\"GenLstm.Generators\", \"{GeneratorVersion}\")]");
             writer.WriteLine("[DebuggerNonUserCode]");
             writer.WriteLine("[ExcludeFromCodeCoverage]");
-            if (skipLocalsInit && plan.Has(KernelMembers.Forward) && !plan.Math.LayerNorm)
+            if (skipLocalsInit && plan.Has(KernelMembers.Forward) && !plan.Math.HasTwoPasses)
             {
                 // Forward's input-product scratch is written before it is read; zeroing it would only cost time.
                 writer.WriteLine("[SkipLocalsInit]");
@@ -76,6 +76,10 @@ public sealed partial class LstmGenerator
                 if (spec.Math.LayerNorm)
                 {
                     WriteLayerNormKernel(writer, plan);
+                }
+                else if (spec.Math.IsResetBeforeGru)
+                {
+                    WriteGruResetBeforeKernel(writer, plan);
                 }
                 else
                 {
@@ -176,7 +180,7 @@ public sealed partial class LstmGenerator
 
                     """);
             }
-            if (plan.Has(KernelMembers.Forward) && !spec.Math.LayerNorm)
+            if (plan.Has(KernelMembers.Forward) && !spec.Math.HasTwoPasses)
             {
                 writer.WriteLines($"""
                     /// <summary>Steps whose input product Forward computes ahead, in {Format(plan.ChunkSteps * plan.BlockCount * KernelPlan.RowLength * 4 / 1024.0, "0.#")} KiB of stack at most.</summary>

@@ -14,8 +14,11 @@ public sealed partial class LstmGenerator
     /// </summary>
     internal static partial class Emitter
     {
-        /// <summary>The vector types of a layer-norm kernel, in dispatch order, with their lanes; null for scalar code.</summary>
-        private static readonly (string? TypeName, int Lanes)[] LayerNormPaths = [("Vector256", 8), ("Vector128", 4), (null, 1)];
+        /// <summary>
+        /// The vector types of a two-pass kernel (layer norm, a reset-before GRU), in dispatch order, with their lanes; null for
+        /// scalar code.
+        /// </summary>
+        private static readonly (string? TypeName, int Lanes)[] TwoPassPaths = [("Vector256", 8), ("Vector128", 4), (null, 1)];
 
         private static void WriteLayerNormKernel(IndentedTextWriter writer, KernelPlan plan)
         {
@@ -39,7 +42,7 @@ public sealed partial class LstmGenerator
                         """);
                 WriteExtraGatesCall(writer, plan, "input", "state");
                 string keyword = "if";
-                foreach ((string? typeName, int _) in LayerNormPaths)
+                foreach ((string? typeName, int _) in TwoPassPaths)
                 {
                     string name = typeName ?? "Scalar";
                     using (writer.OpenBlock(typeName is null ? "else" : $"{keyword} ({typeName}.IsHardwareAccelerated)"))
@@ -57,6 +60,47 @@ public sealed partial class LstmGenerator
             }
             writer.WriteLine();
 
+            WriteStepByStepEntryPoints(writer, plan);
+            writer.WriteLines($$"""
+                /// <summary>
+                /// The mean and 1 / sqrt(variance + 1e-8) of one gate's z over the H units (TFLite's MeanStddevNormalization: the
+                /// variance from a second pass over the deviations). Padding units hold z = 0 and are left out.
+                /// </summary>
+                private static void GateStatistics(ref float gates, int gate, out float mean, out float inverseStddev)
+                {
+                    float sum = 0;
+                    for (int unit = 0; unit < HiddenSize; unit++)
+                    {
+                        sum += {{Unsafe}}.Add(ref gates, unit / BlockSize * RowLength + gate * BlockSize + unit % BlockSize);
+                    }
+                    mean = sum / HiddenSize;
+                    float squares = 0;
+                    for (int unit = 0; unit < HiddenSize; unit++)
+                    {
+                        float deviation = {{Unsafe}}.Add(ref gates, unit / BlockSize * RowLength + gate * BlockSize + unit % BlockSize) - mean;
+                        squares += deviation * deviation;
+                    }
+                    inverseStddev = 1f / MathF.Sqrt(squares / HiddenSize + 1e-8f);
+                }
+
+                """);
+            if (plan.Math.ExtraGates.Count > 0)
+            {
+                WriteComputeExtraGates(writer);
+            }
+            foreach ((string? typeName, int lanes) in TwoPassPaths)
+            {
+                WriteLayerNormGates(writer, plan, typeName, lanes);
+                WriteLayerNormCell(writer, plan, typeName, lanes);
+            }
+        }
+
+        /// <summary>
+        /// StepBatchCore and ForwardCore of a two-pass kernel, where the kernel has them: one stream, and one time step, after
+        /// another (no hoisted input product, no shared weight loads).
+        /// </summary>
+        private static void WriteStepByStepEntryPoints(IndentedTextWriter writer, KernelPlan plan)
+        {
             if (plan.Has(KernelMembers.Batch))
             {
                 writer.WriteLines($$"""
@@ -89,38 +133,6 @@ public sealed partial class LstmGenerator
                     }
 
                     """);
-            }
-            writer.WriteLines($$"""
-                /// <summary>
-                /// The mean and 1 / sqrt(variance + 1e-8) of one gate's z over the H units (TFLite's MeanStddevNormalization: the
-                /// variance from a second pass over the deviations). Padding units hold z = 0 and are left out.
-                /// </summary>
-                private static void GateStatistics(ref float gates, int gate, out float mean, out float inverseStddev)
-                {
-                    float sum = 0;
-                    for (int unit = 0; unit < HiddenSize; unit++)
-                    {
-                        sum += {{Unsafe}}.Add(ref gates, unit / BlockSize * RowLength + gate * BlockSize + unit % BlockSize);
-                    }
-                    mean = sum / HiddenSize;
-                    float squares = 0;
-                    for (int unit = 0; unit < HiddenSize; unit++)
-                    {
-                        float deviation = {{Unsafe}}.Add(ref gates, unit / BlockSize * RowLength + gate * BlockSize + unit % BlockSize) - mean;
-                        squares += deviation * deviation;
-                    }
-                    inverseStddev = 1f / MathF.Sqrt(squares / HiddenSize + 1e-8f);
-                }
-
-                """);
-            if (plan.Math.ExtraGates.Count > 0)
-            {
-                WriteComputeExtraGates(writer);
-            }
-            foreach ((string? typeName, int lanes) in LayerNormPaths)
-            {
-                WriteLayerNormGates(writer, plan, typeName, lanes);
-                WriteLayerNormCell(writer, plan, typeName, lanes);
             }
         }
 

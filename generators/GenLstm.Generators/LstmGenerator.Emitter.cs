@@ -258,9 +258,11 @@ public sealed partial class LstmGenerator
             string cellLength = extraGates == 0 ? "PaddedHiddenSize" : $"{1 + extraGates} * PaddedHiddenSize";
             string gates = plan.Math.LayerNorm
                 ? "\n    // A step's z of every gate and unit, between accumulation and layer normalization (scratch, not state).\n    internal GateValues _gates;"
-                : "";
-            string gatesType = plan.Math.LayerNorm
-                ? $"\n\n    [global::System.Runtime.CompilerServices.InlineArray({plan.BlockCount * KernelPlan.RowLength})]\n    internal struct GateValues\n    {{\n        private float _element0;\n    }}"
+                : plan.Math.IsResetBeforeGru
+                    ? "\n    // A step's r ⊙ h_{t-1}, z and n's input part of every unit, between the GRU's two passes (scratch, not state).\n    internal GateValues _gates;"
+                    : "";
+            string gatesType = plan.Math.HasTwoPasses
+                ? $"\n\n    [global::System.Runtime.CompilerServices.InlineArray({(plan.Math.LayerNorm ? plan.BlockCount * KernelPlan.RowLength : 3 * plan.PaddedHiddenSize)})]\n    internal struct GateValues\n    {{\n        private float _element0;\n    }}"
                 : "";
             string summary = model
                 ? """

@@ -92,11 +92,6 @@ public sealed partial class LstmGenerator
             if (cell == RecurrentCell.Gru)
             {
                 math = math with { Kind = RecurrentCell.Gru, ResetAfter = attribute.NamedArguments.FirstOrDefault(a => a.Key == "ResetAfter").Value.Value as bool? ?? true };
-                if (!math.ResetAfter)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidOptionValue, LocationInfo.From((SyntaxNode?)NamedArgument(syntax, "ResetAfter") ?? syntax),
-                        "ResetAfter", "false", "this version generates the reset-after GRU only (PyTorch, Keras reset_after = True, ONNX linear_before_reset = 1)"));
-                }
                 RefuseLstmOnlyAttributes(type, cancellationToken, diagnostics);
             }
             else

@@ -178,12 +178,6 @@ public sealed class DiagnosticTests
             """,
             "[LstmCell] does not apply to a GRU: it changes an LSTM's gates, cell state or hidden output; a GRU has gates r, z, n and its state is h alone"),
 
-        ["ResetBeforeGru"] = new("GLSTM012", """
-            [Gru(1, 8, [|ResetAfter = false|])]
-            public sealed partial class Model { }
-            """,
-            "'ResetAfter' is false: this version generates the reset-after GRU only (PyTorch, Keras reset_after = True, ONNX linear_before_reset = 1)"),
-
         ["HeadSizeZero"] = new("GLSTM004", """
             [Lstm(5, 24)]
             [LstmOutput([|0|])]

@@ -129,6 +129,10 @@ public sealed partial class KernelDescriptionTests
         {
             scalar = code.IndexOf("void ScalarLayerNormCell(", StringComparison.Ordinal);
         }
+        if (scalar < 0)
+        {
+            scalar = code.IndexOf("void ScalarGruGates(", StringComparison.Ordinal);
+        }
         Assert.True(scalar >= 0, $"{kernel}: no scalar cell update");
         string cellUpdate = code.Substring(scalar);
         if (header.Contains("torch.nn.GRU", StringComparison.Ordinal))
@@ -176,7 +180,7 @@ public sealed partial class KernelDescriptionTests
         }
         Assert.Equal(Equation(header, "n").Contains("r * (U_n h + b_hn)", StringComparison.Ordinal), cellUpdate.Contains("var xn = r * (zo) + zg", StringComparison.Ordinal));
         Assert.Equal("n + z * (h - n)", Equation(header, "h_t"));
-        Assert.Matches(@"hiddenNext, lane\) = u \* \(hPrevious - n\) \+ n;", cellUpdate);
+        Assert.Matches(@"hiddenNext, (?:unit \+ )?lane\) = u \* \(hPrevious - n\) \+ n;", cellUpdate);
     }
 
     /// <summary>An equation's right-hand side, as the header writes it.</summary>
@@ -272,6 +276,6 @@ public sealed partial class KernelDescriptionTests
     [GeneratedRegex(@"^[ \t]*//\s+(?<type>Vector\d+): \d+ units per register\.$", RegexOptions.Multiline)]
     private static partial Regex LayerNormPath();
 
-    [GeneratedRegex(@"void (?<type>Vector\d+)LayerNormGates\(")]
+    [GeneratedRegex(@"void (?<type>Vector\d+)(?:LayerNormGates|GruGates)\(")]
     private static partial Regex LayerNormGates();
 }

@@ -35,6 +35,26 @@ public sealed class GruKernelTests(ITestOutputHelper log)
         _ => throw new ArgumentOutOfRangeException(nameof(size)),
     };
 
+    /// <summary>The reset-before GRU of a golden size, behind the same delegates.</summary>
+    private static Model CreateResetBefore(string size) => size switch
+    {
+        "1x8" => Wrap<ResetBeforeGru1x8, ResetBeforeGru1x8.State>(ResetBeforeGru1x8.FromWeights(ResetBeforeFile(size)), 1, 8, (m, i, ref s, o) => m.Step(i, ref s, o),
+            (m, i, ref s, o) => m.Forward(i, ref s, o), (m, i, s, o) => m.StepBatch(i, s, o), (ref s) => s.Hidden()),
+        "4x17" => Wrap<ResetBeforeGru4x17, ResetBeforeGru4x17.State>(ResetBeforeGru4x17.FromWeights(ResetBeforeFile(size)), 4, 17, (m, i, ref s, o) => m.Step(i, ref s, o),
+            (m, i, ref s, o) => m.Forward(i, ref s, o), (m, i, s, o) => m.StepBatch(i, s, o), (ref s) => s.Hidden()),
+        "16x32" => Wrap<ResetBeforeGru16x32, ResetBeforeGru16x32.State>(ResetBeforeGru16x32.FromWeights(ResetBeforeFile(size)), 16, 32, (m, i, ref s, o) => m.Step(i, ref s, o),
+            (m, i, ref s, o) => m.Forward(i, ref s, o), (m, i, s, o) => m.StepBatch(i, s, o), (ref s) => s.Hidden()),
+        "1x40" => Wrap<ResetBeforeGru1x40, ResetBeforeGru1x40.State>(ResetBeforeGru1x40.FromWeights(ResetBeforeFile(size)), 1, 40, (m, i, ref s, o) => m.Step(i, ref s, o),
+            (m, i, ref s, o) => m.Forward(i, ref s, o), (m, i, s, o) => m.StepBatch(i, s, o), (ref s) => s.Hidden()),
+        _ => throw new ArgumentOutOfRangeException(nameof(size)),
+    };
+
+    /// <summary>
+    /// A golden file for a reset-before declaration: PyTorch's tensors, which the declaration's packing reads as the other variant;
+    /// the script ran that variant on them (<c>output_reset_before_f64</c>).
+    /// </summary>
+    private static WeightFile ResetBeforeFile(string size) => WeightFile.FromSafeTensors(Open(size));
+
     private delegate void Stepper<TModel, TState>(TModel model, ReadOnlySpan<float> input, ref TState state, Span<float> output);
 
     private delegate void Batcher<TModel, TState>(TModel model, ReadOnlySpan<float> inputs, Span<TState> states, Span<float> outputs);
@@ -140,6 +160,30 @@ public sealed class GruKernelTests(ITestOutputHelper log)
         Assert.InRange(Golden.MaxAbsDifference(model.Run(inputs, null, false), reference.Run(inputs).Outputs), 0, Tolerance);
     }
 
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void The_reset_before_GRU_matches_its_float64_equations_and_its_entry_points_agree(string size)
+    {
+        // output_reset_before_f64: ONNX's linear_before_reset = 0 on the same weights (make_gru_golden.py checks it against ONNX's
+        // reference GRU); far from PyTorch's variant on these weights, so the kernel's variant is what makes it match.
+        SafeTensorsFile file = Open(size);
+        Model model = CreateResetBefore(size);
+        float[] inputs = file.ReadFloat32("input");
+        float[] outputs = model.Run(inputs, null, false);
+        double error = Golden.MaxAbsDifference(outputs, file.ReadFloat64("output_reset_before_f64"));
+        log.WriteLine($"reset-before GRU {size}: max |h - f64| = {error:E2}");
+        Assert.InRange(error, 0, Tolerance);
+        Assert.InRange(Golden.MaxAbsDifference(outputs, file.ReadFloat64("output_f64")), 0.01, double.MaxValue);
+
+        Assert.Equal(outputs, model.Run(inputs, null, true));
+        float[][] sequences = [.. Enumerable.Range(0, 3).Select(s => inputs.Select(x => x * (1 - 0.2f * s)).ToArray())];
+        float[][] batched = model.RunBatch(sequences);
+        for (int s = 0; s < sequences.Length; s++)
+        {
+            Assert.Equal(model.Run(sequences[s], null, false), batched[s]);
+        }
+    }
+
     [Fact]
     public void The_opt_in_storage_and_activations_stay_within_their_documented_bounds()
     {
@@ -152,6 +196,15 @@ public sealed class GruKernelTests(ITestOutputHelper log)
             (FastGru16x32 m, ReadOnlySpan<float> i, ref FastGru16x32.State s, Span<float> o) => m.Step(i, ref s, o));
         log.WriteLine($"bfloat16 1x40: {bfloat16:E2}, fast 16x32: {fast:E2}");
         Assert.InRange(bfloat16, 0, 2e-2);
+        SafeTensorsFile wideFile = Open("1x40");
+        BFloat16ResetBeforeGru1x40 resetBefore = BFloat16ResetBeforeGru1x40.FromWeights(ResetBeforeFile("1x40"));
+        float[] x = wideFile.ReadFloat32("input"), h = new float[x.Length * 40];
+        var state = new BFloat16ResetBeforeGru1x40.State();
+        for (int t = 0; t < x.Length; t++)
+        {
+            resetBefore.Step(x.AsSpan(t, 1), ref state, h.AsSpan(t * 40, 40));
+        }
+        Assert.InRange(Golden.MaxAbsDifference(h, wideFile.ReadFloat64("output_reset_before_f64")), 0, 2e-2);
         Assert.InRange(fast, 0, 1e-3);
 
         static double MaxError<TModel, TState>(TModel model, SafeTensorsFile file, int inputSize, int hiddenSize, Stepper<TModel, TState> step)

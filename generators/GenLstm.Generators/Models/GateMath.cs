@@ -57,6 +57,15 @@ internal sealed record GateMath(bool Peepholes, bool CoupledInputForget, float C
     /// <summary>Whether the cell is a GRU (whose packed slots i, f, g, o hold r, z, and n's input and hidden parts).</summary>
     public bool IsGru => Kind == RecurrentCell.Gru;
 
+    /// <summary>
+    /// Whether the cell is a GRU whose reset gate applies before U_n (Keras reset_after = False): its step needs every unit's r
+    /// before n's product, so it runs in two passes, as a layer-norm step does.
+    /// </summary>
+    public bool IsResetBeforeGru => IsGru && !ResetAfter;
+
+    /// <summary>Whether a step runs in two passes over the blocks (layer norm, a reset-before GRU), with a gate buffer in the state.</summary>
+    public bool HasTwoPasses => LayerNorm || IsResetBeforeGru;
+
     /// <summary>Whether this is the cell's standard form (PyTorch's LSTM or GRU), whose header needs no variant line.</summary>
     public bool IsStandardForm => Equals(Standard) || Equals(StandardGru);
 
@@ -67,10 +76,10 @@ internal sealed record GateMath(bool Peepholes, bool CoupledInputForget, float C
     public bool HasPlainWeights => !IsGru && !Peepholes && !LayerNorm && ExtraGates.Count == 0;
 
     /// <summary>
-    /// Whether a step can be split between two cores (GenLstm.LstmWorker): not with layer normalization (it needs every unit's
-    /// z before any activation) nor with added gates (computed for all units before the tiles).
+    /// Whether a step can be split between two cores (GenLstm.LstmWorker): not in two passes (layer normalization needs every unit's
+    /// z before any activation, a reset-before GRU every unit's r) nor with added gates (computed for all units before the tiles).
     /// </summary>
-    public bool HasSplitSteps => !LayerNorm && ExtraGates.Count == 0;
+    public bool HasSplitSteps => !HasTwoPasses && ExtraGates.Count == 0;
 
     /// <summary>
     /// Whether an ONNX LSTM node's weights can express this model (FromOnnx: an LSTM node's layout; a GRU's node loads

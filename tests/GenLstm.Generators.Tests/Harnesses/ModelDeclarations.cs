@@ -123,6 +123,17 @@ internal static class ModelDeclarations
             public sealed partial class Gate { }
             """,
 
+        // Keras 2's GRU (reset_after = False): the reset gate before U_n, so a step runs in two passes, as layer norm's does.
+        ["GruResetBefore_4x17"] = """
+            using GenLstm;
+
+            namespace Demo.Models;
+
+            /// <summary>Keras's GRU(17, reset_after=False) on 4 features.</summary>
+            [Gru(4, 17, ResetAfter = false)]
+            public sealed partial class KerasGate { }
+            """,
+
         // The GRU pedal as AIDA-X and NeuralSeed ship it: a dense head with the input skip, on a stack of two layers.
         ["GruPedal_1x12"] = """
             using GenLstm;

@@ -23,3 +23,10 @@ public sealed partial class RtNeuralGru8 { }
 
 // A bidirectional stack, swept step by step.
 [Gru(4, 17, Layers = 2, Direction = LstmDirection.Bidirectional)] public sealed partial class BidirectionalGru4x17 { }
+
+// The reset-before GRU (Keras reset_after = False, ONNX linear_before_reset = 0) at the golden sizes, and in bfloat16.
+[Gru(1, 8, ResetAfter = false)] public sealed partial class ResetBeforeGru1x8 { }
+[Gru(4, 17, ResetAfter = false)] public sealed partial class ResetBeforeGru4x17 { }
+[Gru(16, 32, ResetAfter = false)] public sealed partial class ResetBeforeGru16x32 { }
+[Gru(1, 40, ResetAfter = false)] public sealed partial class ResetBeforeGru1x40 { }
+[Gru(1, 40, ResetAfter = false, WeightType = WeightType.BFloat16)] public sealed partial class BFloat16ResetBeforeGru1x40 { }
