@@ -17,43 +17,20 @@ public sealed partial class LstmGenerator
     {
         private static void WriteGruResetBeforeKernel(IndentedTextWriter writer, KernelPlan plan)
         {
-            string element = WeightReader.ElementType(plan.WeightType);
-            writer.WriteLines($$"""
-                /// <summary>
-                /// One step on validated arguments: r ⊙ h_{t-1}, z and n's input part of every block into the state's gate buffer, then
-                /// n's recurrent product over r ⊙ h_{t-1} and h_t.
-                /// </summary>
-                {{CompiledAtLoad}}
-                internal static void StepCore({{WeightParameters(plan)}}, ref float input, ref State state)
-                """);
-            using (writer.OpenBlock(""))
-            {
-                writer.WriteLines($$"""
-                        ref {{element}} weights = ref packedWeights.Start;
-                        ref float hiddenPrevious = ref state.HiddenStart(state._current);
-                        ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
-                        ref float gates = ref state._gates[0];
-                        """);
-                string keyword = "if";
-                foreach ((string? typeName, int _) in TwoPassPaths)
+            WriteTwoPassStepCore(writer, plan,
+                "r ⊙ h_{t-1}, z and n's input part of every block into the state's gate buffer, then\n/// n's recurrent product over r ⊙ h_{t-1} and h_t.",
+                () => { },
+                name =>
                 {
-                    string name = typeName ?? "Scalar";
-                    using (writer.OpenBlock(typeName is null ? "else" : $"{keyword} ({typeName}.IsHardwareAccelerated)"))
+                    using (writer.OpenBlock("for (nuint block = 0; block < BlockCount; block++)"))
                     {
-                        using (writer.OpenBlock("for (nuint block = 0; block < BlockCount; block++)"))
-                        {
-                            writer.WriteLine($"{name}GruGates(ref {Unsafe}.Add(ref weights, block * BlockStride), ref input, ref hiddenPrevious, ref gates, block * BlockSize);");
-                        }
-                        using (writer.OpenBlock("for (nuint block = 0; block < BlockCount; block++)"))
-                        {
-                            writer.WriteLine($"{name}GruNewGate(ref {Unsafe}.Add(ref weights, block * BlockStride), ref gates, ref hiddenPrevious, ref hiddenNext, block * BlockSize);");
-                        }
+                        writer.WriteLine($"{name}GruGates(ref {Unsafe}.Add(ref weights, block * BlockStride), ref input, ref hiddenPrevious, ref gates, block * BlockSize);");
                     }
-                    keyword = "else if";
-                }
-                writer.WriteLine("state._current ^= 1;");
-            }
-            writer.WriteLine();
+                    using (writer.OpenBlock("for (nuint block = 0; block < BlockCount; block++)"))
+                    {
+                        writer.WriteLine($"{name}GruNewGate(ref {Unsafe}.Add(ref weights, block * BlockStride), ref gates, ref hiddenPrevious, ref hiddenNext, block * BlockSize);");
+                    }
+                });
             WriteStepByStepEntryPoints(writer, plan);
             foreach ((string? typeName, int lanes) in TwoPassPaths)
             {

@@ -22,43 +22,22 @@ public sealed partial class LstmGenerator
 
         private static void WriteLayerNormKernel(IndentedTextWriter writer, KernelPlan plan)
         {
-            string element = WeightReader.ElementType(plan.WeightType);
-            writer.WriteLines($$"""
-                /// <summary>
-                /// One step on validated arguments: z of every block into the state's gate buffer, then the layer normalization,
-                /// the activations and the cell update.
-                /// </summary>
-                {{CompiledAtLoad}}
-                internal static void StepCore({{WeightParameters(plan)}}, ref float input, ref State state)
-                """);
-            using (writer.OpenBlock(""))
-            {
-                writer.WriteLines($$"""
-                        ref {{element}} weights = ref packedWeights.Start;
-                        ref float hiddenPrevious = ref state.HiddenStart(state._current);
-                        ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
-                        ref float gates = ref state._gates[0];
-                        ref float cell = ref state._cell[0];
-                        """);
-                WriteExtraGatesCall(writer, plan, "input", "state");
-                string keyword = "if";
-                foreach ((string? typeName, int _) in TwoPassPaths)
+            WriteTwoPassStepCore(writer, plan,
+                "z of every block into the state's gate buffer, then the layer normalization,\n/// the activations and the cell update.",
+                () =>
                 {
-                    string name = typeName ?? "Scalar";
-                    using (writer.OpenBlock(typeName is null ? "else" : $"{keyword} ({typeName}.IsHardwareAccelerated)"))
+                    writer.WriteLine("ref float cell = ref state._cell[0];");
+                    WriteExtraGatesCall(writer, plan, "input", "state");
+                },
+                name =>
+                {
+                    using (writer.OpenBlock("for (nuint block = 0; block < BlockCount; block++)"))
                     {
-                        using (writer.OpenBlock("for (nuint block = 0; block < BlockCount; block++)"))
-                        {
-                            writer.WriteLines($"{name}LayerNormGates(ref {Unsafe}.Add(ref weights, block * BlockStride), ref input, ref hiddenPrevious,\n"
-                                + $"    ref {Unsafe}.Add(ref gates, block * RowLength));");
-                        }
-                        writer.WriteLine($"{name}LayerNormCell(ref weights, ref gates, ref cell, ref hiddenNext);");
+                        writer.WriteLines($"{name}LayerNormGates(ref {Unsafe}.Add(ref weights, block * BlockStride), ref input, ref hiddenPrevious,\n"
+                            + $"    ref {Unsafe}.Add(ref gates, block * RowLength));");
                     }
-                    keyword = "else if";
-                }
-                writer.WriteLine("state._current ^= 1;");
-            }
-            writer.WriteLine();
+                    writer.WriteLine($"{name}LayerNormCell(ref weights, ref gates, ref cell, ref hiddenNext);");
+                });
 
             WriteStepByStepEntryPoints(writer, plan);
             writer.WriteLines($$"""
@@ -93,6 +72,47 @@ public sealed partial class LstmGenerator
                 WriteLayerNormGates(writer, plan, typeName, lanes);
                 WriteLayerNormCell(writer, plan, typeName, lanes);
             }
+        }
+
+        /// <summary>
+        /// StepCore of a two-pass kernel: its locals (the weights, both halves of h, the state's gate buffer), then for each of
+        /// <see cref="TwoPassPaths"/> (Vector256, Vector128, scalar by name) the passes <paramref name="writePasses"/> writes, then the flip.
+        /// </summary>
+        /// <param name="writer">Where the method goes.</param>
+        /// <param name="plan">The kernel.</param>
+        /// <param name="summary">What a step does, after "One step on validated arguments: ".</param>
+        /// <param name="writePrologue">What the kernel needs before the dispatch, beside the common locals.</param>
+        /// <param name="writePasses">A path's passes, given its method prefix.</param>
+        private static void WriteTwoPassStepCore(IndentedTextWriter writer, KernelPlan plan, string summary, Action writePrologue, Action<string> writePasses)
+        {
+            writer.WriteLines($$"""
+                /// <summary>
+                /// One step on validated arguments: {{summary}}
+                /// </summary>
+                {{CompiledAtLoad}}
+                internal static void StepCore({{WeightParameters(plan)}}, ref float input, ref State state)
+                """);
+            using (writer.OpenBlock(""))
+            {
+                writer.WriteLines($$"""
+                        ref {{WeightReader.ElementType(plan.WeightType)}} weights = ref packedWeights.Start;
+                        ref float hiddenPrevious = ref state.HiddenStart(state._current);
+                        ref float hiddenNext = ref state.HiddenStart(state._current ^ 1);
+                        ref float gates = ref state._gates[0];
+                        """);
+                writePrologue();
+                string keyword = "if";
+                foreach ((string? typeName, int _) in TwoPassPaths)
+                {
+                    using (writer.OpenBlock(typeName is null ? "else" : $"{keyword} ({typeName}.IsHardwareAccelerated)"))
+                    {
+                        writePasses(typeName ?? "Scalar");
+                    }
+                    keyword = "else if";
+                }
+                writer.WriteLine("state._current ^= 1;");
+            }
+            writer.WriteLine();
         }
 
         /// <summary>

@@ -8,6 +8,8 @@ using GenLstm.TestSupport;
 using GenLstm.Tool;
 using Xunit;
 
+using static GenLstm.Conformance.RealDataValues;
+
 namespace GenLstm.Conformance;
 
 /// <summary>
@@ -92,17 +94,5 @@ public sealed class GruFileTests
         Assert.Equal(Read("weight_hh"), layer.WeightHh);
         Assert.Equal(Read("bias_ih"), layer.BiasIh);
         Assert.Equal(Read("bias_hh"), layer.BiasHh);
-    }
-
-    private static IEnumerable<float> Flatten(JsonElement element)
-        => element.ValueKind == JsonValueKind.Array ? element.EnumerateArray().SelectMany(Flatten) : [element.GetSingle()];
-
-    private static float[] ReadColumn(string relativePath)
-        => [.. File.ReadAllLines(RealData.FileAt(relativePath)).Where(line => line.Length > 0).Select(line => float.Parse(line, CultureInfo.InvariantCulture))];
-
-    private static double MaxAbsDifference(double[] actual, double[] expected)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        return actual.Zip(expected, (a, e) => Math.Abs(a - e)).Max();
     }
 }

@@ -6,6 +6,8 @@ using GenLstm.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
 
+using static GenLstm.Conformance.RealDataValues;
+
 namespace GenLstm.Conformance;
 
 // The two real GRU files' models, declared as `genlstm inspect` prints them.
@@ -91,10 +93,4 @@ public sealed class GruModelTests(ITestOutputHelper log)
         }
         Assert.Equal(stepped, batched);
     }
-
-    private static float[] ReadColumn(string relativePath)
-        => [.. File.ReadAllLines(RealData.FileAt(relativePath)).Where(line => line.Length > 0).Select(line => float.Parse(line, CultureInfo.InvariantCulture))];
-
-    private static double MaxAbsDifference(double[] actual, double[] expected)
-        => actual.Zip(expected, (a, e) => Math.Abs(a - e)).Max();
 }

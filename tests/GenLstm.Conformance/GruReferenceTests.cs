@@ -6,6 +6,8 @@ using System.Text.Json;
 using GenLstm.TestSupport;
 using Xunit;
 
+using static GenLstm.Conformance.RealDataValues;
+
 namespace GenLstm.Conformance;
 
 /// <summary>
@@ -62,17 +64,5 @@ public sealed class GruReferenceTests
         float[] weight = [.. Flatten(stateDict.GetProperty(prefix + "weight"))];
         double bias = Flatten(stateDict.GetProperty(prefix + "bias")).Single();
         return [.. Enumerable.Range(0, inputs.Length / width).Select(t => bias + Enumerable.Range(0, width).Sum(k => weight[k] * inputs[t * width + k]))];
-    }
-
-    private static System.Collections.Generic.IEnumerable<float> Flatten(JsonElement element)
-        => element.ValueKind == JsonValueKind.Array ? element.EnumerateArray().SelectMany(Flatten) : [element.GetSingle()];
-
-    private static float[] ReadColumn(string relativePath)
-        => [.. File.ReadAllLines(RealData.FileAt(relativePath)).Where(line => line.Length > 0).Select(line => float.Parse(line, CultureInfo.InvariantCulture))];
-
-    private static double MaxAbsDifference(double[] actual, double[] expected)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        return actual.Zip(expected, (a, e) => Math.Abs(a - e)).Max();
     }
 }
