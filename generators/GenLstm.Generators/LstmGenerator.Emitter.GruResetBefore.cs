@@ -70,8 +70,8 @@ public sealed partial class LstmGenerator
                 (site, offset) =>
                 {
                     GateMath math = plan.Math;
-                    writer.WriteLine($"var r = {GruActivation(writer, plan, site, math.Gate, "xr", site.Preactivation(Gate.Input))}; // reset gate");
-                    writer.WriteLine($"var u = {GruActivation(writer, plan, site, math.Gate, "xu", site.Preactivation(Gate.Forget))}; // update gate z");
+                    writer.WriteLine($"var r = {GruActivation(writer, plan, typeName, math.Gate, "xr", site.Preactivation(Gate.Input))}; // reset gate");
+                    writer.WriteLine($"var u = {GruActivation(writer, plan, typeName, math.Gate, "xu", site.Preactivation(Gate.Forget))}; // update gate z");
                     writer.WriteLine(StoreAt(typeName, $"r * {LoadAt(typeName, "hiddenPrevious", offset)}", "gates", GruBuffer(0, offset)));
                     writer.WriteLine(StoreAt(typeName, "u", "gates", GruBuffer(1, offset)));
                     writer.WriteLine(StoreAt(typeName, site.Preactivation(Gate.Candidate), "gates", GruBuffer(2, offset)));
@@ -99,7 +99,7 @@ public sealed partial class LstmGenerator
                 (_, _, unit) => (_, part) => LoadAt(typeName, "gates", GruBuffer(2, part == 0 ? unit : $"{unit} + {part * lanes}")),
                 (site, offset) =>
                 {
-                    writer.WriteLine($"var n = {GruActivation(writer, plan, site, plan.Math.Cell, "xn", site.Preactivation(Gate.Output))}; // new gate");
+                    writer.WriteLine($"var n = {GruActivation(writer, plan, typeName, plan.Math.Cell, "xn", site.Preactivation(Gate.Output))}; // new gate");
                     writer.WriteLine($"var u = {LoadAt(typeName, "gates", GruBuffer(1, offset))};");
                     writer.WriteLine($"var hPrevious = {LoadAt(typeName, "hiddenPrevious", offset)};");
                     writer.WriteLine(StoreAt(typeName, new ScalarOrVector(typeName).MultiplyAdd("u", "hPrevious - n", "n"), "hiddenNext", offset));
@@ -148,7 +148,7 @@ public sealed partial class LstmGenerator
                     new Accumulation<(Gate Gate, int Part)>(typeName, Groups: 1, slots, (_, slot) => Accumulator(slot.Gate, slot.Part),
                         _ => RowOfGates(weights.ReadRow(writer, "block", "row + ", "w", "")), SharedRow: false)
                     {
-                        IsZero = (slot, set) => slot.Gate == Gate.Candidate && set == ColumnSet.Hidden,
+                        IsZero = ZeroSlots(plan),
                     },
                     scalar ? $"{firstRow} + lane" : firstRow, columns);
                 for (int part = 0; part < parts; part++)
@@ -172,10 +172,13 @@ public sealed partial class LstmGenerator
         private static string StoreAt(string? vector, string value, string buffer, string offset)
             => vector is null ? $"{Unsafe}.Add(ref {buffer}, {offset}) = {value};" : $"{vector}.StoreUnsafe({value}, ref {buffer}, {offset});";
 
-        /// <summary>An activation of a GRU gate's z, clipped into a local <paramref name="local"/> first when the model clips.</summary>
-        private static string GruActivation(IndentedTextWriter writer, KernelPlan plan, CellSite site, GateFunction function, string local, string z)
+        /// <summary>
+        /// An activation of a GRU gate's z (a name: the activation may read it more than once), clipped into a local
+        /// <paramref name="local"/> first when the model clips; <paramref name="vector"/> is null in scalar code.
+        /// </summary>
+        private static string GruActivation(IndentedTextWriter writer, KernelPlan plan, string? vector, GateFunction function, string local, string z)
         {
-            var scalar = new ScalarOrVector(site.Vector);
+            var scalar = new ScalarOrVector(vector);
             string input = z;
             if (plan.Math.ActivationClip > 0)
             {

@@ -97,15 +97,13 @@ public sealed partial class LstmGenerator
                 }
 
                 WriteTileAccumulation(writer, source, new Accumulation<GruWideSlot>(Wide, Groups: 1, slots, (_, slot) => slot.Name,
-                    _ => GruWideRow(b => $"ref block{b}", _ => "row + "), SharedRow: false)
+                    _ => GruWideRow, SharedRow: false)
                 {
                     IsZero = (slot, set) => slot.IsZeroIn(set),
                 });
 
                 GateMath math = plan.Math;
                 var wide = new ScalarOrVector(Wide);
-                string Activate(GateFunction function, string x) => ActivationExpression(function, x, wide, plan.Precision);
-                string Clip(string x) => math.ActivationClip > 0 ? wide.Clamp(x, math.ActivationClip) : x;
                 for (int pair = 0; pair < pairs; pair++)
                 {
                     int first = 2 * pair, unit = first * KernelPlan.BlockSize;
@@ -115,18 +113,13 @@ public sealed partial class LstmGenerator
                     {
                         foreach (int block in new[] { first, first + 1 })
                         {
-                            string input = $"zrz{block}";
-                            if (math.ActivationClip > 0)
-                            {
-                                writer.WriteLine($"var xrz{block} = {Clip(input)};");
-                                input = $"xrz{block}";
-                            }
-                            writer.WriteLine($"var rz{block} = {Activate(math.Gate, input)}; // [reset gate r, update gate z] of block {block}");
+                            writer.WriteLine($"var rz{block} = {GruActivation(writer, plan, Wide, math.Gate, $"xrz{block}", $"zrz{block}")}; // [reset gate r, update gate z] of block {block}");
                         }
                         writer.WriteLine($"var r = {Wide}.Create({Wide}.GetLower(rz{first}), {Wide}.GetLower(rz{first + 1})); // reset gates");
                         writer.WriteLine($"var u = {Wide}.Create({Wide}.GetUpper(rz{first}), {Wide}.GetUpper(rz{first + 1})); // update gates z");
-                        writer.WriteLine($"var xn = {Clip($"{Wide}.MultiplyAddEstimate(r, znh{first}, znx{first})")};");
-                        writer.WriteLine($"var n = {Activate(math.Cell, "xn")}; // new gate");
+                        string newInput = $"{Wide}.MultiplyAddEstimate(r, znh{first}, znx{first})";
+                        writer.WriteLine($"var xn = {(math.ActivationClip > 0 ? wide.Clamp(newInput, math.ActivationClip) : newInput)};");
+                        writer.WriteLine($"var n = {ActivationExpression(math.Cell, "xn", wide, plan.Precision)}; // new gate");
                         writer.WriteLine($"var hPrevious = {Wide}.LoadUnsafe(ref cell, {Index(unit)});");
                         writer.WriteLine($"{Wide}.StoreUnsafe({Wide}.MultiplyAddEstimate(u, hPrevious - n, n), ref hiddenNext, {Index(unit)});");
                     }
@@ -154,13 +147,11 @@ public sealed partial class LstmGenerator
         /// block at slot 0, n of a pair of blocks at slot g of each, n of the last block into the half of its register [g o] that the
         /// row adds to (the other half adds zero).
         /// </summary>
-        /// <param name="reference">The block's row, as a ref argument.</param>
-        /// <param name="offset">The start of the offset within it: "row + ".</param>
-        private static System.Func<GruWideSlot, string> GruWideRow(System.Func<int, string> reference, System.Func<int, string> offset)
+        private static string GruWideRow(GruWideSlot slot)
         {
-            string Load(string vector, int block, Gate slot) => $"{vector}.LoadUnsafe({reference(block)}, {offset(block)}{(int)slot * KernelPlan.BlockSize})";
+            string Load(string vector, int block, Gate gate) => $"{vector}.LoadUnsafe(ref block{block}, row + {(int)gate * KernelPlan.BlockSize})";
             string zero = $"{Narrow}<float>.Zero";
-            return slot => slot.Kind switch
+            return slot.Kind switch
             {
                 GruWideKind.ResetUpdate => Load(Wide, slot.Block, Gate.Input),
                 GruWideKind.NewInputPair or GruWideKind.NewHiddenPair => $"{Wide}.Create({Load(Narrow, slot.Block, Gate.Candidate)}, {Load(Narrow, slot.Block + 1, Gate.Candidate)})",

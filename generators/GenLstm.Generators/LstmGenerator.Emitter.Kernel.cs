@@ -684,11 +684,9 @@ public sealed partial class LstmGenerator
             /// <summary>Added gate e's z, stored after c by ComputeExtraGates.</summary>
             public string ExtraGate(int e) => Load("cell", $"{ExtraGateOffset(e)} + {Offset}");
 
-            private string Load(string buffer, string offset)
-                => Vector is null ? $"{Unsafe}.Add(ref {buffer}, {offset})" : $"{Vector}.LoadUnsafe(ref {buffer}, {offset})";
+            private string Load(string buffer, string offset) => LoadAt(Vector, buffer, offset);
 
-            private string Store(string value, string buffer)
-                => Vector is null ? $"{Unsafe}.Add(ref {buffer}, {Offset}) = {value};" : $"{Vector}.StoreUnsafe({value}, ref {buffer}, {Offset});";
+            private string Store(string value, string buffer) => StoreAt(Vector, value, buffer, Offset);
         }
 
         /// <summary>Where added gate e's z sits relative to the same unit's c in the state's cell buffer.</summary>
@@ -821,23 +819,12 @@ public sealed partial class LstmGenerator
         {
             GateMath math = plan.Math;
             var scalar = new ScalarOrVector(site.Vector);
-            string Activate(GateFunction function, string input) => ActivationExpression(function, input, scalar, plan.Precision);
-            string Clip(string input) => math.ActivationClip > 0 ? scalar.Clamp(input, math.ActivationClip) : input;
-            string Input(string local, string z)
-            {
-                string clipped = Clip(z);
-                if (clipped == z)
-                {
-                    return z;
-                }
-                writer.WriteLine($"var {local} = {clipped};");
-                return local;
-            }
-            writer.WriteLine($"var r = {Activate(math.Gate, Input("xr", site.Preactivation(Gate.Input)))}; // reset gate");
-            writer.WriteLine($"var u = {Activate(math.Gate, Input("xu", site.Preactivation(Gate.Forget)))}; // update gate z");
+            writer.WriteLine($"var r = {GruActivation(writer, plan, site.Vector, math.Gate, "xr", site.Preactivation(Gate.Input))}; // reset gate");
+            writer.WriteLine($"var u = {GruActivation(writer, plan, site.Vector, math.Gate, "xu", site.Preactivation(Gate.Forget))}; // update gate z");
             string inputPart = site.Preactivation(Gate.Candidate), hiddenPart = site.Preactivation(Gate.Output);
-            writer.WriteLine($"var xn = {Clip(scalar.MultiplyAdd("r", hiddenPart, inputPart))};");
-            writer.WriteLine($"var n = {Activate(math.Cell, "xn")}; // new gate");
+            string newInput = scalar.MultiplyAdd("r", hiddenPart, inputPart);
+            writer.WriteLine($"var xn = {(math.ActivationClip > 0 ? scalar.Clamp(newInput, math.ActivationClip) : newInput)};");
+            writer.WriteLine($"var n = {ActivationExpression(math.Cell, "xn", scalar, plan.Precision)}; // new gate");
             writer.WriteLine($"var hPrevious = {site.CellPrevious};");
             writer.WriteLine(site.StoreHidden(scalar.MultiplyAdd("u", "hPrevious - n", "n")));
         }

@@ -11,10 +11,7 @@ namespace GenLstm.Formats;
 /// <remarks>The LSTM's counterpart is <see cref="OnnxLstmTensors"/>; the order conversion is <see cref="GateBlocks"/>.</remarks>
 internal static class OnnxGruTensors
 {
-    /// <summary>One direction's PyTorch tensors, row-major, gate order r, z, n.</summary>
-    public sealed record Direction(float[] WeightIh, float[] WeightHh, float[] BiasIh, float[] BiasHh);
-
-    /// <summary>The node's directions as PyTorch tensors, forward first.</summary>
+    /// <summary>The node's directions as PyTorch tensors (row-major, gate order r, z, n), forward first.</summary>
     /// <param name="w">W, [D, 3H, I].</param>
     /// <param name="r">R, [D, 3H, H].</param>
     /// <param name="b">B, [D, 6H], or empty for zero biases.</param>
@@ -22,35 +19,27 @@ internal static class OnnxGruTensors
     /// <param name="hiddenSize">H.</param>
     /// <param name="directions">D: 1, or 2 for a bidirectional node.</param>
     /// <exception cref="ArgumentException">A tensor's length is not the ONNX shape for these sizes; the parameter name is the tensor's.</exception>
-    public static Direction[] ToPyTorch(float[] w, float[] r, float[] b, int inputSize, int hiddenSize, int directions)
+    public static PyTorchLstmTensors[] ToPyTorch(float[] w, float[] r, float[] b, int inputSize, int hiddenSize, int directions)
     {
         int gateRows = 3 * hiddenSize;
-        Require(w, directions * gateRows * inputSize, $"[{directions}, {gateRows}, {inputSize}]", "W");
-        Require(r, directions * gateRows * hiddenSize, $"[{directions}, {gateRows}, {hiddenSize}]", "R");
+        OnnxLstmTensors.Require(w, directions * gateRows * inputSize, $"[{directions}, {gateRows}, {inputSize}]", "W");
+        OnnxLstmTensors.Require(r, directions * gateRows * hiddenSize, $"[{directions}, {gateRows}, {hiddenSize}]", "R");
         if (b.Length > 0)
         {
-            Require(b, directions * 2 * gateRows, $"[{directions}, {2 * gateRows}]", "B");
+            OnnxLstmTensors.Require(b, directions * 2 * gateRows, $"[{directions}, {2 * gateRows}]", "B");
         }
 
-        var result = new Direction[directions];
+        var result = new PyTorchLstmTensors[directions];
         for (int d = 0; d < directions; d++)
         {
             float[] Reorder(float[] tensor, int offset, int columns)
                 => GateBlocks.Reorder(tensor.AsSpan(offset, gateRows * columns), GateBlocks.GruFromZrh, hiddenSize, columns);
-            result[d] = new Direction(
+            result[d] = new PyTorchLstmTensors(
                 Reorder(w, d * gateRows * inputSize, inputSize),
                 Reorder(r, d * gateRows * hiddenSize, hiddenSize),
                 b.Length == 0 ? new float[gateRows] : Reorder(b, d * 2 * gateRows, 1),
                 b.Length == 0 ? new float[gateRows] : Reorder(b, d * 2 * gateRows + gateRows, 1));
         }
         return result;
-    }
-
-    private static void Require(float[] values, int expected, string shape, string name)
-    {
-        if (values.Length != expected)
-        {
-            throw new ArgumentException($"ONNX tensor {name} must have shape {shape} ({expected} values), got {values.Length} values.", name.ToLowerInvariant());
-        }
     }
 }

@@ -206,7 +206,7 @@ internal static class OnnxReader
         try
         {
             converted = cell == RecurrentCell.Gru
-                ? [.. OnnxGruTensors.ToPyTorch(w, r, b, input, hidden, directions).Select(t => new PyTorchLstmTensors(t.WeightIh, t.WeightHh, t.BiasIh, t.BiasHh))]
+                ? OnnxGruTensors.ToPyTorch(w, r, b, input, hidden, directions)
                 : new OnnxLstmTensors(w, r, b, Input(7, "P", required: false)).ToPyTorch(input, hidden, directions, inputForget);
         }
         catch (ArgumentException e)

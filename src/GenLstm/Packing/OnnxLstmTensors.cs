@@ -92,15 +92,7 @@ public sealed class OnnxLstmTensors(float[] w, float[] r, float[]? b = null, flo
 
     /// <summary>[4H, columns] from ONNX's gate blocks i, o, f, c to PyTorch's i, f, g, o.</summary>
     private static float[] Reorder(ReadOnlySpan<float> onnx, int hiddenSize, int columns)
-    {
-        int block = hiddenSize * columns;
-        var result = new float[4 * block];
-        for (int gate = 0; gate < 4; gate++)
-        {
-            onnx.Slice(OnnxGateOfPyTorchGate[gate] * block, block).CopyTo(result.AsSpan(gate * block));
-        }
-        return result;
-    }
+        => Formats.GateBlocks.Reorder(onnx, OnnxGateOfPyTorchGate, hiddenSize, columns);
 
     /// <summary>The second block of <paramref name="block"/> values becomes the first, negated.</summary>
     private static void NegateInto(float[] values, int block)
@@ -111,7 +103,8 @@ public sealed class OnnxLstmTensors(float[] w, float[] r, float[]? b = null, flo
         }
     }
 
-    private static void Require(float[] values, int expected, string shape, string name)
+    /// <summary>Checks an ONNX tensor's length against its shape; the exception names the tensor (also for <c>GRU</c> nodes).</summary>
+    internal static void Require(float[] values, int expected, string shape, string name)
     {
         if (values.Length != expected)
         {
