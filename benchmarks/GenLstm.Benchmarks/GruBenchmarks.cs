@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Linq;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
@@ -27,7 +28,8 @@ namespace GenLstm.Benchmarks;
 /// GRU <c>Step</c> (and <c>Forward</c> over T = 128, per step) at RTNeural's GRU configurations (GA 1×40, GB 16×32, GC 64×64,
 /// GD 128×256, GE 1×12 + Linear, GF 1×16 + Linear, GG 2 layers × 8 + Linear, GH 1×40 + Linear) and 1×32, 1×64: the generated
 /// GRU, a plain scalar GRU (<see cref="NaiveGru"/>, the baseline of each category) and the generated LSTM of the same shape.
-/// Weights are seeded random values (no data-dependent branch anywhere: the work is the same as trained weights').
+/// Weights are RTNeural's own (<c>run.sh --weights DIR</c>, named by <see cref="RtNeuralWeightsVariable"/>) or seeded random
+/// values (no data-dependent branch anywhere: the work is the same).
 /// RTNeural's own figures for GA–GH come from its <c>run.sh</c>, run in the same sitting.
 /// </summary>
 [MemoryDiagnoser]
@@ -42,6 +44,9 @@ public class GruBenchmarks
     private float[] _input = null!, _output = null!, _naiveOutput = null!;
 
     /// <summary>The configuration: RTNeural's name, or I×H for the two extra sizes.</summary>
+    /// <summary>The environment variable naming RTNeural's <c>run.sh --weights</c> folder, for its own weights at GA–GH.</summary>
+    public const string RtNeuralWeightsVariable = "GENLSTM_RTNEURAL_WEIGHTS";
+
     [Params("GA", "GB", "GC", "GD", "GE", "GF", "GG", "GH", "1x32", "1x64")]
     public string Config { get; set; } = "GA";
 
@@ -70,9 +75,19 @@ public class GruBenchmarks
             return new PyTorchLstmTensors(Values(gates * hiddenSize * columns, scale), Values(gates * hiddenSize * hiddenSize, scale),
                 Values(gates * hiddenSize, scale), Values(gates * hiddenSize, scale));
         }
-        PyTorchLstmTensors[] gru = [.. new int[layers].Select((_, layer) => Layer(3, layer == 0 ? inputSize : hiddenSize))];
-        PyTorchLstmTensors[] lstm = [.. new int[layers].Select((_, layer) => Layer(4, layer == 0 ? inputSize : hiddenSize))];
-        DenseLayer Head() => DenseLayer.FromPyTorch(hiddenSize, 1, Activation.None, Values(hiddenSize, 0.2f), Values(1, 0.2f));
+        // RTNeural's own weights when its run.sh --weights folder is given (GA.safetensors for the GRU, A.safetensors for the
+        // LSTM of the same shape), else seeded random values: no data-dependent branch anywhere, so the work is the same.
+        string? rtNeural = Environment.GetEnvironmentVariable(RtNeuralWeightsVariable);
+        bool fromRtNeural = rtNeural is not null && Config.StartsWith('G');
+        WeightFile RtNeuralFile(string config) => WeightFile.Open(Path.Combine(rtNeural!, config + ".safetensors"));
+        PyTorchLstmTensors[] Layers(RecurrentCell cell) => fromRtNeural
+            ? PyTorchLstmTensors.ReadLayers(RtNeuralFile(cell == RecurrentCell.Gru ? Config : Config[1..]),
+                new LstmDeclaration(inputSize, hiddenSize) { Cell = cell, Layers = layers })
+            : [.. new int[layers].Select((_, layer) => Layer(cell == RecurrentCell.Gru ? 3 : 4, layer == 0 ? inputSize : hiddenSize))];
+        PyTorchLstmTensors[] gru = Layers(RecurrentCell.Gru), lstm = Layers(RecurrentCell.Lstm);
+        DenseLayer Head() => fromRtNeural
+            ? DenseLayer.Read(RtNeuralFile(Config), hiddenSize, 1, Activation.None)
+            : DenseLayer.FromPyTorch(hiddenSize, 1, Activation.None, Values(hiddenSize, 0.2f), Values(1, 0.2f));
         int outputSize = head ? 1 : hiddenSize;
         _input = Values(inputSize, 1);
         _output = new float[outputSize];
