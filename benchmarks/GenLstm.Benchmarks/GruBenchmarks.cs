@@ -12,15 +12,15 @@ namespace GenLstm.Benchmarks;
 [Gru(16, 32)] public sealed partial class Gru16x32 { }
 [Gru(64, 64)] public sealed partial class Gru64x64 { }
 [Gru(128, 256)] public sealed partial class Gru128x256 { }
-[Gru(1, 12)][LstmOutput(1)] public sealed partial class HeadGru1x12 { }
-[Gru(1, 16)][LstmOutput(1)] public sealed partial class HeadGru1x16 { }
-[Gru(1, 8, Layers = 2)][LstmOutput(1)] public sealed partial class HeadGru2x8 { }
-[Gru(1, 40)][LstmOutput(1)] public sealed partial class HeadGru1x40 { }
+[Gru(1, 12)][OutputHead(1)] public sealed partial class HeadGru1x12 { }
+[Gru(1, 16)][OutputHead(1)] public sealed partial class HeadGru1x16 { }
+[Gru(1, 8, Layers = 2)][OutputHead(1)] public sealed partial class HeadGru2x8 { }
+[Gru(1, 40)][OutputHead(1)] public sealed partial class HeadGru1x40 { }
 [Gru(1, 32)] public sealed partial class Gru1x32 { }
 [Gru(1, 64)] public sealed partial class Gru1x64 { }
-[Lstm(1, 12)][LstmOutput(1)] public sealed partial class HeadLstm1x12 { }
-[Lstm(1, 16)][LstmOutput(1)] public sealed partial class HeadLstm1x16 { }
-[Lstm(1, 8, Layers = 2)][LstmOutput(1)] public sealed partial class HeadLstm2x8 { }
+[Lstm(1, 12)][OutputHead(1)] public sealed partial class HeadLstm1x12 { }
+[Lstm(1, 16)][OutputHead(1)] public sealed partial class HeadLstm1x16 { }
+[Lstm(1, 8, Layers = 2)][OutputHead(1)] public sealed partial class HeadLstm2x8 { }
 [Lstm(1, 32)] public sealed partial class Lstm1x32 { }
 [Lstm(1, 64)] public sealed partial class Lstm1x64 { }
 

@@ -89,19 +89,19 @@ internal static class DiagnosticDescriptors
         "Invalid LSTM expression",
         "The {0} expression is invalid at column {1}: {2}");
 
-    /// <summary>GLSTM014: the [LstmWeights] file is not among the AdditionalFiles, or is not a format the generator reads.</summary>
+    /// <summary>GLSTM014: the [BakedWeights] file is not among the AdditionalFiles, or is not a format the generator reads.</summary>
     public static readonly DiagnosticDescriptor WeightsFileNotFound = Create(
         "GLSTM014",
         "Weights file not available at compile time",
         "The weights file '{0}' {1}");
 
-    /// <summary>GLSTM015: the [LstmWeights] file cannot be read, or its tensors do not fit the declaration.</summary>
+    /// <summary>GLSTM015: the [BakedWeights] file cannot be read, or its tensors do not fit the declaration.</summary>
     public static readonly DiagnosticDescriptor WeightsMismatch = Create(
         "GLSTM015",
         "Weights file does not fit the declaration",
         "The weights file '{0}': {1}");
 
-    /// <summary>GLSTM016: the [LstmWeights] file holds more than compile-time embedding allows.</summary>
+    /// <summary>GLSTM016: the [BakedWeights] file holds more than compile-time embedding allows.</summary>
     public static readonly DiagnosticDescriptor WeightsTooLarge = Create(
         "GLSTM016",
         "Weights too large to embed at compile time",
@@ -112,6 +112,12 @@ internal static class DiagnosticDescriptors
         "GLSTM017",
         "Attribute does not apply to this recurrent cell",
         "[{0}] does not apply to {1}: {2}");
+
+    /// <summary>GLSTM018: one thing declared by both spellings of its attribute ([OutputHead] and [LstmOutput], [BakedWeights] and [LstmWeights]).</summary>
+    public static readonly DiagnosticDescriptor DeclaredTwice = Create(
+        "GLSTM018",
+        "Declared twice",
+        "[{0}] and [{1}] on {3} both declare {2}; keep one: they are two names for one attribute");
 
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat)
         => new(id, title, messageFormat, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,

@@ -15,7 +15,7 @@ public sealed partial class LstmGenerator
         private const int FloatsPerLine = 8;
 
         /// <summary>
-        /// Writes the second file of a model with <c>[LstmWeights]</c>: <c>Default</c>, the model built from tensors embedded as
+        /// Writes the second file of a model with <c>[BakedWeights]</c>: <c>Default</c>, the model built from tensors embedded as
         /// <c>ReadOnlySpan&lt;float&gt;</c> over read-only data in the assembly (the compiler stores such array literals as RVA
         /// data: no allocation and no file access until the model is built, once, on first use).
         /// </summary>

@@ -382,7 +382,7 @@ public sealed partial class LstmGenerator
                         if (output.InputSize != StackOutputSize || output.Size != OutputSize || output.Activation != global::GenLstm.Activation.{{declared.Activation}})
                         {
                             throw new global::System.ArgumentException(
-                                $"The head must be {StackOutputSize} -> {OutputSize} with Activation.{{declared.Activation}}, as [LstmOutput] declares; it is {output.InputSize} -> {output.Size} with Activation.{output.Activation}.", nameof(output));
+                                $"The head must be {StackOutputSize} -> {OutputSize} with Activation.{{declared.Activation}}, as [OutputHead] declares; it is {output.InputSize} -> {output.Size} with Activation.{output.Activation}.", nameof(output));
                         }
                     """);
             }

@@ -26,11 +26,11 @@ public sealed partial class LstmGenerator
 
         public const int MaxOutputSize = Contract.LstmLimits.MaxOutputSize;
 
-        /// <summary>The attribute that adds a dense output head.</summary>
-        public const string LstmOutputAttributeName = "GenLstm.LstmOutputAttribute";
+        /// <summary>The attributes that add a dense output head: the cell-neutral name, and the LSTM name it had first.</summary>
+        internal static readonly string[] OutputHeadAttributeNames = ["GenLstm.OutputHeadAttribute", "GenLstm.LstmOutputAttribute"];
 
-        /// <summary>The attribute that bakes a weights file into the model at compile time.</summary>
-        public const string LstmWeightsAttributeName = "GenLstm.LstmWeightsAttribute";
+        /// <summary>The attributes that bake a weights file into the model at compile time, as <see cref="OutputHeadAttributeNames"/>.</summary>
+        internal static readonly string[] BakedWeightsAttributeNames = ["GenLstm.BakedWeightsAttribute", "GenLstm.LstmWeightsAttribute"];
 
         private static readonly string[] ConstructorParameterNames = ["inputSize", "hiddenSize"];
 
@@ -81,6 +81,7 @@ public sealed partial class LstmGenerator
             // A GRU has no projection ([Gru] has no such option), no gates to add and no cell to rewrite.
             int projectionSize = cell == RecurrentCell.Gru ? 0 : ReadInt(attribute, syntax, "ProjectionSize", 0, 1, hiddenSize - 1, diagnostics);
             OutputHead? head = ReadHead(type, inputSize, cancellationToken, diagnostics);
+            RefuseTwoSpellings(type, BakedWeightsAttributeNames, "its baked weights file", cancellationToken, diagnostics);
             int maxSampleRateRatio = ReadInt(attribute, syntax, "MaxSampleRateRatio", 0, 2, MaxSampleRateRatio, diagnostics);
             if (maxSampleRateRatio > 0 && direction != LstmDirection.Forward)
             {
@@ -128,18 +129,36 @@ public sealed partial class LstmGenerator
         }
 
         /// <summary>
-        /// The type's <c>[LstmWeights(path)]</c> as a request for the weights stage, or null without one. An ill-typed or
+        /// The type's <c>[BakedWeights(path)]</c> (or <c>[LstmWeights(path)]</c>) as a request for the weights stage, or null without one. An ill-typed or
         /// missing path is a compiler error already.
         /// </summary>
         private static WeightsRequest? ReadWeights(INamedTypeSymbol type, LstmSpec spec, CancellationToken cancellationToken)
         {
-            AttributeData? attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == LstmWeightsAttributeName);
+            AttributeData? attribute = type.GetAttributes().FirstOrDefault(a => BakedWeightsAttributeNames.Contains(a.AttributeClass?.ToDisplayString()));
             if (attribute is null || attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not string path)
             {
                 return null;
             }
             var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
             return new WeightsRequest(spec, path, LocationInfo.From((SyntaxNode?)syntax?.ArgumentList?.Arguments.FirstOrDefault() ?? syntax));
+        }
+
+        /// <summary>
+        /// GLSTM018 on the second of an attribute's two spellings (<c>[OutputHead]</c> and <c>[LstmOutput]</c>, <c>[BakedWeights]</c>
+        /// and <c>[LstmWeights]</c>) on one type: each declares the same thing, once.
+        /// </summary>
+        private static void RefuseTwoSpellings(INamedTypeSymbol type, string[] names, string what, CancellationToken cancellationToken, List<DiagnosticInfo> diagnostics)
+        {
+            AttributeData[] found = type.GetAttributes().Where(a => names.Contains(a.AttributeClass?.ToDisplayString())).ToArray();
+            if (found.Length > 1)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DeclaredTwice,
+                    LocationInfo.From(found[1].ApplicationSyntaxReference?.GetSyntax(cancellationToken)),
+                    ShortName(found[1]), ShortName(found[0]), what, type.Name));
+            }
+
+            static string ShortName(AttributeData attribute)
+                => attribute.AttributeClass!.Name.Substring(0, attribute.AttributeClass.Name.Length - "Attribute".Length);
         }
 
         private static bool IsLstmAttribute(AttributeData attribute)
@@ -274,12 +293,13 @@ public sealed partial class LstmGenerator
         }
 
         /// <summary>
-        /// The type's <c>[LstmOutput(size, activation)]</c>, or null. Ill-typed arguments are compiler errors already, and
-        /// leave the head out (the compilation fails anyway).
+        /// The type's <c>[OutputHead(size, activation)]</c> (or <c>[LstmOutput(…)]</c>), or null. Ill-typed arguments are compiler
+        /// errors already, and leave the head out (the compilation fails anyway).
         /// </summary>
         private static OutputHead? ReadHead(INamedTypeSymbol type, int inputSize, CancellationToken cancellationToken, List<DiagnosticInfo> diagnostics)
         {
-            AttributeData? attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == LstmOutputAttributeName);
+            RefuseTwoSpellings(type, OutputHeadAttributeNames, "its output head", cancellationToken, diagnostics);
+            AttributeData? attribute = type.GetAttributes().FirstOrDefault(a => OutputHeadAttributeNames.Contains(a.AttributeClass?.ToDisplayString()));
             if (attribute is null || attribute.ConstructorArguments.Length != 2
                 || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error || a.Value is not int))
             {

@@ -46,7 +46,7 @@ public sealed partial class LstmGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Specs);
         context.RegisterSourceOutput(specs, static (output, spec) => output.AddSource(spec.HintName, Emitter.Emit(spec)));
 
-        // [LstmWeights]: the AdditionalFiles weights files are read once per content, whatever C# is edited; the request's
+        // [BakedWeights]: the AdditionalFiles weights files are read once per content, whatever C# is edited; the request's
         // diagnostics (which hold the attribute's location) and its source (which must not) are separate stages.
         IncrementalValueProvider<ImmutableArray<WeightsFile>> weightsFiles = context.AdditionalTextsProvider
             .Where(static text => WeightsFile.IsWeightsPath(text.Path))

@@ -15,7 +15,7 @@ internal static class TrackingNames
     /// <summary>An AdditionalFiles weights file → its tensors (read once per file content).</summary>
     public const string WeightsFiles = nameof(WeightsFiles);
 
-    /// <summary>Parse result → the [LstmWeights] request, for diagnostics (holds the attribute's location).</summary>
+    /// <summary>Parse result → the [BakedWeights] request, for diagnostics (holds the attribute's location).</summary>
     public const string WeightsRequests = nameof(WeightsRequests);
 
     /// <summary>The request without its location, with the files → the embedded weights' source.</summary>

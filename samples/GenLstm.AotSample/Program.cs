@@ -1,4 +1,4 @@
-// The amp model compiled ahead of time: weights baked in by [LstmWeights], no JIT and no file at run time. It plays one
+// The amp model compiled ahead of time: weights baked in by [BakedWeights], no JIT and no file at run time. It plays one
 // second of a test tone through the model and prints the outputs' checksum; CI checks that the NativeAOT executable prints
 // exactly what the JIT run of this project prints (same kernels, same numbers).
 using System;
@@ -36,6 +36,6 @@ Console.WriteLine($"outputs {output.Length}, y[1000] = {output[1000]:R}, y[47999
 
 /// <summary>The main sample's trained amp model (LSTM 1 → 40 and a Linear head), weights embedded at compile time.</summary>
 [Lstm(inputSize: 1, hiddenSize: 40)]
-[LstmOutput(size: 1)]
-[LstmWeights("../GenLstm.Sample/amp_model.safetensors")]
+[OutputHead(size: 1)]
+[BakedWeights("../GenLstm.Sample/amp_model.safetensors")]
 public sealed partial class BakedAmp { }

@@ -12,7 +12,7 @@ namespace GenLstm.Sample;
 /// (<c>lin.weight</c> [1, 40], <c>lin.bias</c> [1]) by their shape.
 /// </summary>
 [Lstm(inputSize: 1, hiddenSize: 40)]
-[LstmOutput(size: 1)]
+[OutputHead(size: 1)]
 public sealed partial class AmpModel { }
 
 /// <summary>

@@ -10,5 +10,5 @@ namespace GenLstm.WavSample;
 /// four times the rate it was trained at (RTNeural-style sample-rate correction).
 /// </summary>
 [Lstm(inputSize: 1, hiddenSize: 40, MaxSampleRateRatio = 4)]
-[LstmOutput(1)]
+[OutputHead(1)]
 public sealed partial class NamAmp { }

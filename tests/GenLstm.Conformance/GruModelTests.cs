@@ -12,11 +12,11 @@ namespace GenLstm.Conformance;
 
 // The two real GRU files' models, declared as `genlstm inspect` prints them.
 [Gru(inputSize: 1, hiddenSize: 4)]
-[LstmOutput(size: 1, InputSkip = 1)]
+[OutputHead(size: 1, InputSkip = 1)]
 public sealed partial class NeuralSeedGruPedal { }
 
 [Gru(inputSize: 1, hiddenSize: 8, Layers = 4)]
-[LstmOutput(size: 1)]
+[OutputHead(size: 1)]
 public sealed partial class RtNeuralGruStack { }
 
 /// <summary>

@@ -11,7 +11,7 @@ namespace GenLstm.Generators.Tests;
 /// <summary>The descriptors are documented and released, and the parser names the runtime's attributes.</summary>
 public sealed class DescriptorTests
 {
-    private static readonly string[] ExpectedIds = ["GLSTM001", "GLSTM002", "GLSTM003", "GLSTM004", "GLSTM005", "GLSTM006", "GLSTM007", "GLSTM008", "GLSTM009", "GLSTM010", "GLSTM011", "GLSTM012", "GLSTM013", "GLSTM014", "GLSTM015", "GLSTM016", "GLSTM017"];
+    private static readonly string[] ExpectedIds = ["GLSTM001", "GLSTM002", "GLSTM003", "GLSTM004", "GLSTM005", "GLSTM006", "GLSTM007", "GLSTM008", "GLSTM009", "GLSTM010", "GLSTM011", "GLSTM012", "GLSTM013", "GLSTM014", "GLSTM015", "GLSTM016", "GLSTM017", "GLSTM018"];
 
     /// <summary>Every descriptor declared on <see cref="DiagnosticDescriptors"/>, by id.</summary>
     private static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> Descriptors = typeof(DiagnosticDescriptors)
@@ -47,8 +47,11 @@ public sealed class DescriptorTests
     }
 
     [Fact]
-    public void ParserNamesTheRuntimeOutputAttribute()
-        => Assert.Equal(LstmGenerator.Parser.LstmOutputAttributeName, typeof(LstmOutputAttribute).FullName);
+    public void ParserNamesTheRuntimeHeadAndWeightsAttributes()
+    {
+        Assert.Equal<string>([typeof(OutputHeadAttribute).FullName!, typeof(LstmOutputAttribute).FullName!], LstmGenerator.Parser.OutputHeadAttributeNames);
+        Assert.Equal<string>([typeof(BakedWeightsAttribute).FullName!, typeof(LstmWeightsAttribute).FullName!], LstmGenerator.Parser.BakedWeightsAttributeNames);
+    }
 
     private static string UnshippedReleasesPath([CallerFilePath] string thisFile = "")
         => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!,

@@ -178,6 +178,29 @@ public sealed class DiagnosticTests
             """,
             "[LstmCell] does not apply to a GRU: it changes an LSTM's gates, cell state or hidden output; a GRU has gates r, z, n and its state is h alone"),
 
+        ["HeadDeclaredByBothSpellings"] = new("GLSTM018", """
+            [Gru(1, 8)]
+            [OutputHead(1)]
+            [|LstmOutput(1)|]
+            public sealed partial class Model { }
+            """,
+            "[LstmOutput] and [OutputHead] on Model both declare its output head; keep one: they are two names for one attribute"),
+
+        ["WeightsDeclaredByBothSpellings"] = new("GLSTM018", """
+            [Lstm(1, 8)]
+            [LstmWeights("a.safetensors")]
+            [|BakedWeights("a.safetensors")|]
+            public sealed partial class Model { }
+            """,
+            "[BakedWeights] and [LstmWeights] on Model both declare its baked weights file; keep one: they are two names for one attribute"),
+
+        ["HeadSizeZeroOnAGru"] = new("GLSTM004", """
+            [Gru(5, 24)]
+            [OutputHead([|0|])]
+            public sealed partial class Model { }
+            """,
+            "'size' is 0; it must be between 1 and 65536"),
+
         ["HeadSizeZero"] = new("GLSTM004", """
             [Lstm(5, 24)]
             [LstmOutput([|0|])]

@@ -15,7 +15,7 @@ public sealed partial class BakedStack { }
 public sealed partial class BakedStackFromNpz { }
 
 [Gru(inputSize: 4, hiddenSize: 17)]
-[LstmWeights("Golden/gru_4x17.safetensors")]
+[BakedWeights("Golden/gru_4x17.safetensors")]
 public sealed partial class BakedGru4x17 { }
 
 /// <summary>Weights baked in at compile time ([LstmWeights]) against the same files loaded at run time.</summary>

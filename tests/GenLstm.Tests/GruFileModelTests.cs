@@ -5,15 +5,15 @@ namespace GenLstm.Tests;
 
 // The models of the GRU format files (tests/scripts/make_gru_formats.py), declared as `genlstm inspect` prints them.
 [Gru(inputSize: 3, hiddenSize: 5, Layers = 2)]
-[LstmOutput(size: 2)]
+[OutputHead(size: 2)]
 public sealed partial class FormatGruStack { }
 
 [Gru(inputSize: 3, hiddenSize: 5, Layers = 2)]
-[LstmOutput(size: 2, InputSkip = 1)]
+[OutputHead(size: 2, InputSkip = 1)]
 public sealed partial class FormatGruStackWithSkip { }
 
 [Gru(inputSize: 3, hiddenSize: 5, ResetAfter = false)]
-[LstmOutput(size: 2)]
+[OutputHead(size: 2)]
 public sealed partial class FormatResetBeforeGru { }
 
 [Gru(inputSize: 3, hiddenSize: 5, Direction = LstmDirection.Bidirectional, ActivationClip = 50f)]

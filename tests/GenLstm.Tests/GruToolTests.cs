@@ -20,9 +20,9 @@ public sealed class GruToolTests : IDisposable
     private static FileInfo FormatFile(string name) => new(FormatTests.PathOf(name));
 
     [Theory]
-    [InlineData("gru_rtneural.json", "[Gru(inputSize: 3, hiddenSize: 5, Layers = 2)]\n[LstmOutput(size: 2, InputSkip = 1)]")]
-    [InlineData("gru_state_dict.json", "[Gru(inputSize: 3, hiddenSize: 5, Layers = 2)]\n[LstmOutput(size: 2, InputSkip = 1)]")]
-    [InlineData("gru.onnx", "[Gru(inputSize: 3, hiddenSize: 5, ResetAfter = false)]\n[LstmOutput(size: 2)]")]
+    [InlineData("gru_rtneural.json", "[Gru(inputSize: 3, hiddenSize: 5, Layers = 2)]\n[OutputHead(size: 2, InputSkip = 1)]")]
+    [InlineData("gru_state_dict.json", "[Gru(inputSize: 3, hiddenSize: 5, Layers = 2)]\n[OutputHead(size: 2, InputSkip = 1)]")]
+    [InlineData("gru.onnx", "[Gru(inputSize: 3, hiddenSize: 5, ResetAfter = false)]\n[OutputHead(size: 2)]")]
     [InlineData("gru_bidirectional.onnx", "[Gru(inputSize: 3, hiddenSize: 5, Direction = LstmDirection.Bidirectional, ActivationClip = 50f)]")]
     public void Inspect_prints_the_Gru_declaration_that_loads_the_file(string name, string declaration)
     {

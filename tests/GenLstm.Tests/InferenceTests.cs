@@ -160,7 +160,7 @@ public sealed class InferenceTests
         Assert.Equal(1, file.InputSkip);
         LstmDeclaration declaration = file.InferDeclaration();
         Assert.Equal((1, 6, 1, 1), (declaration.InputSize, declaration.HiddenSize, declaration.OutputSize, declaration.InputSkip));
-        Assert.Contains("[LstmOutput(size: 1, InputSkip = 1)]", declaration.ToCSharp(), StringComparison.Ordinal);
+        Assert.Contains("[OutputHead(size: 1, InputSkip = 1)]", declaration.ToCSharp(), StringComparison.Ordinal);
         Assert.Throws<WeightFormatException>(() => OnnxAmpWithoutSkip1x6.Load(path));
 
         float[] inputs = [.. Enumerable.Range(0, 64).Select(k => 0.7f * MathF.Sin(0.31f * k))];

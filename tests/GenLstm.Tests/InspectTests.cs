@@ -44,7 +44,7 @@ public sealed class InspectTests : IDisposable
         Assert.Contains("\nusing GenLstm;\n", block.ReplaceLineEndings("\n"));
         Assert.Contains("// Inputs: x_t[0] is the audio sample; x_t[1] is a conditioning value", block);
         Assert.Contains("// Trained at 44100 Hz (stated by the file)", block);
-        Assert.Contains("[LstmOutput(size: 1, InputSkip = 1)]", block);
+        Assert.Contains("[OutputHead(size: 1, InputSkip = 1)]", block);
         Assert.Contains("call state.SetSampleRateRatio(r / 44100)", block);
         Assert.Contains("sample rate 44100 Hz", output);
         Assert.Matches(@"\n  metadata\.name +Drive", output.ReplaceLineEndings("\n"));
@@ -72,6 +72,6 @@ public sealed class InspectTests : IDisposable
         Assert.True(exit == 0, error);
         Assert.Contains("gru.weight_hh_l0", output);
         Assert.Contains("model       GRU 1 -> 8, 1 layer(s), forward, dense head -> 1", output);
-        Assert.Contains("[Gru(inputSize: 1, hiddenSize: 8)]\n[LstmOutput(size: 1)]", output.ReplaceLineEndings("\n"));
+        Assert.Contains("[Gru(inputSize: 1, hiddenSize: 8)]\n[OutputHead(size: 1)]", output.ReplaceLineEndings("\n"));
     }
 }

@@ -33,7 +33,7 @@ public sealed class ToolTests : IDisposable
         string skip = name == "stack_state_dict.json" ? ", InputSkip = 1" : "";
         Assert.Contains($$"""
             [Lstm(inputSize: 3, hiddenSize: 12, Layers = 2)]
-            [LstmOutput(size: 2{{skip}})]
+            [OutputHead(size: 2{{skip}})]
             public sealed partial class MyModel { }
             """.ReplaceLineEndings(), output.ToString());
         Assert.Contains("weight_hh_l1  ", output.ToString());

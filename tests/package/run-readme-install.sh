@@ -104,7 +104,7 @@ Console.WriteLine(\$"MyApp: StackModel({StackModel.InputSize}, {StackModel.Hidde
 return ok ? 0 : 1;
 
 $declaration
-[LstmOutput(size: 2)]
+[OutputHead(size: 2)]
 public sealed partial class StackModel { }
 CSHARP
 export NUGET_PACKAGES="$work/nuget-packages"

@@ -15,7 +15,7 @@ namespace GenLstm.Generators.Models;
 /// <param name="WeightType">How the packed weights are stored, and so how the kernels load them.</param>
 /// <param name="Layers">Stacked layers (1 for a single LSTM).</param>
 /// <param name="Direction">Which way the layers read the sequence.</param>
-/// <param name="Head">The dense output head of <c>[LstmOutput]</c>, or null.</param>
+/// <param name="Head">The dense output head of <c>[OutputHead]</c>, or null.</param>
 /// <param name="ProjectionSize">P, the size of every layer's projected output (PyTorch's proj_size), or 0 for none.</param>
 /// <param name="DeclaredMath">The element-wise variant (peepholes, activations, clips…); null for the standard LSTM.</param>
 /// <param name="MaxSampleRateRatio">The largest host-to-model sample-rate ratio a stream may run at (RTNeural's correction); 0 for none.</param>

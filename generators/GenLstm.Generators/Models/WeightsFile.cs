@@ -46,7 +46,7 @@ internal sealed record WeightsFile(string Path, string Hash, long Length, IReadO
     public StoredTensor? Find(string name) => Tensors.FirstOrDefault(t => t.Name == name);
 }
 
-/// <summary>A model's <c>[LstmWeights]</c>: which file, and where the attribute is (for diagnostics).</summary>
+/// <summary>A model's <c>[BakedWeights]</c>: which file, and where the attribute is (for diagnostics).</summary>
 /// <param name="Spec">The model.</param>
 /// <param name="Path">The path the attribute gives.</param>
 /// <param name="Location">The attribute's path argument, for diagnostics; null for the emitting stage, which must not depend on it.</param>

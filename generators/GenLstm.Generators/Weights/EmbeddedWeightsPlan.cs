@@ -10,7 +10,7 @@ namespace GenLstm.Generators.Weights;
 internal sealed record EmbeddedWeightsSource(string HintName, string Text);
 
 /// <summary>
-/// Decides what a model's <c>[LstmWeights]</c> becomes: the embedded weights' source, or the diagnostic that says why not.
+/// Decides what a model's <c>[BakedWeights]</c> becomes: the embedded weights' source, or the diagnostic that says why not.
 /// Both pipeline stages (source and diagnostics) call <see cref="Resolve"/>, so they always agree.
 /// </summary>
 internal static class EmbeddedWeightsPlan

@@ -74,7 +74,7 @@ internal static class WeightsBinding
             if (weight is null)
             {
                 return Result.Fail(DenseHeadRule.Weight, candidates.Count == 0
-                    ? $"is missing: the head [LstmOutput({head.Size})] needs a weight of shape [{head.Size}, {columns}] ('output.weight' or one '<module>.weight')"
+                    ? $"is missing: the head [OutputHead({head.Size})] needs a weight of shape [{head.Size}, {columns}] ('output.weight' or one '<module>.weight')"
                     : $"is ambiguous: several tensors could be the head's weight ({string.Join(", ", candidates.Select(c => $"'{c.Name}'"))})");
             }
             bound.Add((DenseHeadRule.Weight, weight));

@@ -12,7 +12,7 @@ using GenLstm.Generators.Models;
 namespace GenLstm.Generators.Weights;
 
 /// <summary>
-/// Reads the weights files <c>[LstmWeights]</c> names, at build time: safetensors (F32, F64) and NumPy <c>.npz</c> archives
+/// Reads the weights files <c>[BakedWeights]</c> names, at build time: safetensors (F32, F64) and NumPy <c>.npz</c> archives
 /// (<c>&lt;f4</c>, <c>&lt;f8</c>, C order). Other formats are converted first with <c>genlstm convert</c>. Never throws: a
 /// file that cannot be read carries its <see cref="WeightsFile.Error"/>, which the diagnostics stage reports.
 /// </summary>

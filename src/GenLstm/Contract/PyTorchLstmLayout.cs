@@ -1,5 +1,5 @@
 // Contract: compiled into the runtime (PyTorchLstmTensors.ReadLayers, the generated Load) and linked into the generator
-// (WeightsBinding, the [LstmWeights] check), so that the file a build accepts is the file Load accepts: which names are an
+// (WeightsBinding, the [BakedWeights] check), so that the file a build accepts is the file Load accepts: which names are an
 // LSTM's, which module prefix holds it, which tensors a declaration reads with which shapes, and which are too many.
 using System;
 using System.Collections.Generic;

@@ -51,7 +51,7 @@ public sealed record LstmDeclaration(int InputSize, int HiddenSize)
     /// <summary>Whether every gate is layer-normalized.</summary>
     public bool LayerNorm { get; init; }
 
-    /// <summary>The output head's size (<c>[LstmOutput]</c>); 0 without a head.</summary>
+    /// <summary>The output head's size (<c>[OutputHead]</c>); 0 without a head.</summary>
     public int OutputSize { get; init; }
 
     /// <summary>The output head's activation.</summary>
@@ -63,10 +63,10 @@ public sealed record LstmDeclaration(int InputSize, int HiddenSize)
     /// </summary>
     public IReadOnlyList<string> ExtraGates { get; init; } = [];
 
-    /// <summary>How many of the first inputs the head adds to its first outputs (<c>[LstmOutput(InputSkip = …)]</c>); 0 for none.</summary>
+    /// <summary>How many of the first inputs the head adds to its first outputs (<c>[OutputHead(InputSkip = …)]</c>); 0 for none.</summary>
     public int InputSkip { get; init; }
 
-    /// <summary>The C# declaration of this model, to paste: <c>[Lstm(...)]</c> or <c>[Gru(...)]</c>, <c>[LstmOutput(...)]</c> and a partial class.</summary>
+    /// <summary>The C# declaration of this model, to paste: <c>[Lstm(...)]</c> or <c>[Gru(...)]</c>, <c>[OutputHead(...)]</c> and a partial class.</summary>
     /// <param name="typeName">The class's name.</param>
     public string ToCSharp(string typeName = "MyModel")
     {
@@ -83,7 +83,7 @@ public sealed record LstmDeclaration(int InputSize, int HiddenSize)
         if (CellActivation != Activation.Tanh) options.Add($"CellActivation = Activation.{CellActivation}");
         if (HiddenActivation != Activation.Tanh) options.Add($"HiddenActivation = Activation.{HiddenActivation}");
         string lstm = $"[{Cell.AttributeName()}(inputSize: {InputSize}, hiddenSize: {HiddenSize}{string.Concat(options.Select(o => ", " + o))})]";
-        string head = OutputSize == 0 ? "" : $"\n[LstmOutput(size: {OutputSize}{(OutputActivation == Activation.None ? "" : $", Activation.{OutputActivation}")}{(InputSkip == 0 ? "" : $", InputSkip = {InputSkip}")})]";
+        string head = OutputSize == 0 ? "" : $"\n[OutputHead(size: {OutputSize}{(OutputActivation == Activation.None ? "" : $", Activation.{OutputActivation}")}{(InputSkip == 0 ? "" : $", InputSkip = {InputSkip}")})]";
         return $"{lstm}{head}\npublic sealed partial class {typeName} {{ }}";
     }
 }

@@ -281,7 +281,7 @@ internal static partial class KerasLayers
             Activation? declared = ActivationOf(activation);
             statements.Add(new WeightFileStatement($"Keras layer '{layer.Name}' (the output head)", "activation", activation.Length == 0 ? "linear" : activation)
             {
-                Disagreement = d => d.OutputSize == 0 || d.OutputActivation == declared ? null : $"[LstmOutput] with Activation.{d.OutputActivation}",
+                Disagreement = d => d.OutputSize == 0 || d.OutputActivation == declared ? null : $"[OutputHead] with Activation.{d.OutputActivation}",
                 Implies = d => declared is { } a ? d with { OutputActivation = a } : d,
             });
         }

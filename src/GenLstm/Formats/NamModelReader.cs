@@ -92,7 +92,7 @@ internal static class NamModelReader
             Size(sourceName, config, "input_size", LstmAttribute.MaxInputSize, "LstmAttribute.MaxInputSize", required: true),
             Size(sourceName, config, "hidden_size", LstmAttribute.MaxHiddenSize, "LstmAttribute.MaxHiddenSize", required: true),
             Size(sourceName, config, "num_layers", LstmAttribute.MaxLayers, "LstmAttribute.MaxLayers", required: true),
-            Size(sourceName, config, "out_channels", LstmOutputAttribute.MaxSize, "LstmOutputAttribute.MaxSize", required: false));
+            Size(sourceName, config, "out_channels", OutputHeadAttribute.MaxSize, "OutputHeadAttribute.MaxSize", required: false));
     }
 
     /// <summary>One size of the config, from 1 to <paramref name="max"/>; an optional one absent is 1 (NAM's default).</summary>
@@ -212,7 +212,7 @@ internal static class NamModelReader
             new(ConfigOrigin, "input_size", Text(sizes.InputSize)) { Disagreement = d => d.InputSize == sizes.InputSize ? null : $"InputSize = {d.InputSize}" },
             new(ConfigOrigin, "hidden_size", Text(sizes.HiddenSize)) { Disagreement = d => d.HiddenSize == sizes.HiddenSize ? null : $"HiddenSize = {d.HiddenSize}" },
             new(ConfigOrigin, "num_layers", Text(sizes.Layers)) { Disagreement = d => d.Layers == sizes.Layers ? null : $"Layers = {d.Layers}" },
-            // NAM always runs its linear head: a declaration without [LstmOutput(out_channels)], or with an activation, is another model.
+            // NAM always runs its linear head: a declaration without [OutputHead(out_channels)], or with an activation, is another model.
             new(ConfigOrigin, "out_channels", Text(sizes.OutChannels))
             {
                 Disagreement = d => d.OutputSize != sizes.OutChannels ? $"OutputSize = {d.OutputSize}"

@@ -104,7 +104,7 @@ public sealed class WeightFile
     /// <c>in_skip</c>): y_t[j] = head(h_t)[j] + x_t[j] for j &lt; <see cref="InputSkip"/>. Null when the format cannot say
     /// (safetensors, NumPy, ONNX, Keras, a state dict without GuitarML's <c>model_data</c>); 0 when the file's format states the whole
     /// model and it has no skip (NAM, RTNeural / AIDA-X JSON without <c>in_skip</c>). <see cref="RequireDeclaration"/> checks a stated
-    /// skip against <c>[LstmOutput(InputSkip = …)]</c>.
+    /// skip against <c>[OutputHead(InputSkip = …)]</c>.
     /// </summary>
     public int? InputSkip { get; init; }
 
@@ -412,10 +412,10 @@ public sealed class WeightFile
         if (InputSkip is int skip && skip != declaration.InputSkip)
         {
             throw new WeightFormatException(SourceName, null, skip == 0
-                ? $"the file's model has no input skip, but the declaration has [LstmOutput(InputSkip = {declaration.InputSkip})]: its outputs would add inputs the model never added. Remove InputSkip."
+                ? $"the file's model has no input skip, but the declaration has [OutputHead(InputSkip = {declaration.InputSkip})]: its outputs would add inputs the model never added. Remove InputSkip."
                 : $"the file's model adds its first {skip} input(s) to its output(s) (input skip {skip}: GuitarML's 'skip', AIDA-X's 'in_skip'), but the declaration has "
-                    + (declaration.OutputSize == 0 ? "no [LstmOutput] head" : $"InputSkip = {declaration.InputSkip}")
-                    + $". Declare [LstmOutput(..., InputSkip = {skip})], or the outputs miss the dry signal.");
+                    + (declaration.OutputSize == 0 ? "no [OutputHead] head" : $"InputSkip = {declaration.InputSkip}")
+                    + $". Declare [OutputHead(..., InputSkip = {skip})], or the outputs miss the dry signal.");
         }
     }
 }

@@ -79,14 +79,14 @@ public sealed class DenseLayer
     {
         ArgumentNullException.ThrowIfNull(file);
         RequireHeadActivation(activation);
-        // The rule the generator checks [LstmWeights] files by.
+        // The rule the generator checks [BakedWeights] files by.
         const string canonical = Contract.DenseHeadRule.Weight;
         List<WeightTensor> candidates = Contract.DenseHeadRule.Candidates(file.Tensors, t => t.Name, t => t.Shape, size, inputSize);
         WeightTensor? chosen = Contract.DenseHeadRule.Choose(candidates, t => t.Name);
         if (chosen is null)
         {
             string problem = candidates.Count == 0
-                ? $"the output head [LstmOutput({size})] needs a weight of shape [{size}, {inputSize}] ('{canonical}', or one '<module>.weight' as nn.Linear({inputSize}, {size}) writes); "
+                ? $"the output head [OutputHead({size})] needs a weight of shape [{size}, {inputSize}] ('{canonical}', or one '<module>.weight' as nn.Linear({inputSize}, {size}) writes); "
                     + $"2-D tensors present: {string.Join(", ", file.Tensors.Where(t => t.Shape.Count == 2).Take(12).Select(t => $"'{t.Name}' {t.ShapeText}"))}."
                 : $"several tensors could be the output head's weight ({string.Join(", ", candidates.Select(t => $"'{t.Name}'"))}); name it '{canonical}'.";
             throw new WeightFormatException(file.SourceName, canonical, problem);

@@ -257,7 +257,7 @@ public sealed class PyTorchLstmTensors
         ArgumentOutOfRangeException.ThrowIfLessThan(declaration.Layers, 1);
         string prefix = FindPrefix(file);
         RequireCell(file, prefix, declaration);
-        // Which tensors, with which shapes, and which are too many: the rules the generator checks [LstmWeights] files by.
+        // Which tensors, with which shapes, and which are too many: the rules the generator checks [BakedWeights] files by.
         LstmDeclaration d = declaration;
         var layout = new PyTorchLstmLayout(d.InputSize, d.HiddenSize, d.Layers, d.Direction == LstmDirection.Bidirectional ? 2 : 1,
             d.ProjectionSize, d.Peepholes, d.LayerNorm, [.. d.ExtraGates], d.Cell);

@@ -142,7 +142,7 @@ internal static class ModelDeclarations
 
             /// <summary>Two GRU layers of 12 units, a dense head and the dry signal added back.</summary>
             [Gru(1, 12, Layers = 2)]
-            [LstmOutput(1, InputSkip = 1)]
+            [OutputHead(1, InputSkip = 1)]
             public sealed partial class GruPedal { }
             """,
 

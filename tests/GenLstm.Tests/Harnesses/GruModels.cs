@@ -14,7 +14,7 @@ namespace GenLstm.Tests;
 
 // The real files' shapes: NeuralSeed's pedal (GRU 1 -> 4, a dense head and the input skip) and RTNeural's four chained layers.
 [Gru(1, 4)]
-[LstmOutput(1, InputSkip = 1)]
+[OutputHead(1, InputSkip = 1)]
 public sealed partial class NeuralSeedGru4 { }
 
 [Gru(1, 8, Layers = 4)]

@@ -49,5 +49,5 @@ public sealed partial class MyModel { }
 public sealed partial class BakedModel { }
 
 [Lstm(inputSize: 3, hiddenSize: 12, Layers = 2)]
-[LstmOutput(size: 2)]
+[OutputHead(size: 2)]
 public sealed partial class StackModel { }

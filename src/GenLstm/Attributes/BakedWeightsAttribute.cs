@@ -3,7 +3,7 @@ using System;
 namespace GenLstm;
 
 /// <summary>
-/// Bakes a weights file into an <see cref="LstmAttribute"/> model at compile time: the generator reads the file (listed as
+/// Bakes a weights file into an <see cref="LstmAttribute"/> or <see cref="GruAttribute"/> model at compile time: the generator reads the file (listed as
 /// <c>AdditionalFiles</c> in the project), checks every tensor against the declaration (a mismatch is a compile error naming
 /// the tensor), and embeds the tensors the model reads as read-only data in the assembly. The type gets
 /// <c>public static MyModel Default</c>: no file is read at run time.
@@ -25,7 +25,7 @@ namespace GenLstm;
 /// </remarks>
 /// <param name="path">The weights file, relative to the project (the <c>AdditionalFiles</c> item's path).</param>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-public sealed class LstmWeightsAttribute(string path) : Attribute
+public class BakedWeightsAttribute(string path) : Attribute
 {
     /// <summary>The weights file, relative to the project.</summary>
     public string Path { get; } = path;
@@ -34,7 +34,16 @@ public sealed class LstmWeightsAttribute(string path) : Attribute
     public WeightLayout Layout { get; set; } = WeightLayout.PyTorch;
 }
 
-/// <summary>How a weights file baked in with <see cref="LstmWeightsAttribute"/> names and shapes its tensors.</summary>
+/// <summary>
+/// The LSTM-named spelling of <see cref="BakedWeightsAttribute"/>, kept so that declarations written before the GRU compile
+/// unchanged: <c>[LstmWeights("amp.safetensors")]</c> and <c>[BakedWeights("amp.safetensors")]</c> bake the same file, on either
+/// cell. A type takes one of them.
+/// </summary>
+/// <param name="path">The weights file, relative to the project (the <c>AdditionalFiles</c> item's path).</param>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class LstmWeightsAttribute(string path) : BakedWeightsAttribute(path);
+
+/// <summary>How a weights file baked in with <see cref="BakedWeightsAttribute"/> names and shapes its tensors.</summary>
 public enum WeightLayout
 {
     /// <summary>

@@ -3,8 +3,8 @@ using System;
 namespace GenLstm;
 
 /// <summary>
-/// Adds a dense output head to an <see cref="LstmAttribute"/> model: y_t = activation(W h_t + b), computed on the last
-/// layer's output at every step (PyTorch's <c>nn.Linear</c> after the LSTM, the original tutorial's "output unit").
+/// Adds a dense output head to an <see cref="LstmAttribute"/> or <see cref="GruAttribute"/> model: y_t = activation(W h_t + b), computed on the last
+/// layer's output at every step (PyTorch's <c>nn.Linear</c> after the LSTM or GRU, the original tutorial's "output unit").
 /// The model's <c>OutputSize</c> becomes <paramref name="size"/>.
 /// </summary>
 /// <remarks>
@@ -18,7 +18,7 @@ namespace GenLstm;
 /// <see cref="Activation.Relu"/> or <see cref="Activation.Softmax"/>.
 /// </param>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-public sealed class LstmOutputAttribute(int size, Activation activation = Activation.None) : Attribute
+public class OutputHeadAttribute(int size, Activation activation = Activation.None) : Attribute
 {
     /// <summary>The largest supported <see cref="Size"/>.</summary>
     public const int MaxSize = Contract.LstmLimits.MaxOutputSize;
@@ -37,3 +37,12 @@ public sealed class LstmOutputAttribute(int size, Activation activation = Activa
     /// </summary>
     public int InputSkip { get; set; }
 }
+
+/// <summary>
+/// The LSTM-named spelling of <see cref="OutputHeadAttribute"/>, kept so that declarations written before the GRU compile
+/// unchanged: <c>[LstmOutput(1)]</c> and <c>[OutputHead(1)]</c> declare the same head, on either cell. A type takes one of them.
+/// </summary>
+/// <param name="size">The number of outputs, from 1 to <see cref="OutputHeadAttribute.MaxSize"/>.</param>
+/// <param name="activation">The activation applied to W h_t + b; see <see cref="OutputHeadAttribute"/>.</param>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class LstmOutputAttribute(int size, Activation activation = Activation.None) : OutputHeadAttribute(size, activation);
