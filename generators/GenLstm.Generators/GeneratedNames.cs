@@ -16,7 +16,7 @@ internal static class GeneratedNames
     /// </summary>
     private static readonly string[] ExclusiveMembers =
     [
-        "Declaration", "Default", "EmbeddedWeights", "InputSize", "HiddenSize", "OutputSize", "StackOutputSize", "ProjectionSize", "Layers",
+        "Declaration", "ReadLimits", "Default", "EmbeddedWeights", "InputSize", "HiddenSize", "OutputSize", "StackOutputSize", "ProjectionSize", "Layers",
         "Directions", "InputSkip", "MaxSampleRateRatio", "HistorySlots", "HistoryLength", "State", "InitialState", "SampleRate",
         "_initialState", "SetInitialState", "_packedWeights", "_packedWeightsExtraGates", "_output", "CompileKernel", "StepCore",
         "ForwardLayers", "AddInputSkip",

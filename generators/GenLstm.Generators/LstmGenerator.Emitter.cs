@@ -433,12 +433,34 @@ public sealed partial class LstmGenerator
                 /// <exception cref="global::GenLstm.WeightFormatException">
                 /// The file is malformed or does not fit this model; the message names the file and the tensor or attribute.
                 /// </exception>
-                public static {{type}} Load(string path) => FromWeights(global::GenLstm.WeightFile.Open(path));
+                /// <remarks>
+                /// The file is read within <see cref="global::GenLstm.WeightFileOptions.Default"/>'s limits, and a compressed archive may
+                /// expand only to what this model's tensors occupy: a hostile file is refused, it does not exhaust memory.
+                /// </remarks>
+                public static {{type}} Load(string path) => Load(path, global::GenLstm.WeightFileOptions.Default);
+
+                /// <summary>Loads a weight file within a host's limits (e.g. a lower <c>MaxBytes</c> for files users bring); see <see cref="Load(string)"/>.</summary>
+                /// <param name="path">The file.</param>
+                /// <param name="options">The limits; the model's own <see cref="Declaration"/> replaces <c>options.Declaration</c>.</param>
+                /// <exception cref="global::GenLstm.WeightFormatException">The file is malformed, over the limits, or does not fit this model.</exception>
+                public static {{type}} Load(string path, global::GenLstm.WeightFileOptions options)
+                    => FromWeights(global::GenLstm.WeightFile.Open(path, ReadLimits(options)));
 
                 /// <summary>Loads a weight file from a stream (read to its end, not closed); see <see cref="Load(string)"/>.</summary>
                 /// <param name="stream">The stream, positioned at the start of the file.</param>
                 /// <exception cref="global::GenLstm.WeightFormatException">The content is malformed or does not fit this model.</exception>
-                public static {{type}} Load(global::System.IO.Stream stream) => FromWeights(global::GenLstm.WeightFile.Read(stream));
+                public static {{type}} Load(global::System.IO.Stream stream) => Load(stream, global::GenLstm.WeightFileOptions.Default);
+
+                /// <summary>Loads a weight file from a stream within a host's limits; see <see cref="Load(string, global::GenLstm.WeightFileOptions)"/>.</summary>
+                /// <param name="stream">The stream, positioned at the start of the file (read to its end, not closed).</param>
+                /// <param name="options">The limits; the model's own <see cref="Declaration"/> replaces <c>options.Declaration</c>.</param>
+                /// <exception cref="global::GenLstm.WeightFormatException">The content is malformed, over the limits, or does not fit this model.</exception>
+                public static {{type}} Load(global::System.IO.Stream stream, global::GenLstm.WeightFileOptions options)
+                    => FromWeights(global::GenLstm.WeightFile.Read(stream, "<stream>", ReadLimits(options)));
+
+                /// <summary>The limits <c>Load</c> reads a file within: the host's, with this model's declaration to bound expansion.</summary>
+                private static global::GenLstm.WeightFileOptions ReadLimits(global::GenLstm.WeightFileOptions options)
+                    => (options ?? throw new global::System.ArgumentNullException(nameof(options))) with { Declaration = Declaration };
 
                 /// <summary>Creates the model from an opened safetensors file; see <see cref="Load(string)"/>.</summary>
                 /// <param name="file">The file.</param>

@@ -21,13 +21,13 @@ namespace GenLstm.Keras;
 /// </para>
 /// <para>
 /// This is a separate package because its HDF5 library (PureHDF) is neither trimming- nor NativeAOT-clean; the core GenLstm
-/// library stays both. Call <see cref="Register"/> once to let <c>MyModel.Load(path)</c> and <see cref="WeightFile.Open"/> read
+/// library stays both. Call <see cref="Register"/> once to let <c>MyModel.Load(path)</c> and <see cref="WeightFile.Open(string)"/> read
 /// HDF5 files too.
 /// </para>
 /// </remarks>
 public static class KerasHdf5
 {
-    /// <summary>Lets <see cref="WeightFile.Open"/> and every generated <c>Load</c> read Keras HDF5 files. Idempotent.</summary>
+    /// <summary>Lets <see cref="WeightFile.Open(string)"/> and every generated <c>Load</c> read Keras HDF5 files. Idempotent.</summary>
     public static void Register() => WeightFile.RegisterHdf5Reader(Parse);
 
     /// <summary>Reads a Keras HDF5 file.</summary>
@@ -37,10 +37,15 @@ public static class KerasHdf5
     public static WeightFile Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        long length = new FileInfo(path).Length;
+        if (length > WeightFileOptions.DefaultMaxBytes)
+        {
+            throw new WeightFormatException(path, null, $"the file holds {length} bytes beyond the {WeightFileOptions.DefaultMaxBytes}-byte limit (WeightFileOptions.MaxBytes); no model GenLstm runs needs more.");
+        }
         return Parse(File.ReadAllBytes(path), path);
     }
 
-    /// <summary>Reads a Keras HDF5 file held in memory; see <see cref="Open"/>.</summary>
+    /// <summary>Reads a Keras HDF5 file held in memory; see <see cref="Open(string)"/>.</summary>
     /// <param name="bytes">The whole file.</param>
     /// <param name="sourceName">How messages name the file.</param>
     /// <exception cref="WeightFormatException">The content is not a readable HDF5 file, or its layers do not fit together.</exception>
@@ -74,14 +79,20 @@ public static class KerasHdf5
             : root.Children().OfType<IH5Group>().Select(g => g.Name);
 
         var layers = new List<KerasLayerWeights>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var walk = new Walk(sourceName, fileLength);
         foreach (string name in names)
         {
+            if (!seen.Add(name))
+            {
+                throw new WeightFormatException(sourceName, name, "layer_names lists this layer twice.");
+            }
             IH5Group group = root.Group(name);
             LayerConfig? config = configs.GetValueOrDefault(name);
             var weights = new List<(string Path, WeightTensor Tensor)>();
-            foreach ((string path, IH5Dataset dataset) in Datasets(group))
+            foreach ((string path, IH5Dataset dataset) in Datasets(group, walk))
             {
-                if (Read(sourceName, fileLength, path, dataset) is { } tensor)
+                if (Read(sourceName, walk, path, dataset) is { } tensor)
                 {
                     weights.Add((path, tensor));
                 }
@@ -109,19 +120,65 @@ public static class KerasHdf5
             ? part.StartsWith("forward", StringComparison.Ordinal) ? "forward" : "backward"
             : "";
 
+    /// <summary>
+    /// What reading one file may still do. A hostile file's groups can link back to a parent (a cycle PureHDF follows), nest
+    /// thousands deep, or name one dataset from many places; Keras writes none of these. The walk goes at most
+    /// <see cref="MaxDepth"/> groups below a layer, visits at most <see cref="MaxObjects"/> objects, and reads no more dataset
+    /// bytes in all than the file holds (Keras stores weights uncompressed, each once).
+    /// </summary>
+    private sealed class Walk(string sourceName, long fileLength)
+    {
+        /// <summary>The deepest group below a layer's: Keras nests at most forward_lstm/lstm_cell/kernel:0.</summary>
+        public const int MaxDepth = 6;
+
+        /// <summary>The most groups and datasets read from one file.</summary>
+        public const int MaxObjects = 65536;
+
+        private int _objects;
+
+        private readonly long _fileLength = fileLength;
+
+        public long RemainingBytes { get; private set; } = fileLength;
+
+        public string SourceName { get; } = sourceName;
+
+        public void Visit(string path, int depth)
+        {
+            if (depth > MaxDepth)
+            {
+                throw new WeightFormatException(SourceName, path, $"groups nest more than {MaxDepth} deep below the layer (a link back to a parent, or not a Keras file).");
+            }
+            if (++_objects > MaxObjects)
+            {
+                throw new WeightFormatException(SourceName, path, $"the file holds more than {MaxObjects} groups and datasets below its layers.");
+            }
+        }
+
+        public void Charge(string path, long bytes)
+        {
+            if (bytes > RemainingBytes)
+            {
+                throw new WeightFormatException(SourceName, path,
+                    $"the datasets read so far hold more bytes than the {_fileLength}-byte file (one dataset reached from several places, or a compressed one); Keras stores each weight once, uncompressed.");
+            }
+            RemainingBytes -= bytes;
+        }
+    }
+
     /// <summary>Every dataset under a layer's group, with its path relative to the group.</summary>
-    private static IEnumerable<(string Path, IH5Dataset Dataset)> Datasets(IH5Group group, string prefix = "")
+    private static IEnumerable<(string Path, IH5Dataset Dataset)> Datasets(IH5Group group, Walk walk, string prefix = "", int depth = 0)
     {
         foreach (IH5Object child in group.Children())
         {
             string path = prefix + child.Name;
+            walk.Visit(path, depth);
             if (child is IH5Dataset dataset)
             {
                 yield return (path, dataset);
             }
             else if (child is IH5Group inner)
             {
-                foreach ((string Path, IH5Dataset Dataset) nested in Datasets(inner, path + "/"))
+                foreach ((string Path, IH5Dataset Dataset) nested in Datasets(inner, walk, path + "/", depth + 1))
                 {
                     yield return nested;
                 }
@@ -130,20 +187,26 @@ public static class KerasHdf5
     }
 
     /// <summary>A float dataset as a tensor named by its leaf without <c>:0</c> (<c>kernel</c>, <c>recurrent_kernel</c>, <c>bias</c>); null for other types.</summary>
-    private static WeightTensor? Read(string sourceName, long fileLength, string path, IH5Dataset dataset)
+    private static WeightTensor? Read(string sourceName, Walk walk, string path, IH5Dataset dataset)
     {
         if (dataset.Type.Class != H5DataTypeClass.FloatingPoint || dataset.Type.Size is not (4 or 8))
         {
             return null;
         }
         long[] shape = [.. dataset.Space.Dimensions.Select(d => checked((long)d))];
+        if (shape.Length > 32)
+        {
+            throw new WeightFormatException(sourceName, path, $"the dataset has {shape.Length} dimensions; no weight tensor has more than 32.");
+        }
         // PureHDF allocates what the dataspace claims before reading: a lying dataspace must not allocate beyond the file.
         // (Keras writes weights uncompressed, so a real dataset never holds more than the file.)
-        long bytes = shape.Aggregate(1L, (product, d) => d == 0 || product <= fileLength / d ? product * d : fileLength + 1) * dataset.Type.Size;
-        if (bytes > fileLength)
+        long limit = walk.RemainingBytes;
+        long bytes = shape.Aggregate(1L, (product, d) => d == 0 || product <= limit / d ? product * d : limit + 1) * dataset.Type.Size;
+        if (bytes > limit)
         {
-            throw new WeightFormatException(sourceName, path, $"the dataset claims shape [{string.Join(", ", shape)}] of {dataset.Type.Size}-byte floats, more than the {fileLength}-byte file holds.");
+            throw new WeightFormatException(sourceName, path, $"the dataset claims shape {$"[{string.Join(", ", shape)}]"} of {dataset.Type.Size}-byte floats, more than the file holds beyond the datasets already read ({limit} bytes).");
         }
+        walk.Charge(path, bytes);
         float[] values = dataset.Type.Size == 4 ? dataset.Read<float[]>() : Array.ConvertAll(dataset.Read<double[]>(), v => (float)v);
         string leaf = path[(path.LastIndexOf('/') + 1)..];
         int colon = leaf.LastIndexOf(':');

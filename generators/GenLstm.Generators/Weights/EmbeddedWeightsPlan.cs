@@ -37,8 +37,9 @@ internal static class EmbeddedWeightsPlan
 
     private static Resolution Resolve(WeightsRequest request, ImmutableArray<WeightsFile> files)
     {
+        // The file's own text (a tensor name, a dtype) reaches the error list escaped and cut, as in the runtime's messages.
         DiagnosticInfo Problem(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, params string[] arguments)
-            => DiagnosticInfo.Create(descriptor, request.Location, arguments);
+            => DiagnosticInfo.Create(descriptor, request.Location, [.. arguments.Select(a => Contract.MessageText.Quote(a, Contract.MessageText.MaxProblem))]);
 
         if (!WeightsFile.IsWeightsPath(request.Path))
         {

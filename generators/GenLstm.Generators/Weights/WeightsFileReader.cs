@@ -25,6 +25,11 @@ internal static class WeightsFileReader
         {
             // AdditionalText.GetText() decodes text; weights are binary, so the file is read by its path (once, cached by the pipeline).
 #pragma warning disable RS1035 // File IO: the only way to read a binary AdditionalFile
+            long length = new FileInfo(path).Length;
+            if (length > ReadBudget.DefaultMaxBytes)
+            {
+                return new WeightsFile(path, "", length, [], $"holds {length} bytes, beyond the {ReadBudget.DefaultMaxBytes} bytes a build reads (Load's default limit too)");
+            }
             bytes = File.ReadAllBytes(path);
 #pragma warning restore RS1035
         }
@@ -70,16 +75,19 @@ internal static class WeightsFileReader
     private static List<StoredTensor> ReadNpz(byte[] bytes)
     {
         var tensors = new List<StoredTensor>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        // Deflate expands a tiny entry a thousandfold, and several directory records can name one stream: all entries together
+        // may expand only as far as Load's rule allows for the most weights a build embeds (the compiler's memory is at stake).
+        long budget = ReadBudget.MaxExpandedBytes(ReadBudget.DefaultMaxBytes, bytes.Length, EmbeddedWeightsPlan.MaxEmbeddedWeights);
         using var archive = new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read);
         foreach (ZipArchiveEntry entry in archive.Entries.Where(e => e.FullName.EndsWith(".npy", StringComparison.Ordinal)))
         {
             string name = entry.FullName.Substring(0, entry.FullName.Length - ".npy".Length);
-            using var content = new MemoryStream();
-            using (Stream stream = entry.Open())
+            if (!names.Add(name))
             {
-                stream.CopyTo(content);
+                throw new FormatException($"the archive holds two entries named '{MessageText.Quote(entry.FullName)}'");
             }
-            byte[] npy = content.ToArray();
+            byte[] npy = ReadEntry(entry, name, ref budget);
             // The preamble's and the header dict's reading is the runtime's too (src/GenLstm/Contract/NpyHeader.cs).
             string Problem(string problem) => $"array '{name}': {problem}";
             if (NpyHeader.CheckPreamble(npy, Math.Min(npy.Length, 10), out int preambleLength) is { } preambleProblem)
@@ -116,6 +124,31 @@ internal static class WeightsFileReader
             tensors.Add(new StoredTensor(name, header.Shape, Floats(npy, dataStart, (int)header.ElementCount, size)));
         }
         return tensors;
+    }
+
+    /// <summary>Reads one entry, charging what it expands to against <paramref name="budget"/> as it goes (its stated size may lie).</summary>
+    private static byte[] ReadEntry(ZipArchiveEntry entry, string name, ref long budget)
+    {
+        if (entry.Length > budget)
+        {
+            throw new FormatException($"array '{MessageText.Quote(name)}' expands to {entry.Length} bytes, beyond the {budget} bytes left of what this archive may expand to");
+        }
+        using var content = new MemoryStream();
+        using (Stream stream = entry.Open())
+        {
+            var buffer = new byte[81920];
+            int read;
+            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                budget -= read;
+                if (budget < 0)
+                {
+                    throw new FormatException($"array '{MessageText.Quote(name)}' expands beyond what this archive may expand to (a decompression bomb or a lying size)");
+                }
+                content.Write(buffer, 0, read);
+            }
+        }
+        return content.ToArray();
     }
 
     private static float[] Floats(byte[] bytes, int start, int count, int size)

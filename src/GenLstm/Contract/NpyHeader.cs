@@ -37,6 +37,9 @@ internal sealed class NpyHeader
 
     public long[] Shape { get; }
 
+    /// <summary>The most dimensions a shape may have: numpy's <c>NPY_MAXDIMS</c> (before 2.0; 64 since, for no weight tensor).</summary>
+    public const int MaxRank = 32;
+
     /// <summary>The product of <see cref="Shape"/>.</summary>
     public long ElementCount { get; }
 
@@ -128,6 +131,10 @@ internal sealed class NpyHeader
                 return Fail($"the shape ({shapeText}) holds '{part}', not a size.");
             }
             shape.Add(dimension);
+            if (shape.Count > MaxRank)
+            {
+                return Fail($"the shape has more than {MaxRank} dimensions (numpy's own limit); no weight tensor has.");
+            }
             if (dimension != 0 && count > maxLength / dimension)
             {
                 return Fail($"the shape ({shapeText}) has more elements than the entry's {maxLength} bytes can hold.");

@@ -152,11 +152,30 @@ internal sealed class SafeTensorsHeader
         {
             return Fail(duplicate.Key, "the header names this tensor twice.");
         }
+        // The format stores tensors in contiguous, disjoint byte ranges. Overlapping or shared ranges would let a small file
+        // stand for any number of tensors: refuse them (empty tensors take no bytes and may sit anywhere).
+        Entry? previous = null;
+        foreach (Entry tensor in tensors.Where(t => t.ByteLength > 0).OrderBy(t => t.DataOffset))
+        {
+            if (previous is not null && tensor.DataOffset < previous.DataOffset + previous.ByteLength)
+            {
+                return Fail(tensor.Name, $"its data_offsets [{tensor.DataOffset}, {tensor.DataOffset + tensor.ByteLength}] overlap those of tensor '{MessageText.Quote(previous.Name)}' "
+                    + $"[{previous.DataOffset}, {previous.DataOffset + previous.ByteLength}]; safetensors tensors occupy disjoint byte ranges.");
+            }
+            previous = tensor;
+        }
         return new SafeTensorsHeader(dataStart, tensors, metadata, null, null);
     }
 
-    /// <summary>"[4, 3]", for messages.</summary>
-    public static string FormatShape(IEnumerable<long> shape) => "[" + string.Join(", ", shape) + "]";
+    /// <summary>"[4, 3]", for messages; a shape of more than 8 dimensions shows its first 8 and its rank.</summary>
+    public static string FormatShape(IEnumerable<long> shape)
+    {
+        long[] all = [.. shape];
+        return all.Length <= 8 ? "[" + string.Join(", ", all) + "]" : "[" + string.Join(", ", all.Take(8)) + $", … ({all.Length} dimensions)]";
+    }
+
+    /// <summary>The most dimensions a tensor's shape may have (numpy's limit; no weight tensor comes near it).</summary>
+    public const int MaxRank = 32;
 
     private static string? ReadEntry(string name, object? value, long dataLength, out Entry? entry)
     {
@@ -173,12 +192,16 @@ internal sealed class SafeTensorsHeader
         }
         if (!ElementSizes.TryGetValue(dtype, out int elementSize))
         {
-            return $"unknown dtype '{dtype}'.";
+            return $"unknown dtype '{MessageText.Quote(dtype)}'.";
         }
 
         if (Field("shape") is not List<object?> dimensions)
         {
             return "the header entry has no 'shape' array.";
+        }
+        if (dimensions.Count > MaxRank)
+        {
+            return $"the shape has {dimensions.Count} dimensions, more than the {MaxRank} any weight tensor may have.";
         }
         var shape = new long[dimensions.Count];
         long elementCount = 1;

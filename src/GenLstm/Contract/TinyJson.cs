@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 
 // Contract: compiled into the runtime and linked into the generator, so that both read a safetensors header with one parser.
@@ -16,6 +17,8 @@ internal sealed class TinyJson
 {
     private readonly string _text;
     private int _position;
+
+    private static readonly Number[] SingleDigits = [.. "0123456789".Select(c => new Number(c.ToString()))];
 
     private TinyJson(string text) => _text = text;
 
@@ -164,7 +167,9 @@ internal sealed class TinyJson
                 throw Error("expected a digit in the exponent");
             }
         }
-        return new Number(_text.Substring(start, _position - start));
+        // One-digit numbers (most of a shape's and an offset list's) share ten instances: a header of "1, 1, 1, …" costs a list
+        // slot per number, not two objects.
+        return _position - start == 1 ? SingleDigits[_text[start] - '0'] : new Number(_text.Substring(start, _position - start));
     }
 
     private int Digits()

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using GenLstm.Contract;
 
 namespace GenLstm;
 
@@ -85,5 +86,17 @@ public sealed record LstmDeclaration(int InputSize, int HiddenSize)
         string lstm = $"[{Cell.AttributeName()}(inputSize: {InputSize}, hiddenSize: {HiddenSize}{string.Concat(options.Select(o => ", " + o))})]";
         string head = OutputSize == 0 ? "" : $"\n[OutputHead(size: {OutputSize}{(OutputActivation == Activation.None ? "" : $", Activation.{OutputActivation}")}{(InputSkip == 0 ? "" : $", InputSkip = {InputSkip}")})]";
         return $"{lstm}{head}\npublic sealed partial class {typeName} {{ }}";
+    }
+
+    /// <summary>Every tensor this model reads from a file of PyTorch's names, per layer and direction.</summary>
+    internal PyTorchLstmLayout Layout()
+        => new(InputSize, HiddenSize, Layers, Direction == LstmDirection.Bidirectional ? 2 : 1, ProjectionSize, Peepholes, LayerNorm, [.. ExtraGates], Cell);
+
+    /// <summary>How many weights the model reads from a file: its layers' tensors (the initial states included) and its head's.</summary>
+    internal long WeightCount()
+    {
+        long recurrent = Layout().Layers.SelectMany(l => l.Required.Concat(l.Optional)).Sum(t => t.Shape.Aggregate(1L, (product, d) => product * d));
+        long columns = (Direction == LstmDirection.Bidirectional ? 2L : 1L) * (ProjectionSize > 0 ? ProjectionSize : HiddenSize);
+        return recurrent + (long)OutputSize * (columns + 1);
     }
 }

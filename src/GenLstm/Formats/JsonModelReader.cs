@@ -13,6 +13,9 @@ namespace GenLstm.Formats;
 /// </summary>
 internal static class JsonModelReader
 {
+    /// <summary>The most layers an RTNeural JSON model may list: its recurrent stack, the head, and what runs before (refused or skipped).</summary>
+    private const int MaxLayers = 1024;
+
     public static WeightFile Read(ReadOnlyMemory<byte> bytes, string sourceName)
     {
         JsonDocument document = JsonText.Parse(bytes, sourceName, "the file starts like JSON but is not valid JSON");
@@ -60,6 +63,10 @@ internal static class JsonModelReader
     /// <summary>RTNeural's Keras export: <c>in_shape</c>, then <c>layers</c> of <c>type</c>, <c>activation</c>, <c>shape</c>, <c>weights</c>.</summary>
     private static WeightFile ReadRtNeural(string sourceName, JsonElement root, JsonElement layers)
     {
+        if (layers.GetArrayLength() > MaxLayers)
+        {
+            throw new WeightFormatException(sourceName, "layers", $"the model lists {layers.GetArrayLength()} layers; an RTNeural model GenLstm reads has at most {MaxLayers}.");
+        }
         var keras = new List<KerasLayerWeights>();
         int index = 0;
         foreach (JsonElement layer in layers.EnumerateArray())
@@ -160,6 +167,28 @@ internal static class JsonModelReader
     /// </summary>
     private static WeightFile ReadStateDict(string sourceName, JsonElement stateDict, List<WeightFileStatement> statements)
     {
+        // The names first, each parsed once, and each module's layers counted in the same pass: linear in the entries, whatever
+        // the number of modules, and a stack no model can have is refused before any tensor is read.
+        var layersOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var modules = new List<string>();
+        foreach (JsonProperty entry in stateDict.EnumerateObject())
+        {
+            if (LstmName(entry.Name) is { } name)
+            {
+                if (!layersOf.TryGetValue(name.Prefix, out int layers))
+                {
+                    modules.Add(name.Prefix);
+                }
+                layersOf[name.Prefix] = Math.Max(layers, name.Layer + 1);
+            }
+        }
+        long chained = layersOf.Values.Sum(layers => (long)layers);
+        if (chained > LstmLimits.MaxLayers)
+        {
+            throw new WeightFormatException(sourceName, null,
+                $"the state dict holds {modules.Count} recurrent module(s) of {chained} layers in all; a model has at most {LstmLimits.MaxLayers}.");
+        }
+
         var tensors = new List<WeightTensor>();
         var skipped = new List<string>();
         foreach (JsonProperty entry in stateDict.EnumerateObject())
@@ -170,30 +199,34 @@ internal static class JsonModelReader
             }
             else
             {
-                skipped.Add($"entry '{entry.Name}': a {entry.Value.ValueKind}, not a tensor.");
+                skipped.Add($"entry '{WeightFormatException.Quote(entry.Name)}': a {entry.Value.ValueKind}, not a tensor.");
             }
         }
 
-        List<string> modules = [.. tensors.Select(t => LstmName(t.Name)).OfType<LstmTensorName>().Select(m => m.Prefix).Distinct()];
         if (modules.Count > 1)
         {
-            tensors = ChainModules(tensors, modules, statements);
+            tensors = ChainModules(tensors, [.. tensors.Select(t => LstmName(t.Name))], modules, layersOf, statements);
         }
         return new WeightFile(sourceName, WeightFileFormat.StateDictJson, tensors, statements, skipped);
     }
 
-    private static List<WeightTensor> ChainModules(List<WeightTensor> tensors, List<string> modules, List<WeightFileStatement> statements)
+    /// <summary>
+    /// Renames the layers of consecutive recurrent modules into one stack: module k's layer j becomes layer (layers of the modules
+    /// before k) + j.
+    /// </summary>
+    private static List<WeightTensor> ChainModules(List<WeightTensor> tensors, LstmTensorName?[] names, List<string> modules,
+        Dictionary<string, int> layersOf, List<WeightFileStatement> statements)
     {
         var firstLayer = new Dictionary<string, int>(StringComparer.Ordinal);
         int next = 0;
         foreach (string module in modules)
         {
             firstLayer[module] = next;
-            next += tensors.Select(t => LstmName(t.Name)).OfType<LstmTensorName>().Where(m => m.Prefix == module).Max(m => m.Layer) + 1;
+            next += layersOf[module];
         }
         statements.Add(new WeightFileStatement("state dict", "recurrent modules",
             string.Join(", ", modules.Select(m => $"'{m}' (layers from {firstLayer[m]})")) + ", chained into one stack in file order"));
-        return [.. tensors.Select(t => LstmName(t.Name) is { } m
+        return [.. tensors.Select((t, i) => names[i] is { } m
             ? t with { Name = $"{m.Kind}_l{firstLayer[m.Prefix] + m.Layer}{(m.Reverse ? "_reverse" : "")}" }
             : t)];
     }

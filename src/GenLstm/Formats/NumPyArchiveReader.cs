@@ -18,33 +18,49 @@ internal static class NumPyArchiveReader
     /// <summary>Deflate expands at most about 1032-fold; an array claiming more bytes than that from its compressed size is a lie.</summary>
     private const long MaxDeflateRatio = 1032;
 
-    public static WeightFile Read(ReadOnlyMemory<byte> bytes, string sourceName)
+    public static WeightFile Read(ReadOnlyMemory<byte> bytes, string sourceName, WeightFileOptions options)
     {
         Stream stream = MemoryMarshal.TryGetArray(bytes, out ArraySegment<byte> segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(bytes.ToArray(), writable: false);
         var tensors = new List<WeightTensor>();
         var skipped = new List<string>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        // Deflate can expand a tiny entry a thousandfold, and several directory records can name one stream: what all entries
+        // expand to is charged against one budget, before each entry's data is allocated.
+        long budget = options.MaxExpandedBytes(bytes.Length);
         try
         {
             using var archive = new ZipArchive(stream, ZipArchiveMode.Read);
             foreach (ZipArchiveEntry entry in archive.Entries)
             {
+                if (!names.Add(entry.FullName))
+                {
+                    throw new WeightFormatException(sourceName, entry.FullName, "the archive holds two entries of this name.");
+                }
                 if (!entry.FullName.EndsWith(".npy", StringComparison.Ordinal))
                 {
-                    skipped.Add($"entry '{entry.FullName}': not a .npy array.");
+                    skipped.Add($"entry '{WeightFormatException.Quote(entry.FullName)}': not a .npy array.");
                     continue;
                 }
                 string name = entry.FullName[..^".npy".Length];
                 long bound = entry.CompressedLength * (entry.CompressedLength == entry.Length ? 1 : MaxDeflateRatio) + 1024;
+                long length = Math.Min(bound, entry.Length);
+                if (length > budget)
+                {
+                    throw new WeightFormatException(sourceName, name,
+                        $"the entry expands to {entry.Length} bytes, beyond what the archive's {bytes.Length} bytes may expand to ({options.MaxExpandedBytes(bytes.Length)} bytes in all"
+                        + (options.Declaration is null ? ", 16× the file" : ", with 8 bytes per weight of the declared model") + "; WeightFileOptions.MaxBytes caps it).");
+                }
+                budget -= length;
                 using Stream content = entry.Open();
-                if (ReadArray(sourceName, name, content, Math.Min(bound, entry.Length)) is { } tensor)
+                if (ReadArray(sourceName, name, content, length) is { } tensor)
                 {
                     tensors.Add(tensor);
                 }
                 else
                 {
-                    skipped.Add($"array '{name}': not a float array.");
+                    skipped.Add($"array '{WeightFormatException.Quote(name)}': not a float array.");
                 }
             }
         }

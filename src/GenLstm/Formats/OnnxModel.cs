@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.InteropServices;
+using GenLstm.Contract;
 
 namespace GenLstm.Formats;
 
@@ -154,6 +155,10 @@ internal sealed record OnnxGraph(IReadOnlyList<OnnxNode> Nodes, IReadOnlyDiction
             }
         }
 
+        if (dims.Count > SafeTensorsHeader.MaxRank)
+        {
+            throw new ProtobufException($"tensor '{MessageText.Quote(name)}' has {dims.Count} dims, more than the {SafeTensorsHeader.MaxRank} any weight tensor may have");
+        }
         long count = 1;
         foreach (long dimension in dims)
         {

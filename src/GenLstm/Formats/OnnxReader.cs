@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using GenLstm.Contract;
 
 namespace GenLstm.Formats;
 
@@ -52,6 +53,11 @@ internal static class OnnxReader
             throw new WeightFormatException(sourceName, null, graph.Nodes.FirstOrDefault(n => n.OpType is "RNN") is { } other
                 ? $"the ONNX graph's recurrent node '{other.Name}' is an {other.OpType}, not an LSTM or a GRU; GenLstm runs LSTM and GRU cells. Its operators: {operators}."
                 : $"the ONNX graph has no LSTM or GRU node; its operators: {(operators.Length == 0 ? "none" : operators)}.");
+        }
+        if (lstms.Count > LstmLimits.MaxLayers)
+        {
+            // Before any node's tensors are read: a small file could otherwise name one W from thousands of nodes.
+            throw new WeightFormatException(sourceName, null, $"the ONNX graph has {lstms.Count} LSTM/GRU nodes, one per layer; a model has at most {LstmLimits.MaxLayers}.");
         }
         // The recurrent nodes, one per layer, all of the first one's cell.
         string opType = lstms[0].OpType;
@@ -196,6 +202,10 @@ internal static class OnnxReader
         }
         int directions = (int)wDims[0], hidden = (int)rDims[2], input = (int)wDims[2];
         string direction = node.Attributes.TryGetValue("direction", out OnnxAttribute? d) && d.S is { } s ? s : "forward";
+        if (direction is not ("forward" or "reverse" or "bidirectional"))
+        {
+            throw new WeightFormatException(sourceName, null, $"{origin} has direction = '{WeightFormatException.Quote(direction)}'; ONNX's are forward, reverse and bidirectional.");
+        }
         if ((direction == "bidirectional") != (directions == 2))
         {
             throw new WeightFormatException(sourceName, node.Inputs[1], $"{origin} has direction = {direction} but W holds {directions} direction(s): {SafeTensorInfo.FormatShape(wDims)}.");

@@ -17,5 +17,5 @@ public sealed record SafeTensorInfo(string Name, string DType, IReadOnlyList<lon
     /// <summary>The shape written as <c>[4, 3]</c>, for messages.</summary>
     public string ShapeText => FormatShape(Shape);
 
-    internal static string FormatShape(IEnumerable<long> shape) => "[" + string.Join(", ", shape) + "]";
+    internal static string FormatShape(IEnumerable<long> shape) => Contract.SafeTensorsHeader.FormatShape(shape);
 }

@@ -56,17 +56,18 @@ public sealed class SafeTensorsFile
     public static SafeTensorsFile Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Parse(File.ReadAllBytes(path), path);
+        return Parse(Formats.StreamBytes.ReadFile(path, WeightFileOptions.Default), path);
     }
 
     /// <summary>Reads and validates a safetensors file from a stream (read to its end; not closed).</summary>
     /// <param name="stream">The stream, positioned at the start of the file.</param>
     /// <param name="sourceName">How error messages name the stream's origin.</param>
-    /// <exception cref="WeightFormatException">The content is not a valid safetensors file.</exception>
-    public static SafeTensorsFile Read(Stream stream, string sourceName = "<stream>")
+    /// <param name="options">The size limit for a stream that may be hostile (<see cref="WeightFileOptions.MaxBytes"/>); the default when null.</param>
+    /// <exception cref="WeightFormatException">The content is not a valid safetensors file, or goes beyond the limit.</exception>
+    public static SafeTensorsFile Read(Stream stream, string sourceName = "<stream>", WeightFileOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return Parse(Formats.StreamBytes.ReadToEnd(stream), sourceName);
+        return Parse(Formats.StreamBytes.ReadToEnd(stream, sourceName, options ?? WeightFileOptions.Default), sourceName);
     }
 
     /// <summary>Validates a safetensors file held in memory (the memory is kept, not copied).</summary>

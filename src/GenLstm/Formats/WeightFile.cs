@@ -14,7 +14,7 @@ namespace GenLstm;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="Open"/> recognizes the format by content, not by extension: safetensors (PyTorch or Keras names), NumPy
+/// <see cref="Open(string)"/> recognizes the format by content, not by extension: safetensors (PyTorch or Keras names), NumPy
 /// <c>.npz</c>, ONNX, RTNeural's JSON, a PyTorch state dict as JSON (RTNeural's and GuitarML's), Neural Amp Modeler's <c>.nam</c> (LSTM), and Keras HDF5 once the
 /// <c>GenLstm.Keras</c> package has registered its reader (<see cref="RegisterHdf5Reader"/>). What the conversion does per
 /// format (gate orders, transposes, bias split) is listed in the README's "Weights" section.
@@ -116,35 +116,80 @@ public sealed class WeightFile
 
     /// <summary>Reads a weight file of any supported format, recognized by content.</summary>
     /// <param name="path">The file.</param>
-    /// <exception cref="WeightFormatException">The file is of no supported format, or malformed; the message names the file and the tensor or field.</exception>
+    /// <exception cref="WeightFormatException">
+    /// The file is of no supported format, malformed, or beyond the limits; the message names the file and the tensor or field.
+    /// </exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public static WeightFile Open(string path)
+    public static WeightFile Open(string path) => Open(path, WeightFileOptions.Default);
+
+    /// <summary>Reads a weight file of any supported format, within the given limits; see <see cref="Open(string)"/>.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="options">Limits for a file that may be hostile; <see cref="WeightFileOptions.Default"/> when null.</param>
+    /// <exception cref="WeightFormatException">The file is of no supported format, malformed, or beyond the limits.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static WeightFile Open(string path, WeightFileOptions? options)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Parse(File.ReadAllBytes(path), path);
+        options ??= WeightFileOptions.Default;
+        return Parse(StreamBytes.ReadFile(path, options), path, options);
     }
 
-    /// <summary>Reads a weight file from a stream (read to its end; not closed); see <see cref="Open"/>.</summary>
-    /// <param name="stream">The stream, positioned at the start of the file.</param>
+    /// <summary>Reads a weight file from a stream (read to its end; not closed); see <see cref="Open(string)"/>.</summary>
+    /// <param name="stream">The stream, positioned at the start of the file. A stream that cannot seek is read until it ends or passes <see cref="WeightFileOptions.MaxBytes"/>.</param>
     /// <param name="sourceName">How error messages name the stream's origin.</param>
-    /// <exception cref="WeightFormatException">The content is of no supported format, or malformed.</exception>
-    public static WeightFile Read(Stream stream, string sourceName = "<stream>")
+    /// <exception cref="WeightFormatException">The content is of no supported format, malformed, or beyond the limits.</exception>
+    public static WeightFile Read(Stream stream, string sourceName = "<stream>") => Read(stream, sourceName, WeightFileOptions.Default);
+
+    /// <summary>Reads a weight file from a stream within the given limits; see <see cref="Read(Stream, string)"/>.</summary>
+    /// <param name="stream">The stream, positioned at the start of the file. A stream that cannot seek is read until it ends or passes <see cref="WeightFileOptions.MaxBytes"/>.</param>
+    /// <param name="sourceName">How error messages name the stream's origin.</param>
+    /// <param name="options">Limits for a file that may be hostile; <see cref="WeightFileOptions.Default"/> when null.</param>
+    /// <exception cref="WeightFormatException">The content is of no supported format, malformed, or beyond the limits.</exception>
+    public static WeightFile Read(Stream stream, string sourceName, WeightFileOptions? options)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return Parse(StreamBytes.ReadToEnd(stream), sourceName);
+        options ??= WeightFileOptions.Default;
+        return Parse(StreamBytes.ReadToEnd(stream, sourceName, options), sourceName, options);
     }
 
-    /// <summary>Reads a weight file held in memory; see <see cref="Open"/>.</summary>
+    /// <summary>Reads a weight file held in memory; see <see cref="Open(string)"/>.</summary>
     /// <param name="bytes">The whole file.</param>
     /// <param name="sourceName">How error messages name the file.</param>
-    /// <exception cref="WeightFormatException">The content is of no supported format, or malformed.</exception>
-    public static WeightFile Parse(ReadOnlyMemory<byte> bytes, string sourceName)
+    /// <exception cref="WeightFormatException">The content is of no supported format, malformed, or beyond the limits.</exception>
+    public static WeightFile Parse(ReadOnlyMemory<byte> bytes, string sourceName) => Parse(bytes, sourceName, WeightFileOptions.Default);
+
+    /// <summary>Reads a weight file held in memory within the given limits; see <see cref="Parse(ReadOnlyMemory{byte}, string)"/>.</summary>
+    /// <param name="bytes">The whole file.</param>
+    /// <param name="sourceName">How error messages name the file.</param>
+    /// <param name="options">Limits for a file that may be hostile; <see cref="WeightFileOptions.Default"/> when null.</param>
+    /// <exception cref="WeightFormatException">The content is of no supported format, malformed, or beyond the limits.</exception>
+    public static WeightFile Parse(ReadOnlyMemory<byte> bytes, string sourceName, WeightFileOptions? options)
     {
         ArgumentNullException.ThrowIfNull(sourceName);
+        options ??= WeightFileOptions.Default;
+        if (bytes.Length > options.MaxBytes)
+        {
+            throw new WeightFormatException(sourceName, null, $"the file holds {bytes.Length} bytes, beyond the {options.MaxBytes}-byte limit (WeightFileOptions.MaxBytes).");
+        }
+        try
+        {
+            return ParseFormat(bytes, sourceName, options);
+        }
+        catch (Exception e) when (e is not (WeightFormatException or OperationCanceledException))
+        {
+            // The contract: every failure to read a file is a WeightFormatException naming it. The readers check what they
+            // can name; this is the net under them (an arithmetic overflow on a lying size, a parser's own exception, an array
+            // request beyond .NET's limits).
+            throw new WeightFormatException(sourceName, null, $"the file is malformed: {e.GetType().Name}: {e.Message}", e);
+        }
+    }
+
+    private static WeightFile ParseFormat(ReadOnlyMemory<byte> bytes, string sourceName, WeightFileOptions options)
+    {
         return FileSignature.Of(bytes.Span) switch
         {
             FileKind.SafeTensors => FromSafeTensors(SafeTensorsFile.Parse(bytes, sourceName)),
-            FileKind.Zip => NumPyArchiveReader.Read(bytes, sourceName),
+            FileKind.Zip => NumPyArchiveReader.Read(bytes, sourceName, options),
             FileKind.Json => JsonModelReader.Read(bytes, sourceName),
             FileKind.Hdf5 => s_hdf5Reader is { } reader ? reader(bytes, sourceName)
                 : throw new WeightFormatException(sourceName, null,
@@ -162,7 +207,7 @@ public sealed class WeightFile
     }
 
     /// <summary>
-    /// Lets <see cref="Open"/> read HDF5 files: the <c>GenLstm.Keras</c> package calls this (its <c>KerasHdf5.Register()</c>),
+    /// Lets <see cref="Open(string)"/> read HDF5 files: the <c>GenLstm.Keras</c> package calls this (its <c>KerasHdf5.Register()</c>),
     /// so that the core library stays free of an HDF5 dependency.
     /// </summary>
     /// <param name="reader">Reads a whole HDF5 file, given its bytes and its name for messages.</param>

@@ -1,6 +1,6 @@
 namespace GenLstm;
 
-/// <summary>The kinds of weight file <see cref="WeightFile.Open"/> recognizes, by content rather than by file extension.</summary>
+/// <summary>The kinds of weight file <see cref="WeightFile.Open(string)"/> recognizes, by content rather than by file extension.</summary>
 public enum WeightFileFormat
 {
     /// <summary>Tensors built in memory (<see cref="WeightFile(string, WeightFileFormat, System.Collections.Generic.IEnumerable{WeightTensor}, System.Collections.Generic.IEnumerable{WeightFileStatement}?, System.Collections.Generic.IEnumerable{string}?)"/>).</summary>

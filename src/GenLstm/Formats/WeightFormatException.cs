@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using GenLstm.Contract;
 
 namespace GenLstm;
 
@@ -49,8 +50,11 @@ public sealed class WeightFormatException : IOException
         }
     }
 
+    /// <summary>Text from a file as a message quotes it: escaped, and cut after <paramref name="max"/> characters.</summary>
+    internal static string Quote(string text, int max = MessageText.MaxName) => MessageText.Quote(text, max);
+
     private static string Compose(string sourceName, string? tensorName, string problem)
         => tensorName is null
-            ? $"{sourceName}: {problem}"
-            : $"{sourceName}: tensor '{tensorName}': {problem}";
+            ? $"{sourceName}: {Quote(problem, MessageText.MaxProblem)}"
+            : $"{sourceName}: tensor '{Quote(tensorName)}': {Quote(problem, MessageText.MaxProblem)}";
 }

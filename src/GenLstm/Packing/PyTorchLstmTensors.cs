@@ -259,8 +259,7 @@ public sealed class PyTorchLstmTensors
         RequireCell(file, prefix, declaration);
         // Which tensors, with which shapes, and which are too many: the rules the generator checks [BakedWeights] files by.
         LstmDeclaration d = declaration;
-        var layout = new PyTorchLstmLayout(d.InputSize, d.HiddenSize, d.Layers, d.Direction == LstmDirection.Bidirectional ? 2 : 1,
-            d.ProjectionSize, d.Peepholes, d.LayerNorm, [.. d.ExtraGates], d.Cell);
+        PyTorchLstmLayout layout = d.Layout();
         if (layout.FindUnexpected(file.Tensors.Select(t => t.Name), prefix) is { } unexpected)
         {
             throw new WeightFormatException(file.SourceName, unexpected,
