@@ -77,6 +77,21 @@ public static class LstmArguments
         values.CopyTo(destination);
     }
 
+    /// <summary>
+    /// For a type declared without <c>MaxSampleRateRatio</c>: accepts ratio 1 (no correction), refuses any other.
+    /// </summary>
+    /// <param name="ratio">The requested host-to-model ratio.</param>
+    /// <param name="typeName">The model type, for the message.</param>
+    /// <exception cref="NotSupportedException">The ratio is not 1.</exception>
+    public static void RequireNoSampleRateCorrection(double ratio, string typeName)
+    {
+        if (ratio != 1)
+        {
+            throw new NotSupportedException(
+                $"{typeName} was declared without MaxSampleRateRatio, so its streams run at ratio 1 only (asked: {ratio}); declare [Lstm(..., MaxSampleRateRatio = n)] or resample.");
+        }
+    }
+
     private static void ThrowLength(int actual, int expected, string parameterName)
         => throw new ArgumentException($"Expected length {expected}, got {actual}.", parameterName);
 }

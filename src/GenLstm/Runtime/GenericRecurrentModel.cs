@@ -1,0 +1,261 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using GenLstm.CompilerServices;
+using GenLstm.Contract;
+
+namespace GenLstm.Runtime;
+
+/// <summary>
+/// The generic kernel behind <see cref="RecurrentModel"/>: a forward stack of LSTM or GRU layers of any size (<see cref="GenericLayer"/>),
+/// the dense head with its activation, the input skip, the file's initial state and the sample-rate correction, with the
+/// semantics of the generated types. Immutable after construction; each <see cref="RecurrentStream"/> holds its own state.
+/// </summary>
+internal sealed class GenericRecurrentModel : RecurrentModel
+{
+    /// <summary>The largest sample-rate ratio a generic stream allows (the largest a declaration may allow).</summary>
+    private const int MaxSampleRateRatio = LstmLimits.MaxSampleRateRatio;
+
+    private readonly GenericLayer[] _layers;
+    private readonly DenseLayer? _head;
+
+    /// <summary>Every layer's initial h then c (each <see cref="GenericLayer.PaddedHiddenSize"/> long), as a stream holds them.</summary>
+    private readonly float[] _initialState;
+
+    private GenericRecurrentModel(LstmDeclaration declaration, double? sampleRate, GenericLayer[] layers, DenseLayer? head, float[] initialState)
+        : base(declaration, sampleRate)
+    {
+        _layers = layers;
+        _head = head;
+        _initialState = initialState;
+    }
+
+    public override RecurrentKernel Kernel => RecurrentKernel.Generic;
+
+    public override string KernelDescription
+        => $"generic: {Declaration.Cell.ToString().ToUpperInvariant()}({InputSize}, {Declaration.HiddenSize}"
+            + (Declaration.Layers > 1 ? $", {Declaration.Layers} layers" : "") + ")"
+            + (_head is null ? "" : $" + head({_head.Size}, {_head.Activation})")
+            + (Declaration.InputSkip > 0 ? $" + skip {Declaration.InputSkip}" : "")
+            + $", {Path}";
+
+    /// <summary>The register width the generic kernel runs on this machine.</summary>
+    private static string Path => Vector256.IsHardwareAccelerated ? "Vector256" : Vector128.IsHardwareAccelerated ? "Vector128" : "scalar";
+
+    public override RecurrentStream CreateStream() => new GenericStream(this);
+
+    /// <summary>The generic model of a file whose model <paramref name="declaration"/> is (<see cref="WeightFile.InferDeclaration"/>).</summary>
+    /// <exception cref="NotSupportedException">The model has a variant the generic kernel does not run.</exception>
+    public static GenericRecurrentModel Create(WeightFile file, LstmDeclaration declaration)
+    {
+        if (Unsupported(declaration) is { } variant)
+        {
+            throw new NotSupportedException(
+                $"{file.SourceName}: the generic kernel runs forward stacks of plain LSTM or GRU layers (PyTorch's), with a head; this model has {variant}. "
+                + $"Declare it in the application, and RecurrentModel.Load runs the generated type (genlstm inspect prints the declaration):\n{declaration.ToCSharp()}");
+        }
+        file.RequireDeclaration(declaration);
+        PyTorchLstmTensors[] tensors = PyTorchLstmTensors.ReadLayers(file, declaration);
+        var layers = new GenericLayer[tensors.Length];
+        int stateLength = 0;
+        for (int layer = 0; layer < layers.Length; layer++)
+        {
+            int inputSize = layer == 0 ? declaration.InputSize : declaration.HiddenSize;
+            layers[layer] = GenericLayer.Pack(declaration.Cell, inputSize, declaration.HiddenSize, tensors[layer]);
+            stateLength += 2 * layers[layer].PaddedHiddenSize;
+        }
+        DenseLayer? head = declaration.OutputSize > 0
+            ? DenseLayer.Read(file, declaration.HiddenSize, declaration.OutputSize, declaration.OutputActivation)
+            : null;
+        var initialState = new float[stateLength];
+        int offset = 0;
+        for (int layer = 0; layer < layers.Length; layer++)
+        {
+            int padded = layers[layer].PaddedHiddenSize, hidden = declaration.HiddenSize;
+            LstmArguments.CopyInitialState(tensors[layer].InitialHidden, initialState.AsSpan(offset, hidden), nameof(file));
+            LstmArguments.CopyInitialState(tensors[layer].InitialCell, initialState.AsSpan(offset + padded, hidden), nameof(file));
+            offset += 2 * padded;
+        }
+        return new GenericRecurrentModel(declaration, file.SampleRate, layers, head, initialState);
+    }
+
+    /// <summary>What of <paramref name="declaration"/> the generic kernel does not run, in words, or null.</summary>
+    private static string? Unsupported(LstmDeclaration declaration)
+    {
+        var variants = new List<string>();
+        if (declaration.Cell == RecurrentCell.Gru && !declaration.ResetAfter)
+        {
+            variants.Add("a GRU that resets before U h (Keras reset_after = False)");
+        }
+        if (declaration.Direction != LstmDirection.Forward)
+        {
+            variants.Add($"the direction {declaration.Direction}");
+        }
+        if (declaration.GateActivation != Activation.Sigmoid || declaration.CellActivation != Activation.Tanh || declaration.HiddenActivation != Activation.Tanh)
+        {
+            variants.Add($"the activations {declaration.GateActivation}, {declaration.CellActivation}, {declaration.HiddenActivation}");
+        }
+        if (declaration.ActivationClip != 0)
+        {
+            variants.Add($"a clip of {declaration.ActivationClip}");
+        }
+        if (declaration.CoupledInputForget)
+        {
+            variants.Add("coupled input and forget gates");
+        }
+        if (declaration.Peepholes)
+        {
+            variants.Add("peepholes");
+        }
+        if (declaration.ProjectionSize > 0)
+        {
+            variants.Add($"a projection to {declaration.ProjectionSize}");
+        }
+        if (declaration.LayerNorm)
+        {
+            variants.Add("layer normalization");
+        }
+        if (declaration.ExtraGates.Count > 0)
+        {
+            variants.Add("added gates");
+        }
+        return variants.Count == 0 ? null : string.Join(", ", variants);
+    }
+
+    /// <summary>
+    /// One stream: every layer's h then c (padded to whole blocks, the padding zero), every layer's columns (x_t, then a copy of
+    /// h_{t-1}, padded with zeros), and when a sample-rate ratio is set, every layer's history of h and c.
+    /// </summary>
+    private sealed class GenericStream : RecurrentStream
+    {
+        private readonly GenericRecurrentModel _model;
+        private readonly float[] _state;
+        private readonly float[] _columns;
+        private float[]? _history;
+        private SampleRateDelay _delay;
+
+        public GenericStream(GenericRecurrentModel model)
+        {
+            _model = model;
+            _state = (float[])model._initialState.Clone();
+            int columns = 0;
+            foreach (GenericLayer layer in model._layers)
+            {
+                columns += layer.InputSize + layer.PaddedHiddenSize;
+            }
+            _columns = new float[columns];
+        }
+
+        public override RecurrentModel Model => _model;
+
+        private int HiddenSize => _model.Declaration.HiddenSize;
+
+        /// <summary>Slots of each layer's history: the largest ratio, plus the step being written.</summary>
+        private static int HistorySlots => MaxSampleRateRatio + 1;
+
+        public override void Step(ReadOnlySpan<float> input, Span<float> output)
+        {
+            LstmArguments.RequireLength(input.Length, _model.InputSize, nameof(input));
+            LstmArguments.RequireLength(output.Length, _model.OutputSize, nameof(output));
+            StepCore(input);
+            WriteOutput(input, output);
+        }
+
+        public override void Forward(ReadOnlySpan<float> inputs, Span<float> outputs)
+        {
+            int inputSize = _model.InputSize, outputSize = _model.OutputSize;
+            int steps = LstmArguments.RequireSequence(inputs.Length, inputSize, outputs.Length, outputSize, nameof(inputs), nameof(outputs));
+            for (int t = 0; t < steps; t++)
+            {
+                ReadOnlySpan<float> input = inputs.Slice(t * inputSize, inputSize);
+                StepCore(input);
+                WriteOutput(input, outputs.Slice(t * outputSize, outputSize));
+            }
+        }
+
+        public override void Reset()
+        {
+            _model._initialState.CopyTo(_state, 0);
+            Restart(_delay);
+        }
+
+        public override void SetSampleRateRatio(double ratio, SampleRateCorrectionMode mode = SampleRateCorrectionMode.LinearInterpolation)
+        {
+            SampleRateDelay delay = SampleRateDelay.Create(ratio, mode, MaxSampleRateRatio);
+            _history ??= delay.IsActive ? new float[_model._layers.Length * HistorySlots * 2 * HiddenSize] : null;
+            Restart(delay);
+        }
+
+        /// <summary>Sets the delay and fills every layer's history with its current state.</summary>
+        private void Restart(SampleRateDelay delay)
+        {
+            _delay = delay;
+            if (_history is null)
+            {
+                return;
+            }
+            for (int layer = 0; layer < _model._layers.Length; layer++)
+            {
+                _delay.Fill(History(layer), HistorySlots, Hidden(layer), Cell(layer));
+            }
+        }
+
+        /// <summary>Every layer's step; a delayed stream replaces each layer's new state by the delayed one before the next layer reads it.</summary>
+        private void StepCore(ReadOnlySpan<float> input)
+        {
+            bool delayed = _delay.IsActive;
+            ReadOnlySpan<float> layerInput = input;
+            int columnsOffset = 0;
+            for (int index = 0; index < _model._layers.Length; index++)
+            {
+                GenericLayer layer = _model._layers[index];
+                Span<float> columns = _columns.AsSpan(columnsOffset, layer.InputSize + layer.PaddedHiddenSize);
+                columnsOffset += columns.Length;
+                Span<float> hidden = Hidden(index), cell = Cell(index);
+                layerInput.CopyTo(columns);
+                hidden.CopyTo(columns[layer.InputSize..]);
+                layer.Step(ref MemoryMarshal.GetReference(columns), ref MemoryMarshal.GetReference(hidden), ref MemoryMarshal.GetReference(cell));
+                if (delayed)
+                {
+                    _delay.Apply(History(index), HistorySlots, hidden, cell);
+                }
+                layerInput = hidden;
+            }
+            if (delayed)
+            {
+                _delay.Advance(HistorySlots);
+            }
+        }
+
+        /// <summary>y_t: the head applied to the last layer's h (or that h), plus the input skip.</summary>
+        private void WriteOutput(ReadOnlySpan<float> input, Span<float> output)
+        {
+            Span<float> last = Hidden(_model._layers.Length - 1);
+            if (_model._head is { } head)
+            {
+                head.Apply(last, output);
+            }
+            else
+            {
+                last.CopyTo(output);
+            }
+            for (int j = 0; j < _model.Declaration.InputSkip; j++)
+            {
+                output[j] += input[j];
+            }
+        }
+
+        /// <summary>h of one layer (length H; its padding follows it in the state).</summary>
+        private Span<float> Hidden(int layer) => _state.AsSpan(layer * 2 * _model._layers[layer].PaddedHiddenSize, HiddenSize);
+
+        /// <summary>c of one layer (length H; zero for a GRU).</summary>
+        private Span<float> Cell(int layer)
+        {
+            int padded = _model._layers[layer].PaddedHiddenSize;
+            return _state.AsSpan(layer * 2 * padded + padded, HiddenSize);
+        }
+
+        private Span<float> History(int layer) => _history.AsSpan(layer * HistorySlots * 2 * HiddenSize, HistorySlots * 2 * HiddenSize);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace GenLstm.Runtime;
+
+/// <summary>
+/// One register width for the generic kernel (<see cref="GenericLayer"/>): loads, stores, fused multiply-adds and the
+/// activations of <see cref="LstmMath"/>. Implemented by value types, so that the JIT specializes each tile per width.
+/// </summary>
+internal interface IKernelVector<TVector>
+    where TVector : struct
+{
+    /// <summary>Floats per register.</summary>
+    static abstract int Count { get; }
+
+    static abstract TVector Load(ref float source, nuint offset);
+
+    static abstract void Store(TVector value, ref float destination, nuint offset);
+
+    static abstract TVector Broadcast(float value);
+
+    /// <summary>left * right + addend, fused where the hardware has FMA (as the generated kernels).</summary>
+    static abstract TVector MultiplyAdd(TVector left, TVector right, TVector addend);
+
+    static abstract TVector Multiply(TVector left, TVector right);
+
+    static abstract TVector Add(TVector left, TVector right);
+
+    static abstract TVector Subtract(TVector left, TVector right);
+
+    static abstract TVector Sigmoid(TVector x);
+
+    static abstract TVector Tanh(TVector x);
+}
+
+/// <summary>Vector256: one register holds one gate of a packed block's 8 units.</summary>
+internal readonly struct Vector256Kernel : IKernelVector<Vector256<float>>
+{
+    public static int Count => 8;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load(ref float source, nuint offset) => Vector256.LoadUnsafe(ref source, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<float> value, ref float destination, nuint offset) => Vector256.StoreUnsafe(value, ref destination, offset);
+
+    public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
+
+    public static Vector256<float> MultiplyAdd(Vector256<float> left, Vector256<float> right, Vector256<float> addend)
+        => Vector256.MultiplyAddEstimate(left, right, addend);
+
+    public static Vector256<float> Multiply(Vector256<float> left, Vector256<float> right) => left * right;
+
+    public static Vector256<float> Add(Vector256<float> left, Vector256<float> right) => left + right;
+
+    public static Vector256<float> Subtract(Vector256<float> left, Vector256<float> right) => left - right;
+
+    public static Vector256<float> Sigmoid(Vector256<float> x) => LstmMath.Sigmoid(x);
+
+    public static Vector256<float> Tanh(Vector256<float> x) => LstmMath.Tanh(x);
+}
+
+/// <summary>Vector128: one register holds one gate of 4 of a packed block's 8 units (two registers per gate and block).</summary>
+internal readonly struct Vector128Kernel : IKernelVector<Vector128<float>>
+{
+    public static int Count => 4;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Load(ref float source, nuint offset) => Vector128.LoadUnsafe(ref source, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<float> value, ref float destination, nuint offset) => Vector128.StoreUnsafe(value, ref destination, offset);
+
+    public static Vector128<float> Broadcast(float value) => Vector128.Create(value);
+
+    public static Vector128<float> MultiplyAdd(Vector128<float> left, Vector128<float> right, Vector128<float> addend)
+        => Vector128.MultiplyAddEstimate(left, right, addend);
+
+    public static Vector128<float> Multiply(Vector128<float> left, Vector128<float> right) => left * right;
+
+    public static Vector128<float> Add(Vector128<float> left, Vector128<float> right) => left + right;
+
+    public static Vector128<float> Subtract(Vector128<float> left, Vector128<float> right) => left - right;
+
+    public static Vector128<float> Sigmoid(Vector128<float> x) => LstmMath.Sigmoid(x);
+
+    public static Vector128<float> Tanh(Vector128<float> x) => LstmMath.Tanh(x);
+}
