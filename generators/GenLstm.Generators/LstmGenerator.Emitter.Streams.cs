@@ -83,6 +83,48 @@ public sealed partial class LstmGenerator
             ];
 
         /// <summary>The constants and the fields of a stack's <c>State</c> that sample-rate correction adds.</summary>
+        /// <summary>The interface a streaming model implements (see <see cref="WriteRecurrentModelMembers"/>); none for the others.</summary>
+        private static IEnumerable<string> RecurrentModelInterface(LstmSpec spec)
+        {
+            if (spec.IsStreaming)
+            {
+                yield return $"global::GenLstm.IRecurrentModel<{spec.TypeName}, {spec.TypeName}.State>";
+            }
+        }
+
+        /// <summary>
+        /// What <c>IRecurrentModel</c> needs beyond the public API (the sample-rate ratio through the model), and the module
+        /// initializer that registers the type with <c>RecurrentModel</c>, which then loads matching files into it.
+        /// </summary>
+        private static void WriteRecurrentModelMembers(IndentedTextWriter writer, LstmSpec spec)
+        {
+            if (!spec.IsStreaming)
+            {
+                return;
+            }
+            string setRatio = spec.HasRateCorrection
+                ? "=> state.SetSampleRateRatio(ratio, mode);"
+                : $"=> {Arguments}.RequireNoSampleRateCorrection(ratio, nameof({spec.TypeName}));";
+            writer.WriteLines($$"""
+                /// <summary>A stream's sample-rate ratio, for <c>RecurrentStream</c>{{(spec.HasRateCorrection ? "" : ": only 1 (declared without MaxSampleRateRatio)")}}.</summary>
+                void global::GenLstm.IRecurrentModel<{{spec.TypeName}}, State>.SetSampleRateRatio(
+                    ref State state, double ratio, global::GenLstm.SampleRateCorrectionMode mode)
+                    {{setRatio}}
+
+                """);
+            // A type whose math the declaration does not state (a forget bias, a cell clip, …) is not registered: a file with the
+            // same declaration is not that model.
+            if (spec.Math.IsDescribedByDeclaration)
+            {
+                writer.WriteLines($$"""
+                    /// <summary>Registers the type: <see cref="global::GenLstm.RecurrentModel"/> then runs its kernel on matching files.</summary>
+                    [global::System.Runtime.CompilerServices.ModuleInitializer]
+                    internal static void RegisterWithRecurrentModel() => global::GenLstm.RecurrentModel.Register<{{spec.TypeName}}, State>();
+
+                    """);
+            }
+        }
+
         private static void WriteRateConstants(IndentedTextWriter writer, LstmSpec spec)
         {
             if (spec.Head is { InputSkip: > 0 } head)

@@ -102,7 +102,8 @@ public sealed partial class LstmGenerator
             writer.WriteLine(GeneratedCode);
             string declaration = $"partial {spec.Types[spec.Types.Count - 1].Keyword} {spec.TypeName}";
             bool split = plan.Has(KernelMembers.Split);
-            using (writer.OpenBlock(split ? $"{declaration} : global::GenLstm.CompilerServices.ILstmSplitKernel<{spec.TypeName}.State>" : declaration))
+            string[] interfaces = [.. (split ? [$"global::GenLstm.CompilerServices.ILstmSplitKernel<{spec.TypeName}.State>"] : new string[0]), .. RecurrentModelInterface(spec)];
+            using (writer.OpenBlock(declaration + BaseList(interfaces)))
             {
                 WritePublicSizes(writer, spec, spec.HiddenSize, hiddenDoc: spec.Math.IsGru ? ": the length of h_t" : ": the length of h_t and c_t", outputDoc: "the output is h_t, so <see cref=\"HiddenSize\"/>",
                     layersDoc: ": 1", directionsDoc: "1 (forward)");
@@ -110,6 +111,7 @@ public sealed partial class LstmGenerator
                 WriteState(writer, plan, "State");
                 WriteFactories(writer, kernel);
                 WriteStreamStart(writer, spec);
+                WriteRecurrentModelMembers(writer, spec);
                 WriteStepAndForward(writer, kernel);
                 if (split)
                 {
@@ -117,6 +119,10 @@ public sealed partial class LstmGenerator
                 }
             }
         }
+
+        /// <summary>" : A" for one interface; " : A,\n    B" for more (one per line, so that no line grows long); "" for none.</summary>
+        private static string BaseList(IReadOnlyList<string> interfaces)
+            => interfaces.Count == 0 ? "" : " : " + string.Join(",\n    ", interfaces);
 
         /// <summary>The file's first lines: what generated it from which declaration.</summary>
         private static void WritePreamble(IndentedTextWriter writer, LstmSpec spec)

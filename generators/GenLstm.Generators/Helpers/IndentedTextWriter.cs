@@ -33,12 +33,12 @@ internal sealed class IndentedTextWriter
         }
     }
 
-    /// <summary>Writes <paramref name="header"/> and an opening brace; disposing the result closes it.</summary>
+    /// <summary>Writes <paramref name="header"/> (each of its lines at the current depth) and an opening brace; disposing the result closes it.</summary>
     public Block OpenBlock(string header, string closing = "}")
     {
         if (header.Length > 0)
         {
-            WriteLine(header);
+            WriteLines(header);
         }
         WriteLine("{");
         _depth++;

@@ -90,6 +90,18 @@ internal sealed record GateMath(bool Peepholes, bool CoupledInputForget, float C
     public bool HasOnnxForm => !IsGru && !LayerNorm && ExtraGates.Count == 0 && (!CoupledInputForget || Gate.Activation == Activation.Sigmoid
         || (Gate.Activation == Activation.HardSigmoid && Gate.Beta == 0.5f));
 
+    /// <summary>
+    /// Whether <c>LstmDeclaration</c> (what <c>WeightFile.InferDeclaration</c> reads from a file) states all of this math: no cell
+    /// clip, forget bias, activation α or β of the declaration's own, <c>[LstmCell]</c>/<c>[LstmHidden]</c> expressions or added
+    /// gates. Only then is a file whose model equals the type's declaration this very model, so that <c>RecurrentModel</c> may
+    /// load it into the type.
+    /// </summary>
+    public bool IsDescribedByDeclaration => CellClip == 0 && ForgetBias == 0 && CellExpression is null && HiddenExpression is null
+        && ExtraGates.Count == 0 && HasDefaultParameters(Gate) && HasDefaultParameters(Cell) && HasDefaultParameters(Hidden);
+
+    private static bool HasDefaultParameters(GateFunction function)
+        => function == GateFunction.Create(function.Activation, float.NaN, float.NaN);
+
     /// <summary>What the declaration changes from the standard LSTM, for comments: "peepholes, CIFG, …".</summary>
     public string Describe()
     {

@@ -36,6 +36,12 @@ internal sealed record LstmSpec(
     int MaxSampleRateRatio = 0,
     bool SkipLocalsInit = false)
 {
+    /// <summary>
+    /// Whether the model streams (reads its sequence forward, so it has <c>Step</c>): it then implements
+    /// <c>IRecurrentModel&lt;TSelf, TState&gt;</c>, and registers itself with <c>RecurrentModel</c> when its declaration states all of its math.
+    /// </summary>
+    public bool IsStreaming => Direction == LstmDirection.Forward;
+
     /// <summary>The element-wise part of every step.</summary>
     public GateMath Math => DeclaredMath ?? GateMath.Standard;
 
