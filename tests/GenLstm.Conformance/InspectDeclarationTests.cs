@@ -24,7 +24,7 @@ public sealed partial class InspectDeclarationTests(ITestOutputHelper log)
     /// The files the tool must refuse (relative path under the real-data folder → a substring of its message). Every other
     /// model file must give a declaration; a new file in the folder is checked without being listed here.
     /// </summary>
-    private static readonly Dictionary<string, string> ExpectedRefusals = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string> ExpectedRefusals = new(StringComparer.Ordinal)
     {
         // ONNX's operator tests feed W, R, B as graph inputs (stored beside the model as .pb), not as constants of the file.
         ["onnx-node-tests/test_lstm_batchwise/model.onnx"] = "is an input of the graph, fed at run time",
@@ -58,24 +58,7 @@ public sealed partial class InspectDeclarationTests(ITestOutputHelper log)
         }
     }
 
-    /// <summary>
-    /// The files that come with their authors' reference outputs (PyTorch, float64): file → (reference CSV, input columns,
-    /// expected column, the float32 column that gives the file's own float32-vs-float64 gap, whether the expected column lacks
-    /// the model's input skip x_0).
-    /// </summary>
-    private static readonly Dictionary<string, (string Csv, string[] Inputs, string Expected, string Float32, bool AddSkip)> References = new(StringComparer.Ordinal)
-    {
-        ["nam-core/lstm.nam"] = ("nam-core/lstm_nam_torch_ref.csv", ["x"], "y_f64", "y_f32", false),
-        ["neuralseed/lstm4_ts9_pytorch.json"] = ("neuralseed/lstm4_ref.csv", ["x0"], "y_f64", "y_f32", false),
-        ["neuralseed/gru4_ts9_pytorch.json"] = ("neuralseed/gru4_ref.csv", ["x0"], "y_f64", "y_f32", false),
-        ["neuralpi-torch/TS9.json"] = ("neuralpi-torch/TS9_torch_ref.csv", ["x0", "x1"], "y_f64", "y_f32", true),
-        ["neuralpi-torch/BluesJr.json"] = ("neuralpi-torch/BluesJr_torch_ref.csv", ["x0", "x1"], "y_f64", "y_f32", true),
-        ["neuralpi-torch/HT40_Overdrive.json"] = ("neuralpi-torch/HT40_Overdrive_torch_ref.csv", ["x0", "x1"], "y_f64", "y_f32", true),
-        ["neuralpi-torch/TS9_FullD.json"] = ("neuralpi-torch/TS9_FullD_torch_ref.csv", ["x0"], "y_f64", "y_f32", true),
-        ["neuralpi-torch/BluesJR_FullD.json"] = ("neuralpi-torch/BluesJR_FullD_torch_ref.csv", ["x0"], "y_f64", "y_f32", true),
-    };
-
-    public static TheoryData<string> FilesWithReferences => new(References.Keys);
+    public static TheoryData<string> FilesWithReferences => new(FileReference.Files);
 
     /// <summary>
     /// The bar for amp and pedal models: declared exactly as <c>inspect</c> prints (skip included), loaded with
@@ -86,23 +69,20 @@ public sealed partial class InspectDeclarationTests(ITestOutputHelper log)
     [MemberData(nameof(FilesWithReferences))]
     public void The_pasted_declaration_reproduces_the_files_reference_with_no_other_code(string file)
     {
-        (string csv, string[] inputColumns, string expectedColumn, string float32Column, bool addSkip) = References[file];
-        ReferenceCsv reference = ReferenceCsv.Read(csv, [.. inputColumns, expectedColumn, float32Column]);
-        float[] inputs = reference.Interleaved(inputColumns);
-        double[] x0 = reference.Column(inputColumns[0]);
-        double[] expected = [.. reference.Column(expectedColumn).Select((y, t) => addSkip ? y + x0[t] : y)];
-        double[] float32 = [.. reference.Column(float32Column).Select((y, t) => addSkip ? (double)((float)y + (float)x0[t]) : y)];
-
+        FileReference reference = FileReference.Of(file);
         InspectRun run = InspectRun.Of(file);
         Assert.Equal(0, run.ExitCode);
         byte[] assembly = PastedDeclaration.Compile(PastedDeclaration.Extract(run.Output));
-        (int inputSize, _, float[] outputs) = PastedDeclaration.Run(assembly, run.FullPath, _ => inputs);
-        Assert.Equal(inputColumns.Length, inputSize);
+        (int inputSize, _, float[] outputs) = PastedDeclaration.Run(assembly, run.FullPath, _ => reference.Inputs);
+        Assert.Equal(reference.InputSize, inputSize);
 
-        double gap = float32.Zip(expected, (a, e) => Math.Abs(a - e)).Max();
-        double error = outputs.Zip(expected, (a, e) => Math.Abs(a - e)).Max();
-        log.WriteLine($"{file}: max |pasted MyModel - PyTorch float64| = {error:E2}; the file's float32 gap {gap:E2}");
-        Assert.InRange(error, 0, 4 * gap);
+        double error = reference.MaxError(outputs);
+        log.WriteLine($"{file}: max |pasted MyModel - PyTorch float64| = {error:E2}; the file's float32 gap {reference.Float32Gap:E2}");
+        Assert.InRange(error, 0, 4 * reference.Float32Gap);
+
+        // The same file through RecurrentModel, which the pasted type registered itself with: its generated kernel, bit for bit.
+        (_, _, float[] throughEntryPoint) = PastedDeclaration.Run(assembly, run.FullPath, _ => reference.Inputs, throughRecurrentModel: true);
+        Assert.Equal(outputs, throughEntryPoint);
     }
 
     [Fact]

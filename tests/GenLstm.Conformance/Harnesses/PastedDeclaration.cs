@@ -56,6 +56,14 @@ internal static class PastedDeclaration
                 model.Forward(inputs, ref state, outputs);
                 return outputs;
             }
+
+            public static float[] RunThroughRecurrentModel(string path, float[] inputs)
+            {
+                GenLstm.RecurrentModel model = GenLstm.RecurrentModel.FromWeights(GenLstm.WeightFile.Open(path), GenLstm.RecurrentKernel.Generated);
+                var outputs = new float[inputs.Length / model.InputSize * model.OutputSize];
+                model.CreateStream().Forward(inputs, outputs);
+                return outputs;
+            }
         }
         """;
 
@@ -135,7 +143,14 @@ internal static class PastedDeclaration
         });
 
     /// <summary>As <see cref="Run(byte[], string, int)"/>, on the inputs <paramref name="inputsFor"/> gives for the model's input size.</summary>
-    public static (int InputSize, int OutputSize, float[] Outputs) Run(byte[] assembly, string path, Func<int, float[]> inputsFor)
+    /// <param name="assembly">The compiled block and driver.</param>
+    /// <param name="path">The model file.</param>
+    /// <param name="inputsFor">The inputs for the model's input size.</param>
+    /// <param name="throughRecurrentModel">
+    /// Whether the driver loads the file through <c>RecurrentModel</c>, asking for a declared type (the assembly's module
+    /// initializer registers <c>MyModel</c>), instead of <c>MyModel.Load</c>.
+    /// </param>
+    public static (int InputSize, int OutputSize, float[] Outputs) Run(byte[] assembly, string path, Func<int, float[]> inputsFor, bool throughRecurrentModel = false)
     {
         var context = new SharedGenLstmLoadContext();
         try
@@ -147,7 +162,7 @@ internal static class PastedDeclaration
 
             int inputSize = (int)Invoke(driver, "get_InputSize")!;
             int outputSize = (int)Invoke(driver, "get_OutputSize")!;
-            var outputs = (float[])Invoke(driver, "Run", path, inputsFor(inputSize))!;
+            var outputs = (float[])Invoke(driver, throughRecurrentModel ? "RunThroughRecurrentModel" : "Run", path, inputsFor(inputSize))!;
             return (inputSize, outputSize, outputs);
         }
         finally
