@@ -112,9 +112,7 @@ public sealed partial class LstmGenerator
                     {{setRatio}}
 
                 """);
-            // A type whose math the declaration does not state (a forget bias, a cell clip, …) is not registered: a file with the
-            // same declaration is not that model.
-            if (spec.Math.IsDescribedByDeclaration)
+            if (spec.RegistersWithRecurrentModel)
             {
                 writer.WriteLines($$"""
                     /// <summary>Registers the type: <see cref="global::GenLstm.RecurrentModel"/> then runs its kernel on matching files.</summary>

@@ -7,7 +7,8 @@ namespace GenLstm.Generators.Tests;
 /// <summary>
 /// Which generated types implement <c>IRecurrentModel&lt;TSelf, TState&gt;</c> and register themselves with <c>RecurrentModel</c>:
 /// every streaming type implements it (so code can be written once over any declared model); a type registers only when its
-/// declaration states all of its math (a forget bias or a cell clip would make a plain file of the same sizes run the wrong model).
+/// declaration states all of its math (a forget bias or a cell clip would make a plain file of the same sizes run the wrong model)
+/// and it computes the file's numbers (exact activations, float32 weights).
 /// </summary>
 public sealed class RecurrentModelRegistrationTests
 {
@@ -19,6 +20,8 @@ public sealed class RecurrentModelRegistrationTests
     [InlineData("[Lstm(3, 8, Peepholes = true, MaxSampleRateRatio = 2)] internal sealed partial record Model { }", true)]
     [InlineData("internal static partial class Outer { [Lstm(3, 8)] internal sealed partial class Model { } }", true)]
     [InlineData("[Lstm(3, 8, ForgetBias = 1f)] public sealed partial class Model { }", false)]
+    [InlineData("[Lstm(3, 8, Precision = Precision.Fast)] public sealed partial class Model { }", false)]
+    [InlineData("[Lstm(3, 8, WeightType = WeightType.BFloat16)] public sealed partial class Model { }", false)]
     [InlineData("[Lstm(3, 8, CellClip = 3f)] public sealed partial class Model { }", false)]
     [InlineData("[Lstm(3, 8, GateActivation = Activation.HardSigmoid, GateAlpha = 0.3f)] public sealed partial class Model { }", false)]
     [InlineData("[Lstm(3, 8)][LstmCell(\"f * c_prev + i * g - 0.01 * c_prev\")] public sealed partial class Model { }", false)]

@@ -84,11 +84,15 @@ public sealed class RecurrentModelTests(ITestOutputHelper log)
     }
 
     [Fact]
-    public void A_type_whose_math_the_declaration_does_not_state_is_not_registered()
+    public void A_type_whose_numbers_the_declaration_does_not_state_is_not_registered()
     {
         // [Lstm(4, 12, ForgetBias = 1f)] has the declaration of a plain LSTM(4, 12): a plain file must not run it.
         Assert.DoesNotContain(typeof(ForgetBiasLstm4x12), RecurrentModel.RegisteredTypes);
         Assert.Contains(typeof(PeepholeLstm4x12), RecurrentModel.RegisteredTypes);
+        // Nor one whose numbers differ from the file's model beyond rounding: a plain LSTM(5, 24) file runs Lstm5x24.
+        Assert.DoesNotContain(typeof(FastLstm5x24), RecurrentModel.RegisteredTypes);
+        Assert.DoesNotContain(typeof(BFloat16Lstm5x24), RecurrentModel.RegisteredTypes);
+        Assert.Contains(typeof(Lstm5x24), RecurrentModel.RegisteredTypes);
     }
 
     [Fact]

@@ -38,9 +38,18 @@ internal sealed record LstmSpec(
 {
     /// <summary>
     /// Whether the model streams (reads its sequence forward, so it has <c>Step</c>): it then implements
-    /// <c>IRecurrentModel&lt;TSelf, TState&gt;</c>, and registers itself with <c>RecurrentModel</c> when its declaration states all of its math.
+    /// <c>IRecurrentModel&lt;TSelf, TState&gt;</c> (see also <see cref="RegistersWithRecurrentModel"/>).
     /// </summary>
     public bool IsStreaming => Direction == LstmDirection.Forward;
+
+    /// <summary>
+    /// Whether the type registers itself with <c>RecurrentModel</c>, which then loads files whose model equals its declaration
+    /// into it: a streaming type whose declaration states all of its math, with exact activations and float32 weights. A file's
+    /// model is not a type with a forget bias or a cell clip, and a Fast or bfloat16 type computes other numbers than the file's
+    /// model (hosts that want one for user files call <c>RecurrentModel.Register</c> themselves).
+    /// </summary>
+    public bool RegistersWithRecurrentModel
+        => IsStreaming && Math.IsDescribedByDeclaration && Precision == Precision.Exact && WeightType == WeightType.Float32;
 
     /// <summary>The element-wise part of every step.</summary>
     public GateMath Math => DeclaredMath ?? GateMath.Standard;
