@@ -44,10 +44,38 @@ internal static class CommandLine
         };
         check.SetAction(result => Commands.Check(result.GetValue(file)!, result.GetValue(input)!, result.GetValue(checkOutput), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, result.GetValue(columns)));
 
-        return new Command(Name, "genlstm: inspect, convert and check LSTM weight files for GenLstm. Exit codes: 0 done, 1 bad command line, 2 a file GenLstm cannot read or run (the message says why), 3 file not found or unreadable, 4 the model or input cannot be run.")
+        var wavInput = new Argument<FileInfo>("input") { Description = "The WAV file to run: PCM or IEEE float, any rate; of several channels, the first one is run." };
+        var wavOutput = new Argument<FileInfo>("output") { Description = "The WAV file to write: the model's output, mono 32-bit float, at the input's rate and length." };
+        var modelRate = new Option<double?>("--model-rate") { Description = "The rate the model was trained at, instead of the one the file states (a file that states none is taken to run at the WAV's rate).", HelpName = "Hz" };
+        modelRate.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is not (> 0 and < double.PositiveInfinity))
+            {
+                result.AddError("--model-rate takes a rate in Hz above 0, e.g. --model-rate 48000.");
+            }
+        });
+        var noCorrection = new Option<bool>("--no-correction") { Description = "Run the WAV's samples at sample-rate ratio 1 whatever the rates: no correction, no resampling." };
+        var preroll = new Option<int>("--preroll") { Description = "Samples of silence to run before the WAV, their outputs discarded, to settle the state (default: 0).", HelpName = "N" };
+        preroll.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError("--preroll takes a count of samples, 0 or more.");
+            }
+        });
+        var run = new Command("run", "Run an audio model (1 input, 1 output) on a WAV file as RecurrentModel.Load runs it, in blocks, from the file's initial state, and write its output as a WAV file. Above the model's rate the sample-rate correction runs; below it, the audio is resampled to the model's rate and back.")
+        {
+            file, wavInput, wavOutput, modelRate, noCorrection, preroll,
+        };
+        run.SetAction(result => Commands.Run(
+            result.GetValue(file)!, result.GetValue(wavInput)!, result.GetValue(wavOutput)!,
+            new RunSettings(result.GetValue(modelRate), result.GetValue(noCorrection), result.GetValue(preroll)),
+            result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
+
+        return new Command(Name, "genlstm: inspect, convert, check and run LSTM and GRU weight files for GenLstm. Exit codes: 0 done, 1 bad command line, 2 a file GenLstm cannot read or run (the message says why), 3 file not found or unreadable, 4 the model or input cannot be run.")
         {
             new HelpOption(), new VersionOption(),
-            inspect, convert, check,
+            inspect, convert, check, run,
         };
     }
 }

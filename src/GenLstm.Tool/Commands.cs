@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -9,6 +10,9 @@ namespace GenLstm.Tool;
 /// <summary>The commands' work, apart from the command line, so that tests can call them with their own writers.</summary>
 internal static class Commands
 {
+    /// <summary>Inputs longer than this many seconds of audio draw a progress bar on standard error.</summary>
+    private const double ProgressAboveSeconds = 5;
+
     public static int Inspect(FileInfo path, TextWriter output, TextWriter error) => Guard(error, () =>
     {
         WeightFile weights = Open(path, error);
@@ -36,12 +40,20 @@ internal static class Commands
         IReadOnlyList<WeightTensor> unused = weights.UnusedTensors(model);
         output.WriteLine(unused.Count == 0 ? "unused      nothing: the model reads every tensor" : $"unused      {unused.Count} tensor(s) the model does not read");
         WriteTable(output, unused.Select(t => (t.Name, t.ShapeText)));
+        output.WriteLine($"kernel      {KernelWithoutDeclaration(weights, model)}");
+        output.WriteLine("            with the declaration below in an application, RecurrentModel.Load runs its generated kernel");
         output.WriteLine();
         output.WriteLine("Declaration (paste into your project; then MyModel.Load(path) reads this file):");
         output.WriteLine();
         output.WriteLine(DeclarationBlock.Write(weights, model));
         return ExitCode.Ok;
     });
+
+    /// <summary>How <see cref="RecurrentModel.Load(string)"/> runs the file in an application that declares no type for it.</summary>
+    private static string KernelWithoutDeclaration(WeightFile weights, LstmDeclaration model)
+        => Runtime.GenericRecurrentModel.UnsupportedVariants(model) is { } variants
+            ? $"with no declaration, RecurrentModel.Load refuses it: the generic kernel does not run {variants}"
+            : $"with no declaration, RecurrentModel.Load runs the {RecurrentModel.FromWeights(weights, RecurrentKernel.Generic).KernelDescription}";
 
     private static void WriteTable(TextWriter output, IEnumerable<(string Name, string Value)> rows)
     {
@@ -98,6 +110,69 @@ internal static class Commands
         }
         return ExitCode.Ok;
     });
+
+    /// <summary>
+    /// Runs an audio model (1 input, 1 output) on a WAV file, as <see cref="RecurrentModel.Load(string)"/> loads it, and writes
+    /// its output as a mono 32-bit float WAV file of the input's rate and length.
+    /// </summary>
+    public static int Run(FileInfo path, FileInfo input, FileInfo destination, RunSettings settings, TextWriter output, TextWriter error) => Guard(error, () =>
+    {
+        RecurrentModel model = RecurrentModel.FromWeights(Open(path, error));
+        RequireAudioModel(model, path);
+        output.WriteLine($"model       {Describe(model.Declaration)}");
+        WavAudio wav = WavAudio.Read(input.FullName);
+        output.WriteLine($"input       {input.FullName}: {wav.Samples.Length} samples ({Seconds(wav.Seconds)}) at {wav.Rate} Hz, "
+            + (wav.Channels == 1 ? "mono" : $"{wav.Channels} channels: the first one is run"));
+        RatePlan plan = RatePlan.Choose(wav.Rate, model.SampleRate, settings);
+        output.WriteLine($"rate        {plan.Description}");
+
+        RecurrentStream stream = StartStream(model, plan, settings.Preroll, output);
+        WavAudio modelInput = plan.ResampleTo is { } rate ? wav.Resample(rate) : wav;
+        var result = new float[modelInput.Samples.Length];
+        long start = Stopwatch.GetTimestamp();
+        StreamRunner.Run(stream, modelInput.Samples, result, wav.Seconds > ProgressAboveSeconds ? error : null);
+        TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+        output.WriteLine($"processed   {result.Length} samples ({Seconds(wav.Seconds)} of audio) in {elapsed.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture)} ms: "
+            + $"{(wav.Seconds / elapsed.TotalSeconds).ToString("0.0", CultureInfo.InvariantCulture)}x real time");
+        output.WriteLine($"kernel      {model.KernelDescription}");
+
+        WavAudio written = modelInput with { Samples = result };
+        (plan.ResampleTo is null ? written : written.Resample(wav.Rate, wav.Samples.Length)).Write(destination.FullName);
+        output.WriteLine($"wrote       {destination.FullName}: {wav.Samples.Length} samples at {wav.Rate} Hz, mono, 32-bit float");
+        return ExitCode.Ok;
+    });
+
+    /// <summary>A stream of the model at the plan's sample-rate ratio, past <paramref name="preroll"/> samples of silence.</summary>
+    private static RecurrentStream StartStream(RecurrentModel model, RatePlan plan, int preroll, TextWriter output)
+    {
+        RecurrentStream stream = model.CreateStream();
+        if (plan.Ratio != 1)
+        {
+            stream.SetSampleRateRatio(plan.Ratio);
+        }
+        if (preroll > 0)
+        {
+            StreamRunner.Preroll(stream, preroll);
+            output.WriteLine($"preroll     {preroll} samples of silence, their outputs discarded");
+        }
+        return stream;
+    }
+
+    /// <summary>Refuses a model that does not take and give one sample per step.</summary>
+    /// <exception cref="NotSupportedException">The model has more than one input or output.</exception>
+    private static void RequireAudioModel(RecurrentModel model, FileInfo path)
+    {
+        if (model.InputSize != 1)
+        {
+            throw new NotSupportedException($"{path.FullName}: the model has {model.InputSize} inputs; run needs a 1-input audio model (use check for other inputs).");
+        }
+        if (model.OutputSize != 1)
+        {
+            throw new NotSupportedException($"{path.FullName}: the model has {model.OutputSize} outputs; run needs a 1-output audio model (use check for other outputs).");
+        }
+    }
+
+    private static string Seconds(double seconds) => $"{seconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
 
     private static string Describe(LstmDeclaration d)
         => $"{d.Cell.ToString().ToUpperInvariant()} {d.InputSize} -> {d.HiddenSize}, {d.Layers} layer(s), {d.Direction.ToString().ToLowerInvariant()}"

@@ -17,7 +17,7 @@ internal sealed class CompiledRecurrentModel<TModel, TState> : RecurrentModel
 
     public override RecurrentKernel Kernel => RecurrentKernel.Generated;
 
-    public override string KernelDescription => $"generated: {typeof(TModel).FullName}";
+    public override string KernelDescription => $"generated kernel: {typeof(TModel).FullName}";
 
     public override RecurrentStream CreateStream() => new Stream(this);
 

@@ -35,14 +35,10 @@ internal sealed class GenericRecurrentModel : RecurrentModel
     public override RecurrentKernel Kernel => RecurrentKernel.Generic;
 
     public override string KernelDescription
-        => $"generic: {Declaration.Cell.ToString().ToUpperInvariant()}({InputSize}, {Declaration.HiddenSize}"
+        => $"generic kernel: {Declaration.Cell.ToString().ToUpperInvariant()}({InputSize}, {Declaration.HiddenSize}"
             + (Declaration.Layers > 1 ? $", {Declaration.Layers} layers" : "") + ")"
             + (_head is null ? "" : $" + head({_head.Size}, {_head.Activation})")
-            + (Declaration.InputSkip > 0 ? $" + skip {Declaration.InputSkip}" : "")
-            + $", {Path}";
-
-    /// <summary>The register width the generic kernel runs on this machine.</summary>
-    private static string Path => Vector256.IsHardwareAccelerated ? "Vector256" : Vector128.IsHardwareAccelerated ? "Vector128" : "scalar";
+            + (Declaration.InputSkip > 0 ? $" + skip {Declaration.InputSkip}" : "");
 
     public override RecurrentStream CreateStream() => new GenericStream(this);
 
@@ -50,7 +46,7 @@ internal sealed class GenericRecurrentModel : RecurrentModel
     /// <exception cref="NotSupportedException">The model has a variant the generic kernel does not run.</exception>
     public static GenericRecurrentModel Create(WeightFile file, LstmDeclaration declaration)
     {
-        if (Unsupported(declaration) is { } variant)
+        if (UnsupportedVariants(declaration) is { } variant)
         {
             throw new NotSupportedException(
                 $"{file.SourceName}: the generic kernel runs forward stacks of plain LSTM or GRU layers (PyTorch's), with a head; this model has {variant}. "
@@ -81,8 +77,8 @@ internal sealed class GenericRecurrentModel : RecurrentModel
         return new GenericRecurrentModel(declaration, file.SampleRate, layers, head, initialState);
     }
 
-    /// <summary>What of <paramref name="declaration"/> the generic kernel does not run, in words, or null.</summary>
-    private static string? Unsupported(LstmDeclaration declaration)
+    /// <summary>What of <paramref name="declaration"/> the generic kernel does not run, in words ("peepholes, a projection to 8"), or null.</summary>
+    internal static string? UnsupportedVariants(LstmDeclaration declaration)
     {
         var variants = new List<string>();
         if (declaration.Cell == RecurrentCell.Gru && !declaration.ResetAfter)

@@ -45,7 +45,7 @@ public abstract class RecurrentModel
     /// <summary>Which kernel runs: a declared type's (<see cref="RecurrentKernel.Generated"/>) or the generic one.</summary>
     public abstract RecurrentKernel Kernel { get; }
 
-    /// <summary>The kernel in words, for logs and <c>genlstm</c>: the declared type's name, or the generic kernel's shape and path.</summary>
+    /// <summary>The kernel in words, for logs and <c>genlstm</c>: "generated kernel: MyApp.Amp40", or "generic kernel: LSTM(1, 20) + head(1, None) + skip 1".</summary>
     public abstract string KernelDescription { get; }
 
     /// <summary>A new stream at the file's initial state (its stored h_0, c_0, or zero), at sample-rate ratio 1.</summary>
