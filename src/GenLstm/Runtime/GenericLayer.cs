@@ -8,10 +8,11 @@ namespace GenLstm.Runtime;
 /// One LSTM or GRU layer of any size, for models no declared type matches (<see cref="RecurrentModel"/>): the generated
 /// kernels' packed layout (<see cref="PackedLstmWeights"/>) and their gate equations, with the sizes read at run time instead
 /// of compiled in. A step reads the layer's input and h_{t-1} as one vector of columns (x_t, then h_{t-1}), accumulates every
-/// gate of two register groups at once (two blocks of 8 units on Vector256, the two halves of one block on Vector128), and
-/// applies the activations and the cell update of <see cref="LstmMath"/>, as the generated tiles do.
+/// gate of a tile of blocks at once (up to six blocks on Vector512, see GenericLayer.Wide.cs; two blocks of 8 units on Vector256,
+/// the two halves of one block on Vector128), and applies the activations and the cell update of <see cref="LstmMath"/>, as the
+/// generated tiles do.
 /// </summary>
-internal sealed class GenericLayer
+internal sealed partial class GenericLayer
 {
     private readonly PackedLstmWeights _weights;
 
@@ -53,6 +54,11 @@ internal sealed class GenericLayer
         ref float weights = ref _weights.Start;
         nuint stride = (nuint)_weights.BlockStride;
         nuint blocks = (nuint)(_weights.PaddedHiddenSize / PackedLstmWeights.BlockSize);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            StepWide(ref weights, stride, blocks, ref columns, ref hidden, ref cell);
+            return;
+        }
         nuint block = 0;
         if (Vector256.IsHardwareAccelerated)
         {
