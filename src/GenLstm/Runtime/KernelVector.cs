@@ -4,8 +4,9 @@ using System.Runtime.Intrinsics;
 namespace GenLstm.Runtime;
 
 /// <summary>
-/// One register width for the generic kernel (<see cref="GenericLayer"/>): loads, stores, fused multiply-adds and the
-/// activations of <see cref="LstmMath"/>. Implemented by value types, so that the JIT specializes each tile per width.
+/// One register width for the generic kernel (<see cref="GenericLayer"/>): loads, stores, multiply-adds (fused where the
+/// generated kernels fuse them) and the activations of <see cref="LstmMath"/>. Implemented by value types, so that the JIT
+/// specializes each tile per width.
 /// </summary>
 internal interface IKernelVector<TVector>
     where TVector : struct
@@ -19,7 +20,7 @@ internal interface IKernelVector<TVector>
 
     static abstract TVector Broadcast(float value);
 
-    /// <summary>left * right + addend, fused where the hardware has FMA (as the generated kernels).</summary>
+    /// <summary>left * right + addend: fused where the hardware has FMA on the vector widths, unfused on scalars (as the generated kernels).</summary>
     static abstract TVector MultiplyAdd(TVector left, TVector right, TVector addend);
 
     static abstract TVector Multiply(TVector left, TVector right);
@@ -85,4 +86,33 @@ internal readonly struct Vector128Kernel : IKernelVector<Vector128<float>>
     public static Vector128<float> Sigmoid(Vector128<float> x) => LstmMath.Sigmoid(x);
 
     public static Vector128<float> Tanh(Vector128<float> x) => LstmMath.Tanh(x);
+}
+
+/// <summary>
+/// No SIMD hardware: one float per "register", multiply-adds unfused and the activations evaluated in double, as the generated
+/// scalar path.
+/// </summary>
+internal readonly struct ScalarKernel : IKernelVector<float>
+{
+    public static int Count => 1;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Load(ref float source, nuint offset) => Unsafe.Add(ref source, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(float value, ref float destination, nuint offset) => Unsafe.Add(ref destination, offset) = value;
+
+    public static float Broadcast(float value) => value;
+
+    public static float MultiplyAdd(float left, float right, float addend) => left * right + addend;
+
+    public static float Multiply(float left, float right) => left * right;
+
+    public static float Add(float left, float right) => left + right;
+
+    public static float Subtract(float left, float right) => left - right;
+
+    public static float Sigmoid(float x) => LstmMath.Sigmoid(x);
+
+    public static float Tanh(float x) => LstmMath.Tanh(x);
 }
