@@ -36,18 +36,18 @@ public sealed class AmpModelTests(ITestOutputHelper log)
         Assert.Equal(48000, model.SampleRate);
 
         var state = model.InitialState;
-        float[] outputs = Run(model.Forward, reference.Column("x"), ref state);
+        float[] outputs = Run(model, reference.Column("x"), ref state);
         Check("lstm.nam", outputs, reference, "y_f64", "y_f32");
 
         // From the zero state instead, the outputs are the ones the file's authors computed for that mistake.
         var zero = new NamLstm1x3.State();
-        float[] fromZero = Run(model.Forward, reference.Column("x"), ref zero);
+        float[] fromZero = Run(model, reference.Column("x"), ref zero);
         Assert.InRange(MaxDifference(fromZero, reference.Column("y_f64_zero_initial_state")), 0, 1e-5);
         Assert.InRange(MaxDifference(fromZero, reference.Column("y_f64")), 0.1, double.PositiveInfinity);
 
         // Reset(ref state) returns a stream to the stored state, and the run repeats bit for bit.
         model.Reset(ref state);
-        Assert.Equal(outputs, Run(model.Forward, reference.Column("x"), ref state));
+        Assert.Equal(outputs, Run(model, reference.Column("x"), ref state));
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class AmpModelTests(ITestOutputHelper log)
         NeuralSeedLstm1x4 model = NeuralSeedLstm1x4.Load(path);
 
         var state = model.InitialState;
-        float[] outputs = Run(model.Forward, reference.Column("x0"), ref state);
+        float[] outputs = Run(model, reference.Column("x0"), ref state);
         Check("lstm4_ts9_pytorch.json", outputs, reference, "y_f64", "y_f32");
 
         var refused = Assert.Throws<WeightFormatException>(() => NeuralSeedWithoutSkip1x4.Load(path));
@@ -66,13 +66,14 @@ public sealed class AmpModelTests(ITestOutputHelper log)
         Assert.Contains("InputSkip = 1", refused.Message, StringComparison.Ordinal);
     }
 
-    private delegate void Forward<TState>(ReadOnlySpan<float> inputs, ref TState state, Span<float> outputs);
-
-    private static float[] Run<TState>(Forward<TState> forward, double[] inputs, ref TState state)
+    /// <summary>Forward over the inputs from <paramref name="state"/>, for any generated audio model (one input, one output).</summary>
+    private static float[] Run<TModel, TState>(TModel model, double[] inputs, ref TState state)
+        where TModel : IRecurrentModel<TModel, TState>
+        where TState : struct
     {
         float[] x = [.. inputs.Select(v => (float)v)];
         var y = new float[x.Length];
-        forward(x, ref state, y);
+        model.Forward(x, ref state, y);
         return y;
     }
 

@@ -19,33 +19,25 @@ public sealed class GruKernelTests(ITestOutputHelper log)
 
     public static TheoryData<string> Sizes => new() { "1x8", "4x17", "16x32", "1x40" };
 
-    /// <summary>A generated GRU behind delegates, so that one test body runs every size.</summary>
+    /// <summary>A generated GRU behind one record, so that one test body runs every size (written once over <see cref="IRecurrentModel{TSelf, TState}"/>).</summary>
     private sealed record Model(int InputSize, int HiddenSize, Func<float[], float[]?, bool, float[]> Run, Func<float[][], float[][]> RunBatch);
 
     private static Model Create(string size) => size switch
     {
-        "1x8" => Wrap<Gru1x8, Gru1x8.State>(Gru1x8.Load(PathOf(size)), Gru1x8.InputSize, Gru1x8.HiddenSize, (m, i, ref s, o) => m.Step(i, ref s, o),
-            (m, i, ref s, o) => m.Forward(i, ref s, o), (m, i, s, o) => m.StepBatch(i, s, o), (ref s) => s.Hidden()),
-        "4x17" => Wrap<Gru4x17, Gru4x17.State>(Gru4x17.Load(PathOf(size)), Gru4x17.InputSize, Gru4x17.HiddenSize, (m, i, ref s, o) => m.Step(i, ref s, o),
-            (m, i, ref s, o) => m.Forward(i, ref s, o), (m, i, s, o) => m.StepBatch(i, s, o), (ref s) => s.Hidden()),
-        "16x32" => Wrap<Gru16x32, Gru16x32.State>(Gru16x32.Load(PathOf(size)), Gru16x32.InputSize, Gru16x32.HiddenSize, (m, i, ref s, o) => m.Step(i, ref s, o),
-            (m, i, ref s, o) => m.Forward(i, ref s, o), (m, i, s, o) => m.StepBatch(i, s, o), (ref s) => s.Hidden()),
-        "1x40" => Wrap<Gru1x40, Gru1x40.State>(Gru1x40.Load(PathOf(size)), Gru1x40.InputSize, Gru1x40.HiddenSize, (m, i, ref s, o) => m.Step(i, ref s, o),
-            (m, i, ref s, o) => m.Forward(i, ref s, o), (m, i, s, o) => m.StepBatch(i, s, o), (ref s) => s.Hidden()),
+        "1x8" => Wrap<Gru1x8, Gru1x8.State>(Gru1x8.Load(PathOf(size)), (ref s) => s.Hidden()),
+        "4x17" => Wrap<Gru4x17, Gru4x17.State>(Gru4x17.Load(PathOf(size)), (ref s) => s.Hidden()),
+        "16x32" => Wrap<Gru16x32, Gru16x32.State>(Gru16x32.Load(PathOf(size)), (ref s) => s.Hidden()),
+        "1x40" => Wrap<Gru1x40, Gru1x40.State>(Gru1x40.Load(PathOf(size)), (ref s) => s.Hidden()),
         _ => throw new ArgumentOutOfRangeException(nameof(size)),
     };
 
-    /// <summary>The reset-before GRU of a golden size, behind the same delegates.</summary>
+    /// <summary>The reset-before GRU of a golden size, behind the same record.</summary>
     private static Model CreateResetBefore(string size) => size switch
     {
-        "1x8" => Wrap<ResetBeforeGru1x8, ResetBeforeGru1x8.State>(ResetBeforeGru1x8.FromWeights(ResetBeforeFile(size)), 1, 8, (m, i, ref s, o) => m.Step(i, ref s, o),
-            (m, i, ref s, o) => m.Forward(i, ref s, o), (m, i, s, o) => m.StepBatch(i, s, o), (ref s) => s.Hidden()),
-        "4x17" => Wrap<ResetBeforeGru4x17, ResetBeforeGru4x17.State>(ResetBeforeGru4x17.FromWeights(ResetBeforeFile(size)), 4, 17, (m, i, ref s, o) => m.Step(i, ref s, o),
-            (m, i, ref s, o) => m.Forward(i, ref s, o), (m, i, s, o) => m.StepBatch(i, s, o), (ref s) => s.Hidden()),
-        "16x32" => Wrap<ResetBeforeGru16x32, ResetBeforeGru16x32.State>(ResetBeforeGru16x32.FromWeights(ResetBeforeFile(size)), 16, 32, (m, i, ref s, o) => m.Step(i, ref s, o),
-            (m, i, ref s, o) => m.Forward(i, ref s, o), (m, i, s, o) => m.StepBatch(i, s, o), (ref s) => s.Hidden()),
-        "1x40" => Wrap<ResetBeforeGru1x40, ResetBeforeGru1x40.State>(ResetBeforeGru1x40.FromWeights(ResetBeforeFile(size)), 1, 40, (m, i, ref s, o) => m.Step(i, ref s, o),
-            (m, i, ref s, o) => m.Forward(i, ref s, o), (m, i, s, o) => m.StepBatch(i, s, o), (ref s) => s.Hidden()),
+        "1x8" => Wrap<ResetBeforeGru1x8, ResetBeforeGru1x8.State>(ResetBeforeGru1x8.FromWeights(ResetBeforeFile(size)), (ref s) => s.Hidden()),
+        "4x17" => Wrap<ResetBeforeGru4x17, ResetBeforeGru4x17.State>(ResetBeforeGru4x17.FromWeights(ResetBeforeFile(size)), (ref s) => s.Hidden()),
+        "16x32" => Wrap<ResetBeforeGru16x32, ResetBeforeGru16x32.State>(ResetBeforeGru16x32.FromWeights(ResetBeforeFile(size)), (ref s) => s.Hidden()),
+        "1x40" => Wrap<ResetBeforeGru1x40, ResetBeforeGru1x40.State>(ResetBeforeGru1x40.FromWeights(ResetBeforeFile(size)), (ref s) => s.Hidden()),
         _ => throw new ArgumentOutOfRangeException(nameof(size)),
     };
 
@@ -55,16 +47,13 @@ public sealed class GruKernelTests(ITestOutputHelper log)
     /// </summary>
     private static WeightFile ResetBeforeFile(string size) => WeightFile.FromSafeTensors(Open(size));
 
-    private delegate void Stepper<TModel, TState>(TModel model, ReadOnlySpan<float> input, ref TState state, Span<float> output);
-
-    private delegate void Batcher<TModel, TState>(TModel model, ReadOnlySpan<float> inputs, Span<TState> states, Span<float> outputs);
-
     private delegate Span<float> HiddenOf<TState>(ref TState state);
 
-    private static Model Wrap<TModel, TState>(TModel model, int inputSize, int hiddenSize, Stepper<TModel, TState> step,
-        Stepper<TModel, TState> forward, Batcher<TModel, TState> batch, HiddenOf<TState> hidden)
+    private static Model Wrap<TModel, TState>(TModel model, HiddenOf<TState> hidden)
+        where TModel : IRecurrentModel<TModel, TState>
         where TState : struct
     {
+        int inputSize = TModel.Declaration.InputSize, hiddenSize = TModel.Declaration.HiddenSize;
         float[] Run(float[] inputs, float[]? h0, bool useForward)
         {
             int steps = inputs.Length / inputSize;
@@ -73,12 +62,12 @@ public sealed class GruKernelTests(ITestOutputHelper log)
             var outputs = new float[steps * hiddenSize];
             if (useForward)
             {
-                forward(model, inputs, ref state, outputs);
+                model.Forward(inputs, ref state, outputs);
                 return outputs;
             }
             for (int t = 0; t < steps; t++)
             {
-                step(model, inputs.AsSpan(t * inputSize, inputSize), ref state, outputs.AsSpan(t * hiddenSize, hiddenSize));
+                model.Step(inputs.AsSpan(t * inputSize, inputSize), ref state, outputs.AsSpan(t * hiddenSize, hiddenSize));
             }
             return outputs;
         }
@@ -95,7 +84,7 @@ public sealed class GruKernelTests(ITestOutputHelper log)
                 {
                     sequences[s].AsSpan(t * inputSize, inputSize).CopyTo(input.AsSpan(s * inputSize));
                 }
-                batch(model, input, states, output);
+                model.StepBatch(input, states, output);
                 for (int s = 0; s < streams; s++)
                 {
                     output.AsSpan(s * hiddenSize, hiddenSize).CopyTo(outputs[s].AsSpan(t * hiddenSize));
@@ -190,10 +179,8 @@ public sealed class GruKernelTests(ITestOutputHelper log)
         // bfloat16 weights (8 significant bits, outputs off by about 1e-3 on trained models; these golden weights saturate gates,
         // which amplifies rounding, so the bound is 2e-2) and the fast activations (within 2e-4 each, 1e-3 after 64 steps).
         SafeTensorsFile wide = Open("1x40"), square = Open("16x32");
-        double bfloat16 = MaxError(BFloat16Gru1x40.Load(PathOf("1x40")), wide, BFloat16Gru1x40.InputSize, BFloat16Gru1x40.HiddenSize,
-            (BFloat16Gru1x40 m, ReadOnlySpan<float> i, ref BFloat16Gru1x40.State s, Span<float> o) => m.Step(i, ref s, o));
-        double fast = MaxError(FastGru16x32.Load(PathOf("16x32")), square, FastGru16x32.InputSize, FastGru16x32.HiddenSize,
-            (FastGru16x32 m, ReadOnlySpan<float> i, ref FastGru16x32.State s, Span<float> o) => m.Step(i, ref s, o));
+        double bfloat16 = MaxError<BFloat16Gru1x40, BFloat16Gru1x40.State>(BFloat16Gru1x40.Load(PathOf("1x40")), wide);
+        double fast = MaxError<FastGru16x32, FastGru16x32.State>(FastGru16x32.Load(PathOf("16x32")), square);
         log.WriteLine($"bfloat16 1x40: {bfloat16:E2}, fast 16x32: {fast:E2}");
         Assert.InRange(bfloat16, 0, 2e-2);
         SafeTensorsFile wideFile = Open("1x40");
@@ -207,16 +194,18 @@ public sealed class GruKernelTests(ITestOutputHelper log)
         Assert.InRange(Golden.MaxAbsDifference(h, wideFile.ReadFloat64("output_reset_before_f64")), 0, 2e-2);
         Assert.InRange(fast, 0, 1e-3);
 
-        static double MaxError<TModel, TState>(TModel model, SafeTensorsFile file, int inputSize, int hiddenSize, Stepper<TModel, TState> step)
+        static double MaxError<TModel, TState>(TModel model, SafeTensorsFile file)
+            where TModel : IRecurrentModel<TModel, TState>
             where TState : struct
         {
+            int inputSize = TModel.Declaration.InputSize, hiddenSize = TModel.Declaration.HiddenSize;
             float[] inputs = file.ReadFloat32("input");
             int steps = inputs.Length / inputSize;
             var outputs = new float[steps * hiddenSize];
             TState state = default;
             for (int t = 0; t < steps; t++)
             {
-                step(model, inputs.AsSpan(t * inputSize, inputSize), ref state, outputs.AsSpan(t * hiddenSize, hiddenSize));
+                model.Step(inputs.AsSpan(t * inputSize, inputSize), ref state, outputs.AsSpan(t * hiddenSize, hiddenSize));
             }
             return Golden.MaxAbsDifference(outputs, file.ReadFloat64("output_f64"));
         }
