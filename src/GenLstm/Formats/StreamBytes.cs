@@ -59,7 +59,8 @@ internal static class StreamBytes
         return copy.GetBuffer().AsMemory(0, (int)copy.Length);
     }
 
-    private static WeightFormatException TooLarge(string sourceName, string what, long max)
+    /// <summary>The refusal of a file over <see cref="WeightFileOptions.MaxBytes"/>: what it does ("holds N bytes", "goes on"), the limit.</summary>
+    internal static WeightFormatException TooLarge(string sourceName, string what, long max)
         => new(sourceName, null, $"the file {what} beyond the {max}-byte limit (WeightFileOptions.MaxBytes); no model GenLstm runs needs more. "
             + "Raise the limit for a larger trusted file.");
 }

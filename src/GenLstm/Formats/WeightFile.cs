@@ -169,7 +169,7 @@ public sealed class WeightFile
         options ??= WeightFileOptions.Default;
         if (bytes.Length > options.MaxBytes)
         {
-            throw new WeightFormatException(sourceName, null, $"the file holds {bytes.Length} bytes, beyond the {options.MaxBytes}-byte limit (WeightFileOptions.MaxBytes).");
+            throw StreamBytes.TooLarge(sourceName, $"holds {bytes.Length} bytes", options.MaxBytes);
         }
         try
         {

@@ -52,7 +52,7 @@ internal sealed class GenericRecurrentModel : RecurrentModel
                 $"{file.SourceName}: the generic kernel runs forward stacks of plain LSTM or GRU layers (PyTorch's), with a head; this model has {variant}. "
                 + $"Declare it in the application, and RecurrentModel.Load runs the generated type (genlstm inspect prints the declaration):\n{declaration.ToCSharp()}");
         }
-        file.RequireDeclaration(declaration);
+        // InferDeclaration has already checked the file's statements against the declaration it returns.
         PyTorchLstmTensors[] tensors = PyTorchLstmTensors.ReadLayers(file, declaration);
         var layers = new GenericLayer[tensors.Length];
         int stateLength = 0;
