@@ -128,7 +128,8 @@ internal sealed class GenericRecurrentModel : RecurrentModel
     private sealed class GenericStream : RecurrentStream
     {
         private readonly GenericRecurrentModel _model;
-        private readonly float[] _state;
+        /// <summary>64-byte aligned, as the packed weights: the tiles' vector loads and stores of h and c never split a cache line.</summary>
+        private readonly AlignedBuffer<float> _state;
         private readonly float[] _columns;
         private float[]? _history;
         private SampleRateDelay _delay;
@@ -136,7 +137,8 @@ internal sealed class GenericRecurrentModel : RecurrentModel
         public GenericStream(GenericRecurrentModel model)
         {
             _model = model;
-            _state = (float[])model._initialState.Clone();
+            _state = new AlignedBuffer<float>(model._initialState.Length);
+            model._initialState.CopyTo(_state.Span);
             int columns = 0;
             foreach (GenericLayer layer in model._layers)
             {
@@ -176,7 +178,7 @@ internal sealed class GenericRecurrentModel : RecurrentModel
 
         public override void Reset()
         {
-            _model._initialState.CopyTo(_state, 0);
+            _model._initialState.CopyTo(_state.Span);
             Restart(_delay);
         }
 
@@ -249,13 +251,13 @@ internal sealed class GenericRecurrentModel : RecurrentModel
         }
 
         /// <summary>h of one layer (length H; its padding follows it in the state).</summary>
-        private Span<float> Hidden(int layer) => _state.AsSpan(layer * 2 * _model._layers[layer].PaddedHiddenSize, HiddenSize);
+        private Span<float> Hidden(int layer) => _state.Span.Slice(layer * 2 * _model._layers[layer].PaddedHiddenSize, HiddenSize);
 
         /// <summary>c of one layer (length H; zero for a GRU).</summary>
         private Span<float> Cell(int layer)
         {
             int padded = _model._layers[layer].PaddedHiddenSize;
-            return _state.AsSpan(layer * 2 * padded + padded, HiddenSize);
+            return _state.Span.Slice(layer * 2 * padded + padded, HiddenSize);
         }
 
         private Span<float> History(int layer) => _history.AsSpan(layer * HistorySlots * 2 * HiddenSize, HistorySlots * 2 * HiddenSize);
