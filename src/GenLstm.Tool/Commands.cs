@@ -51,7 +51,7 @@ internal static class Commands
 
     /// <summary>How <see cref="RecurrentModel.Load(string)"/> runs the file in an application that declares no type for it.</summary>
     private static string KernelWithoutDeclaration(WeightFile weights, LstmDeclaration model)
-        => Runtime.GenericRecurrentModel.UnsupportedVariants(model) is { } variants
+        => Runtime.GenericRecurrentModel.UnsupportedVariants(weights, model) is { } variants
             ? $"with no declaration, RecurrentModel.Load refuses it: the generic kernel does not run {variants}"
             : $"with no declaration, RecurrentModel.Load runs the {RecurrentModel.FromWeights(weights, RecurrentKernel.Generic).KernelDescription}";
 

@@ -122,17 +122,20 @@ public sealed class RecurrentModelTests(ITestOutputHelper log)
 
     /// <summary>
     /// Every GRU format file that a forward stack describes (Keras HDF5, RTNeural JSON, a state dict: 2 layers, a head and, in the
-    /// JSON files, an input skip of 1 the reference lacks), from the file's initial state, against the script's float64 outputs.
+    /// JSON files, an input skip of 1 the reference lacks; Keras's reset_after = False and ONNX's linear_before_reset = 0 with a
+    /// stored initial_h: the reset gate before U h), from the file's initial state, against the script's float64 outputs.
     /// </summary>
     [Theory]
-    [InlineData("gru_keras.h5")]
-    [InlineData("gru_rtneural.json")]
-    [InlineData("gru_state_dict.json")]
-    public void GRU_stacks_with_a_head_and_skip_match_their_float64_outputs(string name)
+    [InlineData("gru_keras.h5", "gru.reference.safetensors")]
+    [InlineData("gru_rtneural.json", "gru.reference.safetensors")]
+    [InlineData("gru_state_dict.json", "gru.reference.safetensors")]
+    [InlineData("gru_keras_reset_before.h5", "gru_reset_before.reference.safetensors")]
+    [InlineData("gru.onnx", "gru_onnx.reference.safetensors")]
+    public void GRU_files_match_their_float64_outputs(string name, string referenceName)
     {
         WeightFile file = GruFormatTests.Open(name);
         RecurrentModel model = RecurrentModel.FromWeights(file, RecurrentKernel.Generic);
-        SafeTensorsFile reference = SafeTensorsFile.Open(FormatTests.PathOf("gru.reference.safetensors"));
+        SafeTensorsFile reference = SafeTensorsFile.Open(FormatTests.PathOf(referenceName));
         float[] inputs = reference.ReadFloat32("input");
         double[] expected = reference.ReadFloat64("output_f64");
         float[] outputs = Forward(model, inputs);
@@ -224,9 +227,12 @@ public sealed class RecurrentModelTests(ITestOutputHelper log)
     [Theory]
     [InlineData("gru_16x32")]
     [InlineData("stack_head_5x24_none")]
+    [InlineData("gru.onnx")]
     public void Steady_state_Step_and_Forward_allocate_nothing(string name)
     {
-        RecurrentModel model = RecurrentModel.FromWeights(WeightFile.Open(GoldenPath(name)), RecurrentKernel.Generic);
+        // gru.onnx: a reset-before GRU, whose step runs two accumulations through the stream's scratch.
+        WeightFile file = name.EndsWith(".onnx", StringComparison.Ordinal) ? GruFormatTests.Open(name) : WeightFile.Open(GoldenPath(name));
+        RecurrentModel model = RecurrentModel.FromWeights(file, RecurrentKernel.Generic);
         RecurrentStream stream = model.CreateStream();
         stream.SetSampleRateRatio(1.5);
         float[] input = new float[model.InputSize], output = new float[model.OutputSize];

@@ -9,16 +9,7 @@ internal sealed record GateFunction(Activation Activation, float Alpha, float Be
     /// <summary>The activation with α and β as declared, or ONNX's defaults for the ones left NaN.</summary>
     public static GateFunction Create(Activation activation, float alpha, float beta)
     {
-        (float defaultAlpha, float defaultBeta) = activation switch
-        {
-            Activation.HardSigmoid => (0.2f, 0.5f),
-            Activation.LeakyRelu => (0.01f, 0f),
-            Activation.ThresholdedRelu => (1f, 0f),
-            Activation.ScaledTanh => (1f, 1f),
-            Activation.Affine => (1f, 0f),
-            Activation.Elu => (1f, 0f),
-            _ => (0f, 0f),
-        };
+        (float defaultAlpha, float defaultBeta) = ActivationDefaults.Of(activation);
         return new GateFunction(activation, float.IsNaN(alpha) ? defaultAlpha : alpha, float.IsNaN(beta) ? defaultBeta : beta);
     }
 

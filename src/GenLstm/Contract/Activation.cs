@@ -62,3 +62,19 @@ enum Activation
     /// <summary>log(1 + e^x), computed as max(x, 0) + log(1 + e^−|x|) so that it never overflows.</summary>
     Softplus = 12,
 }
+
+/// <summary>ONNX's default α and β of each activation: what a declaration that states none runs (the generated kernels and RecurrentModel's generic one).</summary>
+internal static class ActivationDefaults
+{
+    /// <summary>α and β of <paramref name="activation"/> when none are given (0 for an activation that reads neither).</summary>
+    public static (float Alpha, float Beta) Of(Activation activation) => activation switch
+    {
+        Activation.HardSigmoid => (0.2f, 0.5f),
+        Activation.LeakyRelu => (0.01f, 0f),
+        Activation.ThresholdedRelu => (1f, 0f),
+        Activation.ScaledTanh => (1f, 1f),
+        Activation.Affine => (1f, 0f),
+        Activation.Elu => (1f, 0f),
+        _ => (0f, 0f),
+    };
+}

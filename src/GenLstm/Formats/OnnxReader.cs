@@ -278,7 +278,10 @@ internal static class OnnxReader
         if (node.Attributes.ContainsKey("activation_alpha") || node.Attributes.ContainsKey("activation_beta"))
         {
             statements.Add(new WeightFileStatement(origin, "activation_alpha/beta",
-                $"[{string.Join(", ", node.Attributes.GetValueOrDefault("activation_alpha")?.Floats ?? [])}] / [{string.Join(", ", node.Attributes.GetValueOrDefault("activation_beta")?.Floats ?? [])}]: set GateAlpha, GateBeta, … to these (not checked)"));
+                $"[{string.Join(", ", node.Attributes.GetValueOrDefault("activation_alpha")?.Floats ?? [])}] / [{string.Join(", ", node.Attributes.GetValueOrDefault("activation_beta")?.Floats ?? [])}]: set GateAlpha, GateBeta, … to these (not checked)")
+            {
+                IsBeyondDeclaration = true,
+            });
         }
         float clip = node.Attributes.TryGetValue("clip", out OnnxAttribute? c) && c.F is float value ? value : 0;
         statements.Add(new WeightFileStatement(origin, "clip", clip == 0 ? "none" : clip.ToString("R", CultureInfo.InvariantCulture))

@@ -22,6 +22,13 @@ public sealed record WeightFileStatement(string Origin, string Name, string Valu
     /// <summary>What the statement says about the model, applied to a declaration inferred from the tensors (<see cref="WeightFile.InferDeclaration"/>).</summary>
     internal Func<LstmDeclaration, LstmDeclaration>? Implies { get; init; }
 
+    /// <summary>
+    /// Whether the statement says something an <see cref="LstmDeclaration"/> cannot hold (ONNX's activation α and β): a model
+    /// inferred from the file (<see cref="WeightFile.InferDeclaration"/>) would run without it, so RecurrentModel's generic kernel
+    /// refuses the file and asks for a declaration that states it.
+    /// </summary>
+    internal bool IsBeyondDeclaration { get; init; }
+
     /// <summary>Whether loading checks this statement against the declaration (otherwise it is reported only, like GuitarML's <c>skip</c>).</summary>
     public bool IsChecked => Disagreement is not null;
 }

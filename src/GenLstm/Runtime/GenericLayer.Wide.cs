@@ -137,12 +137,12 @@ internal sealed partial class GenericLayer
         if (TBlocks.Count > 5) WideUpdate<TCell>(ab5, cd5, ref hidden, ref state, unit + 40);
     }
 
-    /// <summary>One block's 8 units: σ on both of the first register's slots at once, then the cell's update on the halves.</summary>
+    /// <summary>One block's 8 units: σ on both of the first register's slots at once (unless the cell takes preactivations), then the cell's update on the halves.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WideUpdate<TCell>(Vector512<float> ab, Vector512<float> cd, ref float hidden, ref float state, nuint unit)
         where TCell : ICellUpdate
     {
-        Vector512<float> gates = LstmMath.Sigmoid(ab);
+        Vector512<float> gates = TCell.TakesSigmoidOfFirstSlots ? LstmMath.Sigmoid(ab) : ab;
         TCell.Update<Vector256Kernel, Vector256<float>>(gates.GetLower(), gates.GetUpper(), cd.GetLower(), cd.GetUpper(), ref hidden, ref state, unit);
     }
 }

@@ -1,4 +1,6 @@
+using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace GenLstm.Runtime;
@@ -16,13 +18,21 @@ internal sealed partial class GenericLayer
 {
     private readonly PackedLstmWeights _weights;
 
-    private GenericLayer(PackedLstmWeights weights, RecurrentCell cell)
+    /// <summary>The element-wise math of a cell with variants, or null for PyTorch's LSTM or GRU (the tiles' own update).</summary>
+    private readonly CellVariant? _variant;
+
+    /// <summary>An LSTM's peephole weights p_i, p_f, p_o (H each), or empty.</summary>
+    private readonly float[] _peepholes;
+
+    private GenericLayer(PackedLstmWeights weights, RecurrentCell cell, CellVariant? variant, float[]? peepholes)
     {
         _weights = weights;
         Cell = cell;
+        _variant = variant;
+        _peepholes = peepholes ?? [];
     }
 
-    /// <summary>The cell: LSTM, or GRU with the reset gate applied after U h (PyTorch's GRU).</summary>
+    /// <summary>The cell: LSTM or GRU.</summary>
     public RecurrentCell Cell { get; }
 
     public int InputSize => _weights.InputSize;
@@ -32,12 +42,22 @@ internal sealed partial class GenericLayer
     /// <summary>H rounded up to whole blocks: the length of the layer's h and c in a stream.</summary>
     public int PaddedHiddenSize => _weights.PaddedHiddenSize;
 
-    /// <summary>Packs one layer's tensors in PyTorch's layout (gate order i, f, g, o; or r, z, n).</summary>
-    public static GenericLayer Pack(RecurrentCell cell, int inputSize, int hiddenSize, PyTorchLstmTensors tensors)
+    /// <summary>
+    /// Floats a stream keeps after this layer's columns for its step: the preactivations of a cell with variants (32 per block),
+    /// twice for a reset-before GRU; none for PyTorch's cells.
+    /// </summary>
+    public int ScratchLength => _variant is null ? 0 : (_variant.ResetBefore ? 2 : 1) * PackedLstmWeights.GateCount * PaddedHiddenSize;
+
+    /// <summary>
+    /// Packs one layer's tensors in PyTorch's layout (gate order i, f, g, o; or r, z, n) for <paramref name="variant"/>'s cell
+    /// (null: PyTorch's LSTM or GRU).
+    /// </summary>
+    public static GenericLayer Pack(RecurrentCell cell, CellVariant? variant, int inputSize, int hiddenSize, PyTorchLstmTensors tensors)
         => new(cell == RecurrentCell.Gru
-            ? PackedLstmWeights.FromPyTorchGruInLstmRows(inputSize, hiddenSize, tensors.WeightIh, tensors.WeightHh, tensors.BiasIh, tensors.BiasHh, resetAfter: true)
+            ? PackedLstmWeights.FromPyTorchGruInLstmRows(inputSize, hiddenSize, tensors.WeightIh, tensors.WeightHh, tensors.BiasIh, tensors.BiasHh,
+                resetAfter: variant is not { ResetBefore: true })
             : PackedLstmWeights.FromPyTorch(inputSize, hiddenSize, tensors.WeightIh, tensors.WeightHh, tensors.BiasIh, tensors.BiasHh),
-            cell);
+            cell, variant, tensors.Peepholes);
 
     /// <summary>
     /// One step: <paramref name="columns"/> holds x_t (<see cref="InputSize"/>) then h_{t-1} (<see cref="HiddenSize"/>, then zeros
@@ -47,7 +67,11 @@ internal sealed partial class GenericLayer
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(ref float columns, ref float hidden, ref float cell)
     {
-        if (Cell == RecurrentCell.Gru)
+        if (_variant is not null)
+        {
+            StepVariant(_variant, ref columns, ref hidden, ref cell);
+        }
+        else if (Cell == RecurrentCell.Gru)
         {
             // A GRU's update reads h_{t-1} per unit where the columns hold it.
             Step<GruUpdate>(ref columns, ref hidden, ref Unsafe.Add(ref columns, (nuint)InputSize));
@@ -56,6 +80,38 @@ internal sealed partial class GenericLayer
         {
             Step<LstmUpdate>(ref columns, ref hidden, ref cell);
         }
+    }
+
+    /// <summary>
+    /// A step of a cell with variants: the tiles accumulate the four slots into the scratch after the columns, then
+    /// <paramref name="variant"/> applies the cell's math per unit. A reset-before GRU's n needs U_n (r ⊙ h_{t-1}): r ⊙ h_{t-1}
+    /// replaces h_{t-1} in the columns and a second accumulation's slot 3 (no bias, no input rows) is that product; its other
+    /// slots go unread (the price of one accumulation for every cell: a second pass over all four slots).
+    /// </summary>
+    private void StepVariant(CellVariant variant, ref float columns, ref float hidden, ref float cell)
+    {
+        int slotCount = PackedLstmWeights.GateCount * PaddedHiddenSize;
+        ref float scratch = ref Unsafe.Add(ref columns, (nuint)(InputSize + PaddedHiddenSize));
+        Step<PreactivationStore>(ref columns, ref scratch, ref scratch);
+        Span<float> slots = MemoryMarshal.CreateSpan(ref scratch, slotCount);
+        Span<float> hiddenUnits = MemoryMarshal.CreateSpan(ref hidden, HiddenSize);
+        if (Cell == RecurrentCell.Lstm)
+        {
+            variant.UpdateLstm(slots, _peepholes, hiddenUnits, MemoryMarshal.CreateSpan(ref cell, HiddenSize));
+            return;
+        }
+        Span<float> resetHidden = default;
+        if (variant.ResetBefore)
+        {
+            Span<float> recurrentColumns = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref columns, (nuint)InputSize), HiddenSize);
+            for (int unit = 0; unit < HiddenSize; unit++)
+            {
+                recurrentColumns[unit] *= variant.ResetGate(slots, unit);
+            }
+            resetHidden = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref scratch, (nuint)slotCount), slotCount);
+            Step<PreactivationStore>(ref columns, ref MemoryMarshal.GetReference(resetHidden), ref MemoryMarshal.GetReference(resetHidden));
+        }
+        variant.UpdateGru(slots, resetHidden, hiddenUnits);
     }
 
     /// <summary>Every block, in the widest tiles the hardware runs; <paramref name="state"/> is what <typeparamref name="TCell"/> updates or reads per unit.</summary>
@@ -128,19 +184,27 @@ internal sealed partial class GenericLayer
             c1 = TKernel.MultiplyAdd(TKernel.Load(ref group1, row + 16), value, c1);
             d1 = TKernel.MultiplyAdd(TKernel.Load(ref group1, row + 24), value, d1);
         }
-        TCell.Update<TKernel, TVector>(TKernel.Sigmoid(a0), TKernel.Sigmoid(b0), c0, d0, ref hidden, ref state, unit);
-        TCell.Update<TKernel, TVector>(TKernel.Sigmoid(a1), TKernel.Sigmoid(b1), c1, d1, ref hidden, ref state, unit + (nuint)TKernel.Count);
+        if (TCell.TakesSigmoidOfFirstSlots)
+        {
+            (a0, b0, a1, b1) = (TKernel.Sigmoid(a0), TKernel.Sigmoid(b0), TKernel.Sigmoid(a1), TKernel.Sigmoid(b1));
+        }
+        TCell.Update<TKernel, TVector>(a0, b0, c0, d0, ref hidden, ref state, unit);
+        TCell.Update<TKernel, TVector>(a1, b1, c1, d1, ref hidden, ref state, unit + (nuint)TKernel.Count);
     }
 }
 
 /// <summary>
 /// A cell's update of one register of units from its four accumulated slots, the first two already through the sigmoid (an
-/// LSTM's i and f, a GRU's r and z: both cells' first two gates are sigmoids, which the Vector512 tiles apply to one register).
+/// LSTM's i and f, a GRU's r and z: both cells' first two gates are sigmoids, which the Vector512 tiles apply to one register)
+/// unless <see cref="TakesSigmoidOfFirstSlots"/> is false.
 /// </summary>
 internal interface ICellUpdate
 {
-    /// <param name="gate0">σ of slot 0 (i; r).</param>
-    /// <param name="gate1">σ of slot 1 (f; z).</param>
+    /// <summary>Whether the tiles pass σ of slots 0 and 1 (PyTorch's cells) rather than the preactivations (<see cref="PreactivationStore"/>).</summary>
+    static virtual bool TakesSigmoidOfFirstSlots => true;
+
+    /// <param name="gate0">σ of slot 0 (i; r), or its preactivation.</param>
+    /// <param name="gate1">σ of slot 1 (f; z), or its preactivation.</param>
     /// <param name="slot2">Slot 2 (g's preactivation; n's input part W_n x + b_in).</param>
     /// <param name="slot3">Slot 3 (o's preactivation; n's hidden part U_n h + b_hn).</param>
     /// <param name="hidden">h_t, written at <paramref name="unit"/>.</param>
@@ -175,5 +239,32 @@ internal readonly struct GruUpdate : ICellUpdate
     {
         TVector n = TKernel.Tanh(TKernel.MultiplyAdd(gate0, slot3, slot2));
         TKernel.Store(TKernel.MultiplyAdd(gate1, TKernel.Subtract(TKernel.Load(ref state, unit), n), n), ref hidden, unit);
+    }
+}
+
+/// <summary>
+/// A cell with variants (<see cref="CellVariant"/>): the four slots' preactivations, stored to the buffer at <c>hidden</c> in the
+/// packed rows' order, 32 floats per block of 8 units (slot k of unit u at 32 (u / 8) + 8 k + u % 8), whatever the register width.
+/// </summary>
+internal readonly struct PreactivationStore : ICellUpdate
+{
+    /// <summary>Floats between a unit's slots.</summary>
+    public const int SlotStride = PackedLstmWeights.BlockSize;
+
+    public static bool TakesSigmoidOfFirstSlots => false;
+
+    /// <summary>Where slot 0 of <paramref name="unit"/> is stored.</summary>
+    public static int Offset(int unit) => unit / PackedLstmWeights.BlockSize * PackedLstmWeights.RowLength + unit % PackedLstmWeights.BlockSize;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Update<TKernel, TVector>(TVector gate0, TVector gate1, TVector slot2, TVector slot3, ref float hidden, ref float state, nuint unit)
+        where TKernel : IKernelVector<TVector>
+        where TVector : struct
+    {
+        nuint at = (nuint)Offset((int)unit);
+        TKernel.Store(gate0, ref hidden, at);
+        TKernel.Store(gate1, ref hidden, at + SlotStride);
+        TKernel.Store(slot2, ref hidden, at + 2 * SlotStride);
+        TKernel.Store(slot3, ref hidden, at + 3 * SlotStride);
     }
 }

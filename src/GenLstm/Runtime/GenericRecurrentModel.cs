@@ -24,9 +24,13 @@ internal sealed class GenericRecurrentModel : RecurrentModel
     /// <summary>Every layer's initial h then c (each <see cref="GenericLayer.PaddedHiddenSize"/> long), as a stream holds them.</summary>
     private readonly float[] _initialState;
 
-    private GenericRecurrentModel(LstmDeclaration declaration, double? sampleRate, GenericLayer[] layers, DenseLayer? head, float[] initialState)
+    /// <summary>The cell's variants in words ("peepholes, clip 1.5"), or null for PyTorch's cell.</summary>
+    private readonly string? _variants;
+
+    private GenericRecurrentModel(LstmDeclaration declaration, double? sampleRate, GenericLayer[] layers, DenseLayer? head, float[] initialState, string? variants)
         : base(declaration, sampleRate)
     {
+        _variants = variants;
         _layers = layers;
         _head = head;
         _initialState = initialState;
@@ -36,7 +40,7 @@ internal sealed class GenericRecurrentModel : RecurrentModel
 
     public override string KernelDescription
         => $"generic kernel: {Declaration.Cell.ToString().ToUpperInvariant()}({InputSize}, {Declaration.HiddenSize}"
-            + (Declaration.Layers > 1 ? $", {Declaration.Layers} layers" : "") + ")"
+            + (Declaration.Layers > 1 ? $", {Declaration.Layers} layers" : "") + (_variants is null ? "" : "; " + _variants) + ")"
             + (_head is null ? "" : $" + head({_head.Size}, {_head.Activation})")
             + (Declaration.InputSkip > 0 ? $" + skip {Declaration.InputSkip}" : "");
 
@@ -46,20 +50,22 @@ internal sealed class GenericRecurrentModel : RecurrentModel
     /// <exception cref="NotSupportedException">The model has a variant the generic kernel does not run.</exception>
     public static GenericRecurrentModel Create(WeightFile file, LstmDeclaration declaration)
     {
-        if (UnsupportedVariants(declaration) is { } variant)
+        if (UnsupportedVariants(file, declaration) is { } unsupported)
         {
             throw new NotSupportedException(
-                $"{file.SourceName}: the generic kernel runs forward stacks of plain LSTM or GRU layers (PyTorch's), with a head; this model has {variant}. "
+                $"{file.SourceName}: the generic kernel runs forward stacks of LSTM or GRU layers (PyTorch's, or with the activations, clip, peepholes, "
+                + $"coupled gates or reset placement an ONNX or Keras file states), with a head; this model has {unsupported}. "
                 + $"Declare it in the application, and RecurrentModel.Load runs the generated type (genlstm inspect prints the declaration):\n{declaration.ToCSharp()}");
         }
         // InferDeclaration has already checked the file's statements against the declaration it returns.
         PyTorchLstmTensors[] tensors = PyTorchLstmTensors.ReadLayers(file, declaration);
+        CellVariant? variant = CellVariant.Of(declaration);
         var layers = new GenericLayer[tensors.Length];
         int stateLength = 0;
         for (int layer = 0; layer < layers.Length; layer++)
         {
             int inputSize = layer == 0 ? declaration.InputSize : declaration.HiddenSize;
-            layers[layer] = GenericLayer.Pack(declaration.Cell, inputSize, declaration.HiddenSize, tensors[layer]);
+            layers[layer] = GenericLayer.Pack(declaration.Cell, variant, inputSize, declaration.HiddenSize, tensors[layer]);
             stateLength += 2 * layers[layer].PaddedHiddenSize;
         }
         DenseLayer? head = declaration.OutputSize > 0
@@ -74,36 +80,26 @@ internal sealed class GenericRecurrentModel : RecurrentModel
             LstmArguments.CopyInitialState(tensors[layer].InitialCell, initialState.AsSpan(offset + padded, hidden), nameof(file));
             offset += 2 * padded;
         }
-        return new GenericRecurrentModel(declaration, file.SampleRate, layers, head, initialState);
+        return new GenericRecurrentModel(declaration, file.SampleRate, layers, head, initialState, variant?.Description);
     }
 
-    /// <summary>What of <paramref name="declaration"/> the generic kernel does not run, in words ("peepholes, a projection to 8"), or null.</summary>
-    internal static string? UnsupportedVariants(LstmDeclaration declaration)
+    /// <summary>
+    /// What of <paramref name="file"/>'s model (<paramref name="declaration"/>) the generic kernel does not run, in words ("the
+    /// direction Bidirectional, a projection to 8"), or null.
+    /// </summary>
+    internal static string? UnsupportedVariants(WeightFile file, LstmDeclaration declaration)
     {
         var variants = new List<string>();
-        if (declaration.Cell == RecurrentCell.Gru && !declaration.ResetAfter)
+        foreach (WeightFileStatement statement in file.Statements)
         {
-            variants.Add("a GRU that resets before U h (Keras reset_after = False)");
+            if (statement.IsBeyondDeclaration)
+            {
+                variants.Add($"{statement.Name} = {statement.Value}");
+            }
         }
         if (declaration.Direction != LstmDirection.Forward)
         {
             variants.Add($"the direction {declaration.Direction}");
-        }
-        if (declaration.GateActivation != Activation.Sigmoid || declaration.CellActivation != Activation.Tanh || declaration.HiddenActivation != Activation.Tanh)
-        {
-            variants.Add($"the activations {declaration.GateActivation}, {declaration.CellActivation}, {declaration.HiddenActivation}");
-        }
-        if (declaration.ActivationClip != 0)
-        {
-            variants.Add($"a clip of {declaration.ActivationClip}");
-        }
-        if (declaration.CoupledInputForget)
-        {
-            variants.Add("coupled input and forget gates");
-        }
-        if (declaration.Peepholes)
-        {
-            variants.Add("peepholes");
         }
         if (declaration.ProjectionSize > 0)
         {
@@ -142,7 +138,7 @@ internal sealed class GenericRecurrentModel : RecurrentModel
             int columns = 0;
             foreach (GenericLayer layer in model._layers)
             {
-                columns += layer.InputSize + layer.PaddedHiddenSize;
+                columns += layer.InputSize + layer.PaddedHiddenSize + layer.ScratchLength;
             }
             _columns = new float[columns];
         }
@@ -214,7 +210,7 @@ internal sealed class GenericRecurrentModel : RecurrentModel
             {
                 GenericLayer layer = _model._layers[index];
                 Span<float> columns = _columns.AsSpan(columnsOffset, layer.InputSize + layer.PaddedHiddenSize);
-                columnsOffset += columns.Length;
+                columnsOffset += columns.Length + layer.ScratchLength;
                 Span<float> hidden = Hidden(index), cell = Cell(index);
                 layerInput.CopyTo(columns);
                 hidden.CopyTo(columns[layer.InputSize..]);

@@ -1,0 +1,151 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using GenLstm.Contract;
+
+namespace GenLstm.Runtime;
+
+/// <summary>
+/// The element-wise part of a step of a layer whose cell is not PyTorch's LSTM or GRU, in the variants a file states (ONNX's
+/// activations, clip, input_forget and peepholes; Keras's activations and reset_after): the generated kernels' equations
+/// (GateMath in the generator), applied per unit to the four slots a tile accumulated. Each activation has ONNX's default α and
+/// β, as a declaration that states none; the activation inputs are clipped after the peephole terms are added, as ONNX clips.
+/// Immutable; one instance serves every layer and stream of a model.
+/// </summary>
+internal sealed class CellVariant
+{
+    private readonly float _clip;
+    private readonly (Activation Function, float Alpha, float Beta) _gate, _cell, _hidden;
+
+    private CellVariant(LstmDeclaration declaration)
+    {
+        _gate = WithDefaults(declaration.GateActivation);
+        _cell = WithDefaults(declaration.CellActivation);
+        _hidden = WithDefaults(declaration.HiddenActivation);
+        _clip = declaration.ActivationClip;
+        CoupledInputForget = declaration.CoupledInputForget;
+        ResetBefore = declaration.Cell == RecurrentCell.Gru && !declaration.ResetAfter;
+        Description = Describe(declaration);
+    }
+
+    /// <summary>Whether a GRU's reset gate applies to h_{t-1} before U_n (Keras's reset_after = False, ONNX's linear_before_reset = 0).</summary>
+    public bool ResetBefore { get; }
+
+    /// <summary>Whether an LSTM's input gate is 1 − f (CIFG).</summary>
+    public bool CoupledInputForget { get; }
+
+    /// <summary>The variants in words, for <see cref="RecurrentModel.KernelDescription"/>: "peepholes, clip 1.5".</summary>
+    public string Description { get; }
+
+    /// <summary>The variant math of <paramref name="declaration"/>'s cell, or null for PyTorch's LSTM or GRU (the tiles' own update).</summary>
+    public static CellVariant? Of(LstmDeclaration declaration)
+        => Describe(declaration).Length == 0 ? null : new CellVariant(declaration);
+
+    /// <summary>
+    /// An LSTM's c_t and h_t for every unit from the four slots' preactivations (<paramref name="slots"/>, as
+    /// <see cref="PreactivationStore"/> lays them out) and c_{t-1} in <paramref name="cell"/>; <paramref name="peepholes"/> holds
+    /// p_i, p_f and p_o (H each), or nothing.
+    /// </summary>
+    public void UpdateLstm(ReadOnlySpan<float> slots, ReadOnlySpan<float> peepholes, Span<float> hidden, Span<float> cell)
+    {
+        int units = hidden.Length;
+        for (int unit = 0; unit < units; unit++)
+        {
+            int at = PreactivationStore.Offset(unit);
+            float cPrevious = cell[unit];
+            float f = Activate(_gate, GateInput(slots[at + PreactivationStore.SlotStride], peepholes, 1, unit, cPrevious));
+            float i = CoupledInputForget ? 1f - f : Activate(_gate, GateInput(slots[at], peepholes, 0, unit, cPrevious));
+            float g = Activate(_cell, Clip(slots[at + 2 * PreactivationStore.SlotStride]));
+            float c = f * cPrevious + i * g;
+            cell[unit] = c;
+            float o = Activate(_gate, GateInput(slots[at + 3 * PreactivationStore.SlotStride], peepholes, 2, unit, c));
+            hidden[unit] = o * Activate(_hidden, c);
+        }
+    }
+
+    /// <summary>
+    /// A GRU's h_t for every unit, over h_{t-1} in <paramref name="hidden"/>, from the slots r, z, n's input part and n's hidden
+    /// part (<paramref name="slots"/>); a reset-before GRU takes n's hidden part U_n (r ⊙ h_{t-1}) from <paramref name="resetHidden"/>.
+    /// </summary>
+    public void UpdateGru(ReadOnlySpan<float> slots, ReadOnlySpan<float> resetHidden, Span<float> hidden)
+    {
+        const int Stride = PreactivationStore.SlotStride;
+        for (int unit = 0; unit < hidden.Length; unit++)
+        {
+            int at = PreactivationStore.Offset(unit);
+            float z = Activate(_gate, Clip(slots[at + Stride]));
+            float newInput = ResetBefore
+                ? slots[at + 2 * Stride] + resetHidden[at + 3 * Stride]
+                : ResetGate(slots, unit) * slots[at + 3 * Stride] + slots[at + 2 * Stride];
+            float n = Activate(_cell, Clip(newInput));
+            hidden[unit] = z * (hidden[unit] - n) + n;
+        }
+    }
+
+    /// <summary>A GRU's reset gate r of <paramref name="unit"/> from the slots' preactivations.</summary>
+    public float ResetGate(ReadOnlySpan<float> slots, int unit) => Activate(_gate, Clip(slots[PreactivationStore.Offset(unit)]));
+
+    /// <summary>The input of a gate's activation: z plus its peephole term (p_gate ⊙ c), clipped.</summary>
+    private float GateInput(float z, ReadOnlySpan<float> peepholes, int peephole, int unit, float c)
+        => Clip(peepholes.IsEmpty ? z : z + peepholes[peephole * (peepholes.Length / 3) + unit] * c);
+
+    private float Clip(float x) => _clip > 0 ? Math.Clamp(x, -_clip, _clip) : x;
+
+    /// <summary>An activation as the generated scalar code writes it (LstmMath's functions, evaluated in double, and MathF's).</summary>
+    private static float Activate((Activation Function, float Alpha, float Beta) activation, float x)
+    {
+        (Activation function, float alpha, float beta) = activation;
+        return function switch
+        {
+            Activation.Sigmoid => LstmMath.Sigmoid(x),
+            Activation.Tanh => LstmMath.Tanh(x),
+            Activation.Relu => MathF.Max(x, 0f),
+            Activation.HardSigmoid => MathF.Min(MathF.Max(alpha * x + beta, 0f), 1f),
+            Activation.LeakyRelu => MathF.Max(x, 0f) + alpha * MathF.Min(x, 0f),
+            Activation.ThresholdedRelu => x > alpha ? x : 0f,
+            Activation.ScaledTanh => alpha * LstmMath.Tanh(beta * x),
+            Activation.Affine => alpha * x + beta,
+            Activation.Elu => LstmMath.Elu(x, alpha),
+            Activation.Softsign => x / (1f + MathF.Abs(x)),
+            Activation.Softplus => LstmMath.Softplus(x),
+            _ => throw new InvalidOperationException($"{function} is not a gate activation; LstmDeclaration allows only ONNX's gate activations."),
+        };
+    }
+
+    private static (Activation, float, float) WithDefaults(Activation function)
+    {
+        (float alpha, float beta) = ActivationDefaults.Of(function);
+        return (function, alpha, beta);
+    }
+
+    /// <summary>What of the element-wise math differs from PyTorch's cell, in words; empty when nothing does.</summary>
+    private static string Describe(LstmDeclaration declaration)
+    {
+        bool gru = declaration.Cell == RecurrentCell.Gru;
+        var parts = new List<string>();
+        if (gru && !declaration.ResetAfter)
+        {
+            parts.Add("reset before U h");
+        }
+        if (declaration.Peepholes)
+        {
+            parts.Add("peepholes");
+        }
+        if (declaration.CoupledInputForget)
+        {
+            parts.Add("CIFG");
+        }
+        if (declaration.ActivationClip > 0)
+        {
+            parts.Add("clip " + declaration.ActivationClip.ToString("R", CultureInfo.InvariantCulture));
+        }
+        if (declaration.GateActivation != Activation.Sigmoid || declaration.CellActivation != Activation.Tanh
+            || (!gru && declaration.HiddenActivation != Activation.Tanh))
+        {
+            parts.Add(gru
+                ? $"activations {declaration.GateActivation}, {declaration.CellActivation}"
+                : $"activations {declaration.GateActivation}, {declaration.CellActivation}, {declaration.HiddenActivation}");
+        }
+        return string.Join(", ", parts);
+    }
+}
