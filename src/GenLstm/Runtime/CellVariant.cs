@@ -7,7 +7,8 @@ namespace GenLstm.Runtime;
 
 /// <summary>
 /// The element-wise part of a step of a layer whose cell is not PyTorch's LSTM or GRU, in the variants a file states (ONNX's
-/// activations, clip, input_forget and peepholes; Keras's activations and reset_after): the generated kernels' equations
+/// activations, clip, input_forget and peepholes; Keras's activations and reset_after; PyTorch's proj_size, applied by the
+/// layer after these): the generated kernels' equations
 /// (GateMath in the generator), applied per unit to the four slots a tile accumulated. Each activation has ONNX's default α and
 /// β, as a declaration that states none; the activation inputs are clipped after the peephole terms are added, as ONNX clips.
 /// Immutable; one instance serves every layer and stream of a model.
@@ -37,7 +38,10 @@ internal sealed class CellVariant
     /// <summary>The variants in words, for <see cref="RecurrentModel.KernelDescription"/>: "peepholes, clip 1.5".</summary>
     public string Description { get; }
 
-    /// <summary>The variant math of <paramref name="declaration"/>'s cell, or null for PyTorch's LSTM or GRU (the tiles' own update).</summary>
+    /// <summary>
+    /// The variant math of <paramref name="declaration"/>'s cell, or null for PyTorch's LSTM or GRU (the tiles' own update). A
+    /// projected LSTM has one too: its h_t is W_hr (o ⊙ tanh(c_t)), so its units go through the slots as a variant's do.
+    /// </summary>
     public static CellVariant? Of(LstmDeclaration declaration)
         => Describe(declaration).Length == 0 ? null : new CellVariant(declaration);
 
@@ -126,6 +130,10 @@ internal sealed class CellVariant
         if (gru && !declaration.ResetAfter)
         {
             parts.Add("reset before U h");
+        }
+        if (declaration.ProjectionSize > 0)
+        {
+            parts.Add($"projection to {declaration.ProjectionSize}");
         }
         if (declaration.Peepholes)
         {

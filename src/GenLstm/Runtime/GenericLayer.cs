@@ -24,12 +24,16 @@ internal sealed partial class GenericLayer
     /// <summary>An LSTM's peephole weights p_i, p_f, p_o (H each), or empty.</summary>
     private readonly float[] _peepholes;
 
-    private GenericLayer(PackedLstmWeights weights, RecurrentCell cell, CellVariant? variant, float[]? peepholes)
+    /// <summary>An LSTM's projection W_hr (PyTorch's proj_size), h_t = W_hr (o ⊙ tanh(c_t)), or null.</summary>
+    private readonly DenseLayer? _projection;
+
+    private GenericLayer(PackedLstmWeights weights, RecurrentCell cell, CellVariant? variant, float[]? peepholes, DenseLayer? projection)
     {
         _weights = weights;
         Cell = cell;
         _variant = variant;
         _peepholes = peepholes ?? [];
+        _projection = projection;
     }
 
     /// <summary>The cell: LSTM or GRU.</summary>
@@ -39,30 +43,39 @@ internal sealed partial class GenericLayer
 
     public int HiddenSize => _weights.HiddenSize;
 
+    /// <summary>The length of the layer's h_t, its output and its recurrent input: the projection's P, or H.</summary>
+    public int OutputSize => _weights.RecurrentSize;
+
     /// <summary>H rounded up to whole blocks: the length of the layer's h and c in a stream.</summary>
     public int PaddedHiddenSize => _weights.PaddedHiddenSize;
 
     /// <summary>
     /// Floats a stream keeps after this layer's columns for its step: the preactivations of a cell with variants (32 per block),
-    /// twice for a reset-before GRU; none for PyTorch's cells.
+    /// twice for a reset-before GRU, and a projected layer's o ⊙ tanh(c_t); none for PyTorch's cells.
     /// </summary>
-    public int ScratchLength => _variant is null ? 0 : (_variant.ResetBefore ? 2 : 1) * PackedLstmWeights.GateCount * PaddedHiddenSize;
+    public int ScratchLength => _variant is null ? 0
+        : (_variant.ResetBefore ? 2 : 1) * PackedLstmWeights.GateCount * PaddedHiddenSize + (_projection is null ? 0 : PaddedHiddenSize);
 
     /// <summary>
-    /// Packs one layer's tensors in PyTorch's layout (gate order i, f, g, o; or r, z, n) for <paramref name="variant"/>'s cell
-    /// (null: PyTorch's LSTM or GRU).
+    /// Packs one layer's tensors in PyTorch's layout (gate order i, f, g, o; or r, z, n) for <paramref name="declaration"/>'s cell,
+    /// whose element-wise math and projection <paramref name="variant"/> applies (null: PyTorch's LSTM or GRU).
     /// </summary>
-    public static GenericLayer Pack(RecurrentCell cell, CellVariant? variant, int inputSize, int hiddenSize, PyTorchLstmTensors tensors)
-        => new(cell == RecurrentCell.Gru
+    public static GenericLayer Pack(LstmDeclaration declaration, CellVariant? variant, int inputSize, PyTorchLstmTensors tensors)
+    {
+        int hiddenSize = declaration.HiddenSize, projectionSize = declaration.ProjectionSize;
+        PackedLstmWeights weights = declaration.Cell == RecurrentCell.Gru
             ? PackedLstmWeights.FromPyTorchGruInLstmRows(inputSize, hiddenSize, tensors.WeightIh, tensors.WeightHh, tensors.BiasIh, tensors.BiasHh,
                 resetAfter: variant is not { ResetBefore: true })
-            : PackedLstmWeights.FromPyTorch(inputSize, hiddenSize, tensors.WeightIh, tensors.WeightHh, tensors.BiasIh, tensors.BiasHh),
-            cell, variant, tensors.Peepholes);
+            : PackedLstmWeights.FromPyTorch(inputSize, hiddenSize, projectionSize > 0 ? projectionSize : hiddenSize,
+                tensors.WeightIh, tensors.WeightHh, tensors.BiasIh, tensors.BiasHh);
+        return new GenericLayer(weights, declaration.Cell, variant, tensors.Peepholes,
+            projectionSize > 0 ? tensors.Projection(hiddenSize, projectionSize) : null);
+    }
 
     /// <summary>
-    /// One step: <paramref name="columns"/> holds x_t (<see cref="InputSize"/>) then h_{t-1} (<see cref="HiddenSize"/>, then zeros
-    /// to <see cref="PaddedHiddenSize"/>); writes h_t to <paramref name="hidden"/> and updates <paramref name="cell"/> (an
-    /// LSTM's c; unused by a GRU), both <see cref="PaddedHiddenSize"/> long.
+    /// One step: <paramref name="columns"/> holds x_t (<see cref="InputSize"/>) then h_{t-1} (<see cref="OutputSize"/>, then zeros
+    /// to <see cref="PaddedHiddenSize"/>), then <see cref="ScratchLength"/> floats; writes h_t to <paramref name="hidden"/> and
+    /// updates <paramref name="cell"/> (an LSTM's c; unused by a GRU), both <see cref="PaddedHiddenSize"/> long.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(ref float columns, ref float hidden, ref float cell)
@@ -97,7 +110,16 @@ internal sealed partial class GenericLayer
         Span<float> hiddenUnits = MemoryMarshal.CreateSpan(ref hidden, HiddenSize);
         if (Cell == RecurrentCell.Lstm)
         {
-            variant.UpdateLstm(slots, _peepholes, hiddenUnits, MemoryMarshal.CreateSpan(ref cell, HiddenSize));
+            Span<float> cellUnits = MemoryMarshal.CreateSpan(ref cell, HiddenSize);
+            if (_projection is null)
+            {
+                variant.UpdateLstm(slots, _peepholes, hiddenUnits, cellUnits);
+                return;
+            }
+            // o ⊙ tanh(c_t) after the slots, then h_t = W_hr (o ⊙ tanh(c_t)).
+            Span<float> unprojected = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref scratch, (nuint)slotCount), HiddenSize);
+            variant.UpdateLstm(slots, _peepholes, unprojected, cellUnits);
+            _projection.Apply(unprojected, MemoryMarshal.CreateSpan(ref hidden, OutputSize));
             return;
         }
         Span<float> resetHidden = default;
@@ -119,7 +141,7 @@ internal sealed partial class GenericLayer
         where TCell : ICellUpdate
     {
         ref float weights = ref _weights.Start;
-        nuint stride = (nuint)_weights.BlockStride, columnCount = (nuint)(InputSize + HiddenSize);
+        nuint stride = (nuint)_weights.BlockStride, columnCount = (nuint)(InputSize + OutputSize);
         nuint blocks = (nuint)(_weights.PaddedHiddenSize / PackedLstmWeights.BlockSize);
         if (Vector512.IsHardwareAccelerated)
         {

@@ -64,20 +64,19 @@ internal sealed class GenericRecurrentModel : RecurrentModel
         int stateLength = 0;
         for (int layer = 0; layer < layers.Length; layer++)
         {
-            int inputSize = layer == 0 ? declaration.InputSize : declaration.HiddenSize;
-            layers[layer] = GenericLayer.Pack(declaration.Cell, variant, inputSize, declaration.HiddenSize, tensors[layer]);
+            layers[layer] = GenericLayer.Pack(declaration, variant, layer == 0 ? declaration.InputSize : layers[layer - 1].OutputSize, tensors[layer]);
             stateLength += 2 * layers[layer].PaddedHiddenSize;
         }
         DenseLayer? head = declaration.OutputSize > 0
-            ? DenseLayer.Read(file, declaration.HiddenSize, declaration.OutputSize, declaration.OutputActivation)
+            ? DenseLayer.Read(file, layers[^1].OutputSize, declaration.OutputSize, declaration.OutputActivation)
             : null;
         var initialState = new float[stateLength];
         int offset = 0;
         for (int layer = 0; layer < layers.Length; layer++)
         {
-            int padded = layers[layer].PaddedHiddenSize, hidden = declaration.HiddenSize;
-            LstmArguments.CopyInitialState(tensors[layer].InitialHidden, initialState.AsSpan(offset, hidden), nameof(file));
-            LstmArguments.CopyInitialState(tensors[layer].InitialCell, initialState.AsSpan(offset + padded, hidden), nameof(file));
+            int padded = layers[layer].PaddedHiddenSize;
+            LstmArguments.CopyInitialState(tensors[layer].InitialHidden, initialState.AsSpan(offset, layers[layer].OutputSize), nameof(file));
+            LstmArguments.CopyInitialState(tensors[layer].InitialCell, initialState.AsSpan(offset + padded, declaration.HiddenSize), nameof(file));
             offset += 2 * padded;
         }
         return new GenericRecurrentModel(declaration, file.SampleRate, layers, head, initialState, variant?.Description);
@@ -100,10 +99,6 @@ internal sealed class GenericRecurrentModel : RecurrentModel
         if (declaration.Direction != LstmDirection.Forward)
         {
             variants.Add($"the direction {declaration.Direction}");
-        }
-        if (declaration.ProjectionSize > 0)
-        {
-            variants.Add($"a projection to {declaration.ProjectionSize}");
         }
         if (declaration.LayerNorm)
         {
@@ -150,6 +145,9 @@ internal sealed class GenericRecurrentModel : RecurrentModel
         /// <summary>Slots of each layer's history: the largest ratio, plus the step being written.</summary>
         private static int HistorySlots => MaxSampleRateRatio + 1;
 
+        /// <summary>Floats of each layer's history: every slot holds h (the layer's output, P with a projection) and c (H).</summary>
+        private int HistoryLength => HistorySlots * (_model._layers[0].OutputSize + HiddenSize);
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Step(ReadOnlySpan<float> input, Span<float> output)
         {
@@ -181,7 +179,7 @@ internal sealed class GenericRecurrentModel : RecurrentModel
         public override void SetSampleRateRatio(double ratio, SampleRateCorrectionMode mode = SampleRateCorrectionMode.LinearInterpolation)
         {
             SampleRateDelay delay = SampleRateDelay.Create(ratio, mode, MaxSampleRateRatio);
-            _history ??= delay.IsActive ? new float[_model._layers.Length * HistorySlots * 2 * HiddenSize] : null;
+            _history ??= delay.IsActive ? new float[_model._layers.Length * HistoryLength] : null;
             Restart(delay);
         }
 
@@ -246,8 +244,8 @@ internal sealed class GenericRecurrentModel : RecurrentModel
             }
         }
 
-        /// <summary>h of one layer (length H; its padding follows it in the state).</summary>
-        private Span<float> Hidden(int layer) => _state.Span.Slice(layer * 2 * _model._layers[layer].PaddedHiddenSize, HiddenSize);
+        /// <summary>h of one layer (length H, or P with a projection; its padding follows it in the state).</summary>
+        private Span<float> Hidden(int layer) => _state.Span.Slice(layer * 2 * _model._layers[layer].PaddedHiddenSize, _model._layers[layer].OutputSize);
 
         /// <summary>c of one layer (length H; zero for a GRU).</summary>
         private Span<float> Cell(int layer)
@@ -256,6 +254,6 @@ internal sealed class GenericRecurrentModel : RecurrentModel
             return _state.Span.Slice(layer * 2 * padded + padded, HiddenSize);
         }
 
-        private Span<float> History(int layer) => _history.AsSpan(layer * HistorySlots * 2 * HiddenSize, HistorySlots * 2 * HiddenSize);
+        private Span<float> History(int layer) => _history.AsSpan(layer * HistoryLength, HistoryLength);
     }
 }

@@ -36,8 +36,9 @@ public abstract class RecurrentModel
     /// <summary>The length of x_t.</summary>
     public int InputSize => Declaration.InputSize;
 
-    /// <summary>The length of y_t: the head's size, or the last layer's h.</summary>
-    public int OutputSize => Declaration.OutputSize > 0 ? Declaration.OutputSize : Declaration.HiddenSize;
+    /// <summary>The length of y_t: the head's size, or the last layer's h (P with a projection; both directions' of a bidirectional model).</summary>
+    public int OutputSize => Declaration.OutputSize > 0 ? Declaration.OutputSize
+        : (Declaration.Direction == LstmDirection.Bidirectional ? 2 : 1) * (Declaration.ProjectionSize > 0 ? Declaration.ProjectionSize : Declaration.HiddenSize);
 
     /// <summary>The rate in Hz the file says the model was trained at, or null.</summary>
     public double? SampleRate { get; }
