@@ -83,6 +83,39 @@ public sealed class LayerNormTests(ITestOutputHelper log)
         Check("6x16 with peepholes, cell clip 2", outputs, Reference(layers, inputs, 6, 16, 1, new() { CellClip = 2 }));
     }
 
+    /// <summary>
+    /// With no declaration, RecurrentModel's generic kernel infers layer normalization (and peepholes) from the tensor names and
+    /// runs the same equations: against the float64 reference, with Step and Forward agreeing bit for bit and allocating nothing.
+    /// </summary>
+    [Theory]
+    [InlineData(5, 12, 1, false, 1)]
+    [InlineData(3, 20, 2, false, 3)]
+    [InlineData(6, 16, 1, true, 9)]
+    public void The_generic_kernel_runs_a_layer_norm_file_with_no_declaration(int inputSize, int hiddenSize, int layerCount, bool peepholes, int seed)
+    {
+        (SafeTensorsFile file, List<Layer> layers) = RandomFile(inputSize, hiddenSize, layerCount, 1, seed, peepholes);
+        RecurrentModel model = RecurrentModel.FromWeights(WeightFile.FromSafeTensors(file), RecurrentKernel.Generic);
+        Assert.True(model.Declaration.LayerNorm);
+        Assert.Equal(peepholes, model.Declaration.Peepholes);
+        float[] inputs = Inputs(inputSize, seed: 2);
+        var outputs = new float[Steps * hiddenSize];
+        RecurrentStream stream = model.CreateStream();
+        stream.Forward(inputs, outputs);
+        Check($"{model.KernelDescription}", outputs, Reference(layers, inputs, inputSize, hiddenSize, 1, new()));
+
+        var stepped = new float[outputs.Length];
+        long allocated = SteadyState.AllocatedBytes(() =>
+        {
+            stream.Reset();
+            for (int t = 0; t < Steps; t++)
+            {
+                stream.Step(inputs.AsSpan(t * inputSize, inputSize), stepped.AsSpan(t * hiddenSize, hiddenSize));
+            }
+        });
+        Assert.Equal(outputs, stepped);
+        Assert.Equal(0, allocated);
+    }
+
     [Fact]
     public void The_layer_norm_scales_are_required_and_allocation_free_in_steady_state()
     {

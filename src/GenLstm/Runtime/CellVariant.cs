@@ -7,8 +7,8 @@ namespace GenLstm.Runtime;
 
 /// <summary>
 /// The element-wise part of a step of a layer whose cell is not PyTorch's LSTM or GRU, in the variants a file states (ONNX's
-/// activations, clip, input_forget and peepholes; Keras's activations and reset_after; PyTorch's proj_size, applied by the
-/// layer after these): the generated kernels' equations
+/// activations, clip, input_forget and peepholes; Keras's activations and reset_after; layer normalization; PyTorch's proj_size,
+/// applied by the layer after these): the generated kernels' equations
 /// (GateMath in the generator), applied per unit to the four slots a tile accumulated. Each activation has ONNX's default α and
 /// β, as a declaration that states none; the activation inputs are clipped after the peephole terms are added, as ONNX clips.
 /// Immutable; one instance serves every layer and stream of a model.
@@ -47,23 +47,83 @@ internal sealed class CellVariant
 
     /// <summary>
     /// An LSTM's c_t and h_t for every unit from the four slots' preactivations (<paramref name="slots"/>, as
-    /// <see cref="PreactivationStore"/> lays them out) and c_{t-1} in <paramref name="cell"/>; <paramref name="peepholes"/> holds
-    /// p_i, p_f and p_o (H each), or nothing.
+    /// <see cref="PreactivationStore"/> lays them out, overwritten) and c_{t-1} in <paramref name="cell"/>. The gates i, f and g
+    /// first, then o, whose peephole reads c_t: each stage adds the peephole terms to z (<paramref name="peepholes"/>: p_i, p_f
+    /// and p_o, H each, or nothing), normalizes z over the units when the layer has layer normalization (TFLite's layer-norm
+    /// LSTM: <paramref name="layerNorm"/> holds γ of i, f, g, o, H each, and <paramref name="layerNormBias"/> the bias added
+    /// after it), then clips it and applies the activations.
     /// </summary>
-    public void UpdateLstm(ReadOnlySpan<float> slots, ReadOnlySpan<float> peepholes, Span<float> hidden, Span<float> cell)
+    public void UpdateLstm(Span<float> slots, ReadOnlySpan<float> peepholes, ReadOnlySpan<float> layerNorm, ReadOnlySpan<float> layerNormBias,
+        Span<float> hidden, Span<float> cell)
     {
+        const int Stride = PreactivationStore.SlotStride;
         int units = hidden.Length;
+        if (!peepholes.IsEmpty)
+        {
+            for (int unit = 0; unit < units; unit++)
+            {
+                int at = PreactivationStore.Offset(unit);
+                slots[at] += peepholes[unit] * cell[unit];
+                slots[at + Stride] += peepholes[units + unit] * cell[unit];
+            }
+        }
+        if (!layerNorm.IsEmpty)
+        {
+            for (int gate = 0; gate < 3; gate++)
+            {
+                Normalize(slots, gate, units, layerNorm, layerNormBias);
+            }
+        }
         for (int unit = 0; unit < units; unit++)
         {
             int at = PreactivationStore.Offset(unit);
-            float cPrevious = cell[unit];
-            float f = Activate(_gate, GateInput(slots[at + PreactivationStore.SlotStride], peepholes, 1, unit, cPrevious));
-            float i = CoupledInputForget ? 1f - f : Activate(_gate, GateInput(slots[at], peepholes, 0, unit, cPrevious));
-            float g = Activate(_cell, Clip(slots[at + 2 * PreactivationStore.SlotStride]));
-            float c = f * cPrevious + i * g;
-            cell[unit] = c;
-            float o = Activate(_gate, GateInput(slots[at + 3 * PreactivationStore.SlotStride], peepholes, 2, unit, c));
-            hidden[unit] = o * Activate(_hidden, c);
+            float f = Activate(_gate, Clip(slots[at + Stride]));
+            float i = CoupledInputForget ? 1f - f : Activate(_gate, Clip(slots[at]));
+            float g = Activate(_cell, Clip(slots[at + 2 * Stride]));
+            cell[unit] = f * cell[unit] + i * g;
+        }
+        if (!peepholes.IsEmpty)
+        {
+            for (int unit = 0; unit < units; unit++)
+            {
+                slots[PreactivationStore.Offset(unit) + 3 * Stride] += peepholes[2 * units + unit] * cell[unit];
+            }
+        }
+        if (!layerNorm.IsEmpty)
+        {
+            Normalize(slots, 3, units, layerNorm, layerNormBias);
+        }
+        for (int unit = 0; unit < units; unit++)
+        {
+            float o = Activate(_gate, Clip(slots[PreactivationStore.Offset(unit) + 3 * Stride]));
+            hidden[unit] = o * Activate(_hidden, cell[unit]);
+        }
+    }
+
+    /// <summary>
+    /// One gate's z over the units, normalized as the generated kernels do (TFLite's MeanStddevNormalization: the mean, the variance
+    /// from the deviations, 1 / sqrt(variance + 1e-8), in float), scaled by γ and biased.
+    /// </summary>
+    private static void Normalize(Span<float> slots, int gate, int units, ReadOnlySpan<float> gamma, ReadOnlySpan<float> bias)
+    {
+        int first = gate * PreactivationStore.SlotStride;
+        float sum = 0;
+        for (int unit = 0; unit < units; unit++)
+        {
+            sum += slots[first + PreactivationStore.Offset(unit)];
+        }
+        float mean = sum / units;
+        float squares = 0;
+        for (int unit = 0; unit < units; unit++)
+        {
+            float deviation = slots[first + PreactivationStore.Offset(unit)] - mean;
+            squares += deviation * deviation;
+        }
+        float inverseStddev = 1f / MathF.Sqrt(squares / units + 1e-8f);
+        for (int unit = 0; unit < units; unit++)
+        {
+            ref float z = ref slots[first + PreactivationStore.Offset(unit)];
+            z = (z - mean) * inverseStddev * gamma[gate * units + unit] + bias[gate * units + unit];
         }
     }
 
@@ -88,10 +148,6 @@ internal sealed class CellVariant
 
     /// <summary>A GRU's reset gate r of <paramref name="unit"/> from the slots' preactivations.</summary>
     public float ResetGate(ReadOnlySpan<float> slots, int unit) => Activate(_gate, Clip(slots[PreactivationStore.Offset(unit)]));
-
-    /// <summary>The input of a gate's activation: z plus its peephole term (p_gate ⊙ c), clipped.</summary>
-    private float GateInput(float z, ReadOnlySpan<float> peepholes, int peephole, int unit, float c)
-        => Clip(peepholes.IsEmpty ? z : z + peepholes[peephole * (peepholes.Length / 3) + unit] * c);
 
     private float Clip(float x) => _clip > 0 ? Math.Clamp(x, -_clip, _clip) : x;
 
@@ -134,6 +190,10 @@ internal sealed class CellVariant
         if (declaration.ProjectionSize > 0)
         {
             parts.Add($"projection to {declaration.ProjectionSize}");
+        }
+        if (declaration.LayerNorm)
+        {
+            parts.Add("layer norm");
         }
         if (declaration.Peepholes)
         {

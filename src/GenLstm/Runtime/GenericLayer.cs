@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -24,15 +25,20 @@ internal sealed partial class GenericLayer
     /// <summary>An LSTM's peephole weights p_i, p_f, p_o (H each), or empty.</summary>
     private readonly float[] _peepholes;
 
+    /// <summary>An LSTM's layer-norm scales γ of i, f, g, o (H each) and the biases added after the normalization, or empty.</summary>
+    private readonly float[] _layerNorm, _layerNormBias;
+
     /// <summary>An LSTM's projection W_hr (PyTorch's proj_size), h_t = W_hr (o ⊙ tanh(c_t)), or null.</summary>
     private readonly DenseLayer? _projection;
 
-    private GenericLayer(PackedLstmWeights weights, RecurrentCell cell, CellVariant? variant, float[]? peepholes, DenseLayer? projection)
+    private GenericLayer(PackedLstmWeights weights, RecurrentCell cell, CellVariant? variant, PyTorchLstmTensors tensors, DenseLayer? projection)
     {
         _weights = weights;
         Cell = cell;
         _variant = variant;
-        _peepholes = peepholes ?? [];
+        _peepholes = tensors.Peepholes ?? [];
+        _layerNorm = tensors.LayerNorm ?? [];
+        _layerNormBias = tensors.LayerNorm is null ? [] : [.. tensors.BiasIh.Zip(tensors.BiasHh, (a, b) => a + b)];
         _projection = projection;
     }
 
@@ -63,13 +69,13 @@ internal sealed partial class GenericLayer
     public static GenericLayer Pack(LstmDeclaration declaration, CellVariant? variant, int inputSize, PyTorchLstmTensors tensors)
     {
         int hiddenSize = declaration.HiddenSize, projectionSize = declaration.ProjectionSize;
+        // With layer normalization the bias row stays zero (the bias is added after it) and the tiles never read the γ rows.
         PackedLstmWeights weights = declaration.Cell == RecurrentCell.Gru
             ? PackedLstmWeights.FromPyTorchGruInLstmRows(inputSize, hiddenSize, tensors.WeightIh, tensors.WeightHh, tensors.BiasIh, tensors.BiasHh,
                 resetAfter: variant is not { ResetBefore: true })
             : PackedLstmWeights.FromPyTorch(inputSize, hiddenSize, projectionSize > 0 ? projectionSize : hiddenSize,
-                tensors.WeightIh, tensors.WeightHh, tensors.BiasIh, tensors.BiasHh);
-        return new GenericLayer(weights, declaration.Cell, variant, tensors.Peepholes,
-            projectionSize > 0 ? tensors.Projection(hiddenSize, projectionSize) : null);
+                tensors.WeightIh, tensors.WeightHh, tensors.BiasIh, tensors.BiasHh, peepholes: [], tensors.LayerNorm ?? []);
+        return new GenericLayer(weights, declaration.Cell, variant, tensors, projectionSize > 0 ? tensors.Projection(hiddenSize, projectionSize) : null);
     }
 
     /// <summary>
@@ -113,12 +119,12 @@ internal sealed partial class GenericLayer
             Span<float> cellUnits = MemoryMarshal.CreateSpan(ref cell, HiddenSize);
             if (_projection is null)
             {
-                variant.UpdateLstm(slots, _peepholes, hiddenUnits, cellUnits);
+                variant.UpdateLstm(slots, _peepholes, _layerNorm, _layerNormBias, hiddenUnits, cellUnits);
                 return;
             }
             // o ⊙ tanh(c_t) after the slots, then h_t = W_hr (o ⊙ tanh(c_t)).
             Span<float> unprojected = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref scratch, (nuint)slotCount), HiddenSize);
-            variant.UpdateLstm(slots, _peepholes, unprojected, cellUnits);
+            variant.UpdateLstm(slots, _peepholes, _layerNorm, _layerNormBias, unprojected, cellUnits);
             _projection.Apply(unprojected, MemoryMarshal.CreateSpan(ref hidden, OutputSize));
             return;
         }

@@ -100,9 +100,9 @@ internal sealed class GenericRecurrentModel : RecurrentModel
         {
             variants.Add($"the direction {declaration.Direction}");
         }
-        if (declaration.LayerNorm)
+        if (declaration.LayerNorm && declaration.Cell == RecurrentCell.Gru)
         {
-            variants.Add("layer normalization");
+            variants.Add("a GRU with layer normalization");
         }
         if (declaration.ExtraGates.Count > 0)
         {
