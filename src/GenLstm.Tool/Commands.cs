@@ -158,10 +158,14 @@ internal static class Commands
         return stream;
     }
 
-    /// <summary>Refuses a model that does not take and give one sample per step.</summary>
-    /// <exception cref="NotSupportedException">The model has more than one input or output.</exception>
+    /// <summary>Refuses a model that does not stream, or does not take and give one sample per step.</summary>
+    /// <exception cref="NotSupportedException">The model reads whole sequences, or has more than one input or output.</exception>
     private static void RequireAudioModel(RecurrentModel model, FileInfo path)
     {
+        if (!model.IsStreaming)
+        {
+            throw new NotSupportedException($"{path.FullName}: the model's {model.Declaration.Direction} direction reads a whole sequence from its end; run streams audio block by block.");
+        }
         if (model.InputSize != 1)
         {
             throw new NotSupportedException($"{path.FullName}: the model has {model.InputSize} inputs; run needs a 1-input audio model (use check for other inputs).");

@@ -23,7 +23,7 @@ public sealed class RecurrentModelTests(ITestOutputHelper log)
         "lstm_1x40", "lstm_3x20", "lstm_16x32", "lstm_64x64", "lstm_37x61", "lstm_5x24", "lstm_128x256",
         "gru_1x8", "gru_4x17", "gru_16x32", "gru_1x40",
         "stack_head_5x24_none", "stack_stacked2_3x20", "stack_stacked3_5x24",
-        "stack_proj_5x24p8",
+        "stack_proj_5x24p8", "stack_bidirectional_4x17", "stack_bidirectional2_5x24", "stack_bidirectional3_16x32", "stack_proj2bi_3x20p6",
     ];
 
     [Theory]
@@ -133,21 +133,36 @@ public sealed class RecurrentModelTests(ITestOutputHelper log)
         Assert.Contains("[Gru(inputSize: 2, hiddenSize: 7)]", error.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("stack_bidirectional_4x17", "the direction Bidirectional")]
-    public void Variants_the_generic_kernel_does_not_run_are_refused_with_the_declaration_to_add(string name, string variant)
+    /// <summary>
+    /// A bidirectional model reads whole sequences: Step, StepBatch and SetSampleRateRatio refuse, naming Forward; Forward continues
+    /// from the stream's state (a second call differs from the first) and Reset returns to the file's.
+    /// </summary>
+    [Fact]
+    public void A_bidirectional_model_runs_whole_sequences_through_Forward_only()
     {
-        WeightFile file = WeightFile.Open(GoldenPath(name));
-        var error = Assert.Throws<NotSupportedException>(() => RecurrentModel.FromWeights(file, RecurrentKernel.Generic));
-        Assert.StartsWith(GoldenPath(name), error.Message, StringComparison.Ordinal);
-        Assert.Contains(variant, error.Message, StringComparison.Ordinal);
-        Assert.Contains("[Lstm(", error.Message, StringComparison.Ordinal);
+        RecurrentModel model = RecurrentModel.FromWeights(WeightFile.Open(GoldenPath("stack_bidirectional_4x17")), RecurrentKernel.Generic);
+        Assert.False(model.IsStreaming);
+        Assert.Equal(34, model.OutputSize);
+        RecurrentStream stream = model.CreateStream();
+        var error = Assert.Throws<NotSupportedException>(() => stream.Step(new float[4], new float[34]));
+        Assert.Contains("call Forward", error.Message, StringComparison.Ordinal);
+        Assert.Throws<NotSupportedException>(() => model.StepBatch(new float[4], [stream], new float[34]));
+        Assert.Throws<NotSupportedException>(() => stream.SetSampleRateRatio(2));
+
+        float[] inputs = SafeTensorsFile.Open(GoldenPath("stack_bidirectional_4x17")).ReadFloat32("input");
+        float[] first = new float[inputs.Length / 4 * 34], second = new float[first.Length], afterReset = new float[first.Length];
+        stream.Forward(inputs, first);
+        stream.Forward(inputs, second);
+        stream.Reset();
+        stream.Forward(inputs, afterReset);
+        Assert.NotEqual(first, second);
+        Assert.Equal(first, afterReset);
     }
 
     /// <summary>
-    /// Every GRU format file that a forward stack describes (Keras HDF5, RTNeural JSON, a state dict: 2 layers, a head and, in the
-    /// JSON files, an input skip of 1 the reference lacks; Keras's reset_after = False and ONNX's linear_before_reset = 0 with a
-    /// stored initial_h: the reset gate before U h), from the file's initial state, against the script's float64 outputs.
+    /// Every GRU format file (Keras HDF5, RTNeural JSON, a state dict: 2 layers, a head and, in the JSON files, an input skip of 1
+    /// the reference lacks; Keras's reset_after = False and ONNX's linear_before_reset = 0 with a stored initial_h: the reset gate
+    /// before U h; a bidirectional ONNX GRU with a clip), from the file's initial state, against the script's float64 outputs.
     /// </summary>
     [Theory]
     [InlineData("gru_keras.h5", "gru.reference.safetensors")]
@@ -155,6 +170,7 @@ public sealed class RecurrentModelTests(ITestOutputHelper log)
     [InlineData("gru_state_dict.json", "gru.reference.safetensors")]
     [InlineData("gru_keras_reset_before.h5", "gru_reset_before.reference.safetensors")]
     [InlineData("gru.onnx", "gru_onnx.reference.safetensors")]
+    [InlineData("gru_bidirectional.onnx", "gru_bidirectional.reference.safetensors")]
     public void GRU_files_match_their_float64_outputs(string name, string referenceName)
     {
         WeightFile file = GruFormatTests.Open(name);

@@ -160,7 +160,7 @@ public sealed class ToolRunTests : IDisposable
 
         (exit, _, error, _) = Run(GoldenPath("stack_bidirectional_4x17.safetensors"), input);
         Assert.Equal(4, exit);
-        Assert.Contains("this model has the direction Bidirectional", error);
+        Assert.Contains("the model's Bidirectional direction reads a whole sequence from its end; run streams audio block by block", error);
 
         (exit, _, error, _) = Run(AmpModel, WriteSine("in800.wav", 800000, new WaveFormat(800000, 16, 1), seconds: 0.01));
         Assert.Equal(4, exit);
@@ -199,8 +199,14 @@ public sealed class ToolRunTests : IDisposable
 
         output = new StringWriter();
         Assert.Equal(0, Commands.Inspect(new FileInfo(GoldenPath("stack_bidirectional_4x17.safetensors")), output, new StringWriter()));
+        Assert.Contains("kernel      with no declaration, RecurrentModel.Load runs the generic kernel: LSTM(4, 17, bidirectional)\n", output.ToString().ReplaceLineEndings("\n"));
+
+        // ONNX's activation alpha and beta, which no inferred declaration holds.
+        output = new StringWriter();
+        Assert.Equal(0, Commands.Inspect(new FileInfo(Path.Combine(AppContext.BaseDirectory, "Onnx", "activations_a.onnx")), output, new StringWriter()));
         string text = output.ToString().ReplaceLineEndings("\n");
-        Assert.Contains("kernel      with no declaration, RecurrentModel.Load refuses it: the generic kernel does not run the direction Bidirectional\n"
+        Assert.Contains("kernel      with no declaration, RecurrentModel.Load refuses it: the generic kernel does not run activation_alpha/beta = [0.3, 0.9] / [0.6, 1.1]"
+            + ": set GateAlpha, GateBeta, … to these (not checked)\n"
             + "            with the declaration below in an application, RecurrentModel.Load runs its generated kernel\n\nDeclaration (paste", text);
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -40,7 +41,9 @@ internal sealed class GenericRecurrentModel : RecurrentModel
 
     public override string KernelDescription
         => $"generic kernel: {Declaration.Cell.ToString().ToUpperInvariant()}({InputSize}, {Declaration.HiddenSize}"
-            + (Declaration.Layers > 1 ? $", {Declaration.Layers} layers" : "") + (_variants is null ? "" : "; " + _variants) + ")"
+            + (Declaration.Layers > 1 ? $", {Declaration.Layers} layers" : "")
+            + (Declaration.Direction == LstmDirection.Forward ? "" : ", " + Declaration.Direction.ToString().ToLowerInvariant())
+            + (_variants is null ? "" : "; " + _variants) + ")"
             + (_head is null ? "" : $" + head({_head.Size}, {_head.Activation})")
             + (Declaration.InputSkip > 0 ? $" + skip {Declaration.InputSkip}" : "");
 
@@ -53,8 +56,8 @@ internal sealed class GenericRecurrentModel : RecurrentModel
         if (UnsupportedVariants(file, declaration) is { } unsupported)
         {
             throw new NotSupportedException(
-                $"{file.SourceName}: the generic kernel runs forward stacks of LSTM or GRU layers (PyTorch's, or with the activations, clip, peepholes, "
-                + $"coupled gates or reset placement an ONNX or Keras file states), with a head; this model has {unsupported}. "
+                $"{file.SourceName}: the generic kernel runs stacks of LSTM or GRU layers in any direction (PyTorch's, or with the activations, clip, peepholes, "
+                + $"coupled gates, reset placement, layer norm or projection a file states), with a head; this model has {unsupported}. "
                 + $"Declare it in the application, and RecurrentModel.Load runs the generated type (genlstm inspect prints the declaration):\n{declaration.ToCSharp()}");
         }
         // InferDeclaration has already checked the file's statements against the declaration it returns.
@@ -62,13 +65,16 @@ internal sealed class GenericRecurrentModel : RecurrentModel
         CellVariant? variant = CellVariant.Of(declaration);
         var layers = new GenericLayer[tensors.Length];
         int stateLength = 0;
-        for (int layer = 0; layer < layers.Length; layer++)
+        // PyTorch's order, as ReadLayers returns the tensors: every layer's forward direction, then its reverse one if bidirectional.
+        int directions = declaration.Direction == LstmDirection.Bidirectional ? 2 : 1;
+        for (int index = 0; index < layers.Length; index++)
         {
-            layers[layer] = GenericLayer.Pack(declaration, variant, layer == 0 ? declaration.InputSize : layers[layer - 1].OutputSize, tensors[layer]);
-            stateLength += 2 * layers[layer].PaddedHiddenSize;
+            int inputSize = index < directions ? declaration.InputSize : directions * layers[index - directions].OutputSize;
+            layers[index] = GenericLayer.Pack(declaration, variant, inputSize, tensors[index]);
+            stateLength += 2 * layers[index].PaddedHiddenSize;
         }
         DenseLayer? head = declaration.OutputSize > 0
-            ? DenseLayer.Read(file, layers[^1].OutputSize, declaration.OutputSize, declaration.OutputActivation)
+            ? DenseLayer.Read(file, directions * layers[^1].OutputSize, declaration.OutputSize, declaration.OutputActivation)
             : null;
         var initialState = new float[stateLength];
         int offset = 0;
@@ -96,10 +102,6 @@ internal sealed class GenericRecurrentModel : RecurrentModel
                 variants.Add($"{statement.Name} = {statement.Value}");
             }
         }
-        if (declaration.Direction != LstmDirection.Forward)
-        {
-            variants.Add($"the direction {declaration.Direction}");
-        }
         if (declaration.LayerNorm && declaration.Cell == RecurrentCell.Gru)
         {
             variants.Add("a GRU with layer normalization");
@@ -122,6 +124,9 @@ internal sealed class GenericRecurrentModel : RecurrentModel
         /// <summary>64-byte aligned, as the packed weights: the tiles' vector loads and stores of h and c never split a cache line.</summary>
         private readonly AlignedBuffer<float> _state;
         private readonly float[] _columns;
+
+        /// <summary>Where each layer's (and direction's) columns start in <see cref="_columns"/>.</summary>
+        private readonly int[] _columnsStart;
         private float[]? _history;
         private SampleRateDelay _delay;
 
@@ -130,9 +135,12 @@ internal sealed class GenericRecurrentModel : RecurrentModel
             _model = model;
             _state = new AlignedBuffer<float>(model._initialState.Length);
             model._initialState.CopyTo(_state.Span);
+            _columnsStart = new int[model._layers.Length];
             int columns = 0;
-            foreach (GenericLayer layer in model._layers)
+            for (int index = 0; index < model._layers.Length; index++)
             {
+                GenericLayer layer = model._layers[index];
+                _columnsStart[index] = columns;
                 columns += layer.InputSize + layer.PaddedHiddenSize + layer.ScratchLength;
             }
             _columns = new float[columns];
@@ -151,10 +159,11 @@ internal sealed class GenericRecurrentModel : RecurrentModel
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Step(ReadOnlySpan<float> input, Span<float> output)
         {
+            RequireStreaming(nameof(Step));
             LstmArguments.RequireLength(input.Length, _model.InputSize, nameof(input));
             LstmArguments.RequireLength(output.Length, _model.OutputSize, nameof(output));
             StepCore(input);
-            WriteOutput(input, output);
+            WriteOutput(input, Hidden(_model._layers.Length - 1), output);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -162,11 +171,71 @@ internal sealed class GenericRecurrentModel : RecurrentModel
         {
             int inputSize = _model.InputSize, outputSize = _model.OutputSize;
             int steps = LstmArguments.RequireSequence(inputs.Length, inputSize, outputs.Length, outputSize, nameof(inputs), nameof(outputs));
+            if (!_model.IsStreaming)
+            {
+                ForwardSequence(inputs, outputs, steps);
+                return;
+            }
             for (int t = 0; t < steps; t++)
             {
                 ReadOnlySpan<float> input = inputs.Slice(t * inputSize, inputSize);
                 StepCore(input);
-                WriteOutput(input, outputs.Slice(t * outputSize, outputSize));
+                WriteOutput(input, Hidden(_model._layers.Length - 1), outputs.Slice(t * outputSize, outputSize));
+            }
+        }
+
+        /// <summary>
+        /// A model with a reverse direction, layer by layer over the whole sequence, as the generated Forward: each direction continues
+        /// from the stream's state, the forward one from the first step to the last, the reverse one from the last to the first, and
+        /// leaves its final state; step t of a layer's output is [forward h_t, reverse h_t]. The layers' outputs live in two buffers
+        /// rented from the shared array pool: nothing is allocated once the pool holds them.
+        /// </summary>
+        private void ForwardSequence(ReadOnlySpan<float> inputs, Span<float> outputs, int steps)
+        {
+            GenericLayer[] layers = _model._layers;
+            int directions = _model.Declaration.Direction == LstmDirection.Bidirectional ? 2 : 1;
+            int width = directions * layers[0].OutputSize;
+            float[] even = ArrayPool<float>.Shared.Rent(steps * width), odd = ArrayPool<float>.Shared.Rent(steps * width);
+            try
+            {
+                ReadOnlySpan<float> layerInputs = inputs;
+                int layerInputSize = _model.InputSize;
+                for (int layer = 0; layer < _model.Declaration.Layers; layer++)
+                {
+                    Span<float> layerOutputs = (layer % 2 == 0 ? even : odd).AsSpan(0, steps * width);
+                    for (int direction = 0; direction < directions; direction++)
+                    {
+                        int index = layer * directions + direction;
+                        bool reverse = direction == 1 || _model.Declaration.Direction == LstmDirection.Reverse;
+                        for (int step = 0; step < steps; step++)
+                        {
+                            int t = reverse ? steps - 1 - step : step;
+                            Span<float> hidden = StepLayer(index, layerInputs.Slice(t * layerInputSize, layerInputSize));
+                            hidden.CopyTo(layerOutputs.Slice(t * width + direction * hidden.Length));
+                        }
+                    }
+                    layerInputs = layerOutputs;
+                    layerInputSize = width;
+                }
+                for (int t = 0; t < steps; t++)
+                {
+                    WriteOutput(inputs.Slice(t * _model.InputSize, _model.InputSize), layerInputs.Slice(t * width, width),
+                        outputs.Slice(t * _model.OutputSize, _model.OutputSize));
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(even);
+                ArrayPool<float>.Shared.Return(odd);
+            }
+        }
+
+        private void RequireStreaming(string member)
+        {
+            if (!_model.IsStreaming)
+            {
+                throw new NotSupportedException(
+                    $"{member}: this model's {_model.Declaration.Direction} direction reads a whole sequence, from its last step back; call Forward with the sequence.");
             }
         }
 
@@ -178,6 +247,7 @@ internal sealed class GenericRecurrentModel : RecurrentModel
 
         public override void SetSampleRateRatio(double ratio, SampleRateCorrectionMode mode = SampleRateCorrectionMode.LinearInterpolation)
         {
+            RequireStreaming(nameof(SetSampleRateRatio));
             SampleRateDelay delay = SampleRateDelay.Create(ratio, mode, MaxSampleRateRatio);
             _history ??= delay.IsActive ? new float[_model._layers.Length * HistoryLength] : null;
             Restart(delay);
@@ -203,19 +273,12 @@ internal sealed class GenericRecurrentModel : RecurrentModel
         {
             bool delayed = _delay.IsActive;
             ReadOnlySpan<float> layerInput = input;
-            int columnsOffset = 0;
             for (int index = 0; index < _model._layers.Length; index++)
             {
-                GenericLayer layer = _model._layers[index];
-                Span<float> columns = _columns.AsSpan(columnsOffset, layer.InputSize + layer.PaddedHiddenSize);
-                columnsOffset += columns.Length + layer.ScratchLength;
-                Span<float> hidden = Hidden(index), cell = Cell(index);
-                layerInput.CopyTo(columns);
-                hidden.CopyTo(columns[layer.InputSize..]);
-                layer.Step(ref MemoryMarshal.GetReference(columns), ref MemoryMarshal.GetReference(hidden), ref MemoryMarshal.GetReference(cell));
+                Span<float> hidden = StepLayer(index, layerInput);
                 if (delayed)
                 {
-                    _delay.Apply(History(index), HistorySlots, hidden, cell);
+                    _delay.Apply(History(index), HistorySlots, hidden, Cell(index));
                 }
                 layerInput = hidden;
             }
@@ -225,11 +288,23 @@ internal sealed class GenericRecurrentModel : RecurrentModel
             }
         }
 
-        /// <summary>y_t: the head applied to the last layer's h (or that h), plus the input skip.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void WriteOutput(ReadOnlySpan<float> input, Span<float> output)
+        /// <summary>One step of one layer (and direction) from its input x_t and its h_{t-1}, copied into its columns; returns its h_t.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Span<float> StepLayer(int index, ReadOnlySpan<float> input)
         {
-            Span<float> last = Hidden(_model._layers.Length - 1);
+            GenericLayer layer = _model._layers[index];
+            Span<float> columns = _columns.AsSpan(_columnsStart[index], layer.InputSize + layer.PaddedHiddenSize);
+            Span<float> hidden = Hidden(index);
+            input.CopyTo(columns);
+            hidden.CopyTo(columns[layer.InputSize..]);
+            layer.Step(ref MemoryMarshal.GetReference(columns), ref MemoryMarshal.GetReference(hidden), ref MemoryMarshal.GetReference(Cell(index)));
+            return hidden;
+        }
+
+        /// <summary>y_t: the head applied to the last layer's output <paramref name="last"/> (or that output), plus the input skip.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void WriteOutput(ReadOnlySpan<float> input, ReadOnlySpan<float> last, Span<float> output)
+        {
             if (_model._head is { } head)
             {
                 head.Apply(last, output);
@@ -244,7 +319,7 @@ internal sealed class GenericRecurrentModel : RecurrentModel
             }
         }
 
-        /// <summary>h of one layer (length H, or P with a projection; its padding follows it in the state).</summary>
+        /// <summary>h of one layer and direction (length H, or P with a projection; its padding follows it in the state).</summary>
         private Span<float> Hidden(int layer) => _state.Span.Slice(layer * 2 * _model._layers[layer].PaddedHiddenSize, _model._layers[layer].OutputSize);
 
         /// <summary>c of one layer (length H; zero for a GRU).</summary>

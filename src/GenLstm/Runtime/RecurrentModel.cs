@@ -40,6 +40,14 @@ public abstract class RecurrentModel
     public int OutputSize => Declaration.OutputSize > 0 ? Declaration.OutputSize
         : (Declaration.Direction == LstmDirection.Bidirectional ? 2 : 1) * (Declaration.ProjectionSize > 0 ? Declaration.ProjectionSize : Declaration.HiddenSize);
 
+    /// <summary>
+    /// Whether streams run step by step: false for a model with a reverse direction (<see cref="LstmDirection.Reverse"/> or
+    /// <see cref="LstmDirection.Bidirectional"/>), which reads a whole sequence at once. Its streams' <see cref="RecurrentStream.Forward"/>
+    /// runs the sequence; <see cref="RecurrentStream.Step"/>, <see cref="StepBatch"/> and <see cref="RecurrentStream.SetSampleRateRatio"/>
+    /// throw <see cref="NotSupportedException"/>.
+    /// </summary>
+    public bool IsStreaming => Declaration.Direction == LstmDirection.Forward;
+
     /// <summary>The rate in Hz the file says the model was trained at, or null.</summary>
     public double? SampleRate { get; }
 
@@ -60,6 +68,7 @@ public abstract class RecurrentModel
     /// <param name="streams">Streams this model created.</param>
     /// <param name="outputs">Receives y_t of every stream: streams × <see cref="OutputSize"/>.</param>
     /// <exception cref="ArgumentException">A span has the wrong length, or a stream belongs to another model.</exception>
+    /// <exception cref="NotSupportedException">The model is not <see cref="IsStreaming"/>.</exception>
     public void StepBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<RecurrentStream> streams, Span<float> outputs)
     {
         CompilerServices.LstmArguments.RequireLength(inputs.Length, streams.Length * InputSize, nameof(inputs));
@@ -178,9 +187,14 @@ public abstract class RecurrentStream
     /// <param name="input">x_t, length <see cref="RecurrentModel.InputSize"/>.</param>
     /// <param name="output">Receives y_t, length <see cref="RecurrentModel.OutputSize"/>.</param>
     /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    /// <exception cref="NotSupportedException">The model is not <see cref="RecurrentModel.IsStreaming"/>: call <see cref="Forward"/> with the whole sequence.</exception>
     public abstract void Step(ReadOnlySpan<float> input, Span<float> output);
 
-    /// <summary>T steps: exactly the numbers of T calls to <see cref="Step"/>.</summary>
+    /// <summary>
+    /// T steps: exactly the numbers of T calls to <see cref="Step"/>. For a model that is not <see cref="RecurrentModel.IsStreaming"/>,
+    /// the whole sequence, as PyTorch and the generated <c>Forward</c> run it: each layer's reverse direction reads it from the last step
+    /// to the first, and every direction continues from the stream's state and leaves its final one there.
+    /// </summary>
     /// <param name="inputs">x_0 … x_{T-1}, row-major: T × <see cref="RecurrentModel.InputSize"/>.</param>
     /// <param name="outputs">Receives y_0 … y_{T-1}: T × <see cref="RecurrentModel.OutputSize"/>.</param>
     /// <exception cref="ArgumentException">The lengths are not T × InputSize and T × OutputSize for one T.</exception>
@@ -197,6 +211,8 @@ public abstract class RecurrentStream
     /// <param name="ratio">At least 1; for example 96000.0 / 48000.</param>
     /// <param name="mode">Linear interpolation between neighbouring steps (the default), or the ratio rounded.</param>
     /// <exception cref="ArgumentOutOfRangeException">The ratio is out of range.</exception>
-    /// <exception cref="NotSupportedException">A declared type without <c>MaxSampleRateRatio</c> runs the stream and the ratio is not 1.</exception>
+    /// <exception cref="NotSupportedException">
+    /// A declared type without <c>MaxSampleRateRatio</c> runs the stream and the ratio is not 1, or the model is not <see cref="RecurrentModel.IsStreaming"/>.
+    /// </exception>
     public abstract void SetSampleRateRatio(double ratio, SampleRateCorrectionMode mode = SampleRateCorrectionMode.LinearInterpolation);
 }
