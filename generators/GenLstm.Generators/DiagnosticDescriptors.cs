@@ -119,6 +119,12 @@ internal static class DiagnosticDescriptors
         "Declared twice",
         "[{0}] and [{1}] on {3} both declare {2}; keep one: they are two names for one attribute");
 
+    /// <summary>GLSTM019: the [Lstm] type, or a type containing it, is private or protected: the generated kernels outside it cannot see it.</summary>
+    public static readonly DiagnosticDescriptor InaccessibleType = Create(
+        "GLSTM019",
+        "LSTM type must be visible to its kernels",
+        "The type '{0}' is {1}; GenLstm's kernels and its registration with RecurrentModel live beside '{2}' in the assembly, so it and every type containing it must be internal or public");
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat)
         => new(id, title, messageFormat, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
             helpLinkUri: HelpLinkBase + id + ".md");

@@ -213,6 +213,23 @@ public sealed partial class LstmGenerator
                 }
             }
 
+            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+                {
+                    Location location = current.Equals(type, SymbolEqualityComparer.Default)
+                        ? declaration.Identifier.GetLocation()
+                        : current.Locations.FirstOrDefault() ?? declaration.Identifier.GetLocation();
+                    string accessibility = current.DeclaredAccessibility switch
+                    {
+                        Accessibility.Private => "private",
+                        Accessibility.Protected => "protected",
+                        _ => "private protected",
+                    };
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InaccessibleType, LocationInfo.From(location), current.Name, accessibility, type.Name));
+                }
+            }
+
             if (type.IsStatic || type.IsAbstract)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StaticOrAbstract,

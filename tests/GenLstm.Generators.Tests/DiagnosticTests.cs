@@ -63,6 +63,36 @@ public sealed class DiagnosticTests
             "The type 'Outer' contains the LSTM type 'Inner' and must also be declared 'partial'",
             "The type 'Middle' contains the LSTM type 'Inner' and must also be declared 'partial'"),
 
+        ["PrivateNestedModel"] = new("GLSTM019", """
+            public partial class Plugin
+            {
+                [Lstm(1, 40)]
+                private sealed partial class [|Amp|] { }
+            }
+            """,
+            "The type 'Amp' is private; GenLstm's kernels and its registration with RecurrentModel live beside 'Amp' in the assembly, so it and every type containing it must be internal or public"),
+
+        ["ModelInProtectedType"] = new("GLSTM019", """
+            public partial class Host
+            {
+                protected partial class [|Models|]
+                {
+                    [Lstm(1, 40)]
+                    internal sealed partial class Amp { }
+                }
+            }
+            """,
+            "The type 'Models' is protected; GenLstm's kernels and its registration with RecurrentModel live beside 'Amp' in the assembly, so it and every type containing it must be internal or public"),
+
+        ["PrivateProtectedModel"] = new("GLSTM019", """
+            public partial class Host
+            {
+                [Gru(1, 8)]
+                private protected sealed partial class [|Pedal|] { }
+            }
+            """,
+            "The type 'Pedal' is private protected; GenLstm's kernels and its registration with RecurrentModel live beside 'Pedal' in the assembly, so it and every type containing it must be internal or public"),
+
         ["GenericModel"] = new("GLSTM003", """
             [Lstm(5, 24)]
             public sealed partial class [|Generic|]<T> { }
@@ -159,21 +189,21 @@ public sealed class DiagnosticTests
 
         ["LstmAndGruOnOneType"] = new("GLSTM017", """
             [Lstm(1, 8)]
-            [|Gru(1, 8)|]
+            [[|Gru(1, 8)|]]
             public sealed partial class Model { }
             """,
             "[Gru] does not apply to Model, which is declared [Lstm] too: a model has one recurrent cell; keep the one its weights were trained with"),
 
         ["GateAddedToAGru"] = new("GLSTM017", """
             [Gru(1, 8)]
-            [|LstmGate("extra", Activation.Sigmoid)|]
+            [[|LstmGate("extra", Activation.Sigmoid)|]]
             public sealed partial class Model { }
             """,
             "[LstmGate] does not apply to a GRU: it changes an LSTM's gates, cell state or hidden output; a GRU has gates r, z, n and its state is h alone"),
 
         ["CellExpressionOnAGru"] = new("GLSTM017", """
             [Gru(1, 8)]
-            [|LstmCell("f * c_prev + i * g")|]
+            [[|LstmCell("f * c_prev + i * g")|]]
             public sealed partial class Model { }
             """,
             "[LstmCell] does not apply to a GRU: it changes an LSTM's gates, cell state or hidden output; a GRU has gates r, z, n and its state is h alone"),
@@ -181,7 +211,7 @@ public sealed class DiagnosticTests
         ["HeadDeclaredByBothSpellings"] = new("GLSTM018", """
             [Gru(1, 8)]
             [OutputHead(1)]
-            [|LstmOutput(1)|]
+            [[|LstmOutput(1)|]]
             public sealed partial class Model { }
             """,
             "[LstmOutput] and [OutputHead] on Model both declare its output head; keep one: they are two names for one attribute"),
@@ -189,7 +219,7 @@ public sealed class DiagnosticTests
         ["WeightsDeclaredByBothSpellings"] = new("GLSTM018", """
             [Lstm(1, 8)]
             [LstmWeights("a.safetensors")]
-            [|BakedWeights("a.safetensors")|]
+            [[|BakedWeights("a.safetensors")|]]
             public sealed partial class Model { }
             """,
             "[BakedWeights] and [LstmWeights] on Model both declare its baked weights file; keep one: they are two names for one attribute"),
@@ -477,6 +507,13 @@ public sealed class DiagnosticTests
 
     public static TheoryData<string> CasesFor(string id) => [.. Cases.Where(c => c.Value.Id == id).Select(c => c.Key)];
 
+    [Fact]
+    public void Every_case_is_run_by_the_theory_of_its_id()
+    {
+        string[] theories = [.. typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).Where(n => n.StartsWith("GLSTM", System.StringComparison.Ordinal))];
+        Assert.All(Cases.Values.Select(c => c.Id).Distinct(), id => Assert.Contains(id, theories));
+    }
+
     public static TheoryData<string> CompilerErrorCaseNames => [.. CompilerErrorCases.Keys];
 
     [Theory]
@@ -530,6 +567,18 @@ public sealed class DiagnosticTests
     [Theory]
     [MemberData(nameof(CasesFor), "GLSTM012")]
     public void GLSTM012_InvalidOptionValue(string caseName) => AssertReported(Cases[caseName]);
+
+    [Theory]
+    [MemberData(nameof(CasesFor), "GLSTM017")]
+    public void GLSTM017_NotForThisCell(string caseName) => AssertReported(Cases[caseName]);
+
+    [Theory]
+    [MemberData(nameof(CasesFor), "GLSTM018")]
+    public void GLSTM018_DeclaredTwice(string caseName) => AssertReported(Cases[caseName]);
+
+    [Theory]
+    [MemberData(nameof(CasesFor), "GLSTM019")]
+    public void GLSTM019_InaccessibleType(string caseName) => AssertReported(Cases[caseName]);
 
     [Theory]
     [MemberData(nameof(CompilerErrorCaseNames))]
