@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using BenchmarkDotNet.Attributes;
@@ -85,7 +86,7 @@ public class GruBenchmarks
                 new LstmDeclaration(inputSize, hiddenSize) { Cell = cell, Layers = layers })
             : [.. new int[layers].Select((_, layer) => Layer(cell == RecurrentCell.Gru ? 3 : 4, layer == 0 ? inputSize : hiddenSize))];
         PyTorchLstmTensors[] gru = Layers(RecurrentCell.Gru), lstm = Layers(RecurrentCell.Lstm);
-        DenseLayer Head() => fromRtNeural
+        DenseLayer? dense = !head ? null : fromRtNeural
             ? DenseLayer.Read(RtNeuralFile(Config), hiddenSize, 1, Activation.None)
             : DenseLayer.FromPyTorch(hiddenSize, 1, Activation.None, Values(hiddenSize, 0.2f), Values(1, 0.2f));
         int outputSize = head ? 1 : hiddenSize;
@@ -94,29 +95,20 @@ public class GruBenchmarks
         float[] inputs = Values(SequenceLength * inputSize, 1), outputs = new float[SequenceLength * outputSize];
         _naiveOutput = new float[hiddenSize];
         _naive = new NaiveGru(inputSize, hiddenSize, gru[0].WeightIh, gru[0].WeightHh, gru[0].BiasIh, gru[0].BiasHh);
+        WeightFile gruFile = StateDict(gru, dense, hiddenSize), lstmFile = StateDict(lstm, dense, hiddenSize);
 
         switch (Config)
         {
-            case "GA": Bind(Gru1x40.FromPyTorch(gru[0].WeightIh, gru[0].WeightHh, gru[0].BiasIh, gru[0].BiasHh), Lstm1x40.FromPyTorch(lstm[0].WeightIh, lstm[0].WeightHh, lstm[0].BiasIh, lstm[0].BiasHh),
-                (Gru1x40 m, ref Gru1x40.State s) => m.Step(_input, ref s, _output), (Lstm1x40 m, ref Lstm1x40.State s) => m.Step(_input, ref s, _output), (Gru1x40 m, ref Gru1x40.State s) => m.Forward(inputs, ref s, outputs)); break;
-            case "GB": Bind(Gru16x32.FromPyTorch(gru[0].WeightIh, gru[0].WeightHh, gru[0].BiasIh, gru[0].BiasHh), Lstm16x32.FromPyTorch(lstm[0].WeightIh, lstm[0].WeightHh, lstm[0].BiasIh, lstm[0].BiasHh),
-                (Gru16x32 m, ref Gru16x32.State s) => m.Step(_input, ref s, _output), (Lstm16x32 m, ref Lstm16x32.State s) => m.Step(_input, ref s, _output), (Gru16x32 m, ref Gru16x32.State s) => m.Forward(inputs, ref s, outputs)); break;
-            case "GC": Bind(Gru64x64.FromPyTorch(gru[0].WeightIh, gru[0].WeightHh, gru[0].BiasIh, gru[0].BiasHh), Lstm64x64.FromPyTorch(lstm[0].WeightIh, lstm[0].WeightHh, lstm[0].BiasIh, lstm[0].BiasHh),
-                (Gru64x64 m, ref Gru64x64.State s) => m.Step(_input, ref s, _output), (Lstm64x64 m, ref Lstm64x64.State s) => m.Step(_input, ref s, _output), (Gru64x64 m, ref Gru64x64.State s) => m.Forward(inputs, ref s, outputs)); break;
-            case "GD": Bind(Gru128x256.FromPyTorch(gru[0].WeightIh, gru[0].WeightHh, gru[0].BiasIh, gru[0].BiasHh), Lstm128x256.FromPyTorch(lstm[0].WeightIh, lstm[0].WeightHh, lstm[0].BiasIh, lstm[0].BiasHh),
-                (Gru128x256 m, ref Gru128x256.State s) => m.Step(_input, ref s, _output), (Lstm128x256 m, ref Lstm128x256.State s) => m.Step(_input, ref s, _output), (Gru128x256 m, ref Gru128x256.State s) => m.Forward(inputs, ref s, outputs)); break;
-            case "GE": Bind(HeadGru1x12.FromPyTorch(Head(), gru), HeadLstm1x12.FromPyTorch(Head(), lstm),
-                (HeadGru1x12 m, ref HeadGru1x12.State s) => m.Step(_input, ref s, _output), (HeadLstm1x12 m, ref HeadLstm1x12.State s) => m.Step(_input, ref s, _output), (HeadGru1x12 m, ref HeadGru1x12.State s) => m.Forward(inputs, ref s, outputs)); break;
-            case "GF": Bind(HeadGru1x16.FromPyTorch(Head(), gru), HeadLstm1x16.FromPyTorch(Head(), lstm),
-                (HeadGru1x16 m, ref HeadGru1x16.State s) => m.Step(_input, ref s, _output), (HeadLstm1x16 m, ref HeadLstm1x16.State s) => m.Step(_input, ref s, _output), (HeadGru1x16 m, ref HeadGru1x16.State s) => m.Forward(inputs, ref s, outputs)); break;
-            case "GG": Bind(HeadGru2x8.FromPyTorch(Head(), gru), HeadLstm2x8.FromPyTorch(Head(), lstm),
-                (HeadGru2x8 m, ref HeadGru2x8.State s) => m.Step(_input, ref s, _output), (HeadLstm2x8 m, ref HeadLstm2x8.State s) => m.Step(_input, ref s, _output), (HeadGru2x8 m, ref HeadGru2x8.State s) => m.Forward(inputs, ref s, outputs)); break;
-            case "GH": Bind(HeadGru1x40.FromPyTorch(Head(), gru), HeadLstm1x40.FromPyTorch(Head(), lstm),
-                (HeadGru1x40 m, ref HeadGru1x40.State s) => m.Step(_input, ref s, _output), (HeadLstm1x40 m, ref HeadLstm1x40.State s) => m.Step(_input, ref s, _output), (HeadGru1x40 m, ref HeadGru1x40.State s) => m.Forward(inputs, ref s, outputs)); break;
-            case "1x32": Bind(Gru1x32.FromPyTorch(gru[0].WeightIh, gru[0].WeightHh, gru[0].BiasIh, gru[0].BiasHh), Lstm1x32.FromPyTorch(lstm[0].WeightIh, lstm[0].WeightHh, lstm[0].BiasIh, lstm[0].BiasHh),
-                (Gru1x32 m, ref Gru1x32.State s) => m.Step(_input, ref s, _output), (Lstm1x32 m, ref Lstm1x32.State s) => m.Step(_input, ref s, _output), (Gru1x32 m, ref Gru1x32.State s) => m.Forward(inputs, ref s, outputs)); break;
-            default: Bind(Gru1x64.FromPyTorch(gru[0].WeightIh, gru[0].WeightHh, gru[0].BiasIh, gru[0].BiasHh), Lstm1x64.FromPyTorch(lstm[0].WeightIh, lstm[0].WeightHh, lstm[0].BiasIh, lstm[0].BiasHh),
-                (Gru1x64 m, ref Gru1x64.State s) => m.Step(_input, ref s, _output), (Lstm1x64 m, ref Lstm1x64.State s) => m.Step(_input, ref s, _output), (Gru1x64 m, ref Gru1x64.State s) => m.Forward(inputs, ref s, outputs)); break;
+            case "GA": Bind<Gru1x40, Gru1x40.State, Lstm1x40, Lstm1x40.State>(gruFile, lstmFile, inputs, outputs); break;
+            case "GB": Bind<Gru16x32, Gru16x32.State, Lstm16x32, Lstm16x32.State>(gruFile, lstmFile, inputs, outputs); break;
+            case "GC": Bind<Gru64x64, Gru64x64.State, Lstm64x64, Lstm64x64.State>(gruFile, lstmFile, inputs, outputs); break;
+            case "GD": Bind<Gru128x256, Gru128x256.State, Lstm128x256, Lstm128x256.State>(gruFile, lstmFile, inputs, outputs); break;
+            case "GE": Bind<HeadGru1x12, HeadGru1x12.State, HeadLstm1x12, HeadLstm1x12.State>(gruFile, lstmFile, inputs, outputs); break;
+            case "GF": Bind<HeadGru1x16, HeadGru1x16.State, HeadLstm1x16, HeadLstm1x16.State>(gruFile, lstmFile, inputs, outputs); break;
+            case "GG": Bind<HeadGru2x8, HeadGru2x8.State, HeadLstm2x8, HeadLstm2x8.State>(gruFile, lstmFile, inputs, outputs); break;
+            case "GH": Bind<HeadGru1x40, HeadGru1x40.State, HeadLstm1x40, HeadLstm1x40.State>(gruFile, lstmFile, inputs, outputs); break;
+            case "1x32": Bind<Gru1x32, Gru1x32.State, Lstm1x32, Lstm1x32.State>(gruFile, lstmFile, inputs, outputs); break;
+            default: Bind<Gru1x64, Gru1x64.State, Lstm1x64, Lstm1x64.State>(gruFile, lstmFile, inputs, outputs); break;
         }
 
         // The generated GRU (without its head) must agree with the plain one before anything is timed.
@@ -140,20 +132,45 @@ public class GruBenchmarks
         }
     }
 
-    private delegate void Call<TModel, TState>(TModel model, ref TState state);
+    /// <summary>The layers (PyTorch's names, <c>_l0</c>, <c>_l1</c>) and the head (<c>output.weight</c>, <c>output.bias</c>) as a state dict.</summary>
+    private static WeightFile StateDict(PyTorchLstmTensors[] layers, DenseLayer? head, int hiddenSize)
+    {
+        var tensors = new List<WeightTensor>();
+        for (int layer = 0; layer < layers.Length; layer++)
+        {
+            PyTorchLstmTensors t = layers[layer];
+            int rows = t.BiasIh.Length;
+            tensors.Add(new($"weight_ih_l{layer}", [rows, t.WeightIh.Length / rows], t.WeightIh));
+            tensors.Add(new($"weight_hh_l{layer}", [rows, hiddenSize], t.WeightHh));
+            tensors.Add(new($"bias_ih_l{layer}", [rows], t.BiasIh));
+            tensors.Add(new($"bias_hh_l{layer}", [rows], t.BiasHh));
+        }
+        if (head is not null)
+        {
+            tensors.Add(new("output.weight", [head.Size, head.InputSize], head.Weight.ToArray()));
+            tensors.Add(new("output.bias", [head.Size], head.Bias.ToArray()));
+        }
+        return new WeightFile("benchmark weights", WeightFileFormat.SafeTensors, tensors);
+    }
 
-    /// <summary>Binds the three timed calls to their models and states (one state per call, kept across calls: a stream that goes on).</summary>
-    private void Bind<TGru, TGruState, TLstm, TLstmState>(TGru gru, TLstm lstm, Call<TGru, TGruState> gruStep, Call<TLstm, TLstmState> lstmStep,
-        Call<TGru, TGruState> gruForward)
+    /// <summary>
+    /// Loads both models and binds the three timed calls to them and their states (one state per call, kept across calls: a
+    /// stream that goes on), written once over any declared model.
+    /// </summary>
+    private void Bind<TGru, TGruState, TLstm, TLstmState>(WeightFile gruFile, WeightFile lstmFile, float[] inputs, float[] outputs)
+        where TGru : IRecurrentModel<TGru, TGruState>
         where TGruState : struct
+        where TLstm : IRecurrentModel<TLstm, TLstmState>
         where TLstmState : struct
     {
+        TGru gru = TGru.FromWeights(gruFile);
+        TLstm lstm = TLstm.FromWeights(lstmFile);
         var stepState = new TGruState[1];
         var lstmState = new TLstmState[1];
         var forwardState = new TGruState[1];
-        _gruStep = () => gruStep(gru, ref stepState[0]);
-        _lstmStep = () => lstmStep(lstm, ref lstmState[0]);
-        _gruForward = () => gruForward(gru, ref forwardState[0]);
+        _gruStep = () => gru.Step(_input, ref stepState[0], _output);
+        _lstmStep = () => lstm.Step(_input, ref lstmState[0], _output);
+        _gruForward = () => gru.Forward(inputs, ref forwardState[0], outputs);
     }
 
     [Benchmark(Baseline = true), BenchmarkCategory("Step")]
