@@ -7,11 +7,15 @@ using BenchmarkDotNet.Configs;
 
 namespace GenLstm.Benchmarks;
 
+// A variant a file states (ONNX's P, PyTorch-style weight_c*): the generic kernel's variant path against its generated type.
+[Lstm(1, 40, Peepholes = true)][OutputHead(1)] public sealed partial class PeepholeHeadLstm1x40 { }
+
 /// <summary>
 /// What a host pays for a model it did not declare: <c>Step</c> of the runtime's generic kernel (<see cref="RecurrentModel"/>
 /// with <see cref="RecurrentKernel.Generic"/>) against the generated type of the same model called directly (the baseline), and
 /// the generated type behind <see cref="RecurrentStream"/> (what <c>RecurrentModel.Load</c> returns when the host declared the
-/// size), in one run, at the sizes of issue 18: 1×12, 1×16 and 1×40 with a head, 2 layers × 8 with a head, 64×64 and 128×256.
+/// size), in one run, at the sizes of issue 18: 1×12, 1×16 and 1×40 with a head, 2 layers × 8 with a head, 64×64 and 128×256;
+/// and 1×40 with peepholes and a head, where the generic kernel takes its variant path (the slots, then the cell per unit).
 /// The three run the same weights (seeded random values, written into one in-memory safetensors file) and are checked
 /// against each other before timing.
 /// </summary>
@@ -24,23 +28,24 @@ public class RecurrentModelBenchmarks
     private RecurrentStream _generic = null!, _declared = null!;
     private float[] _input = null!, _output = null!;
 
-    [Params("1x12+head", "1x16+head", "1x40+head", "2x8+head", "64x64", "128x256")]
+    [Params("1x12+head", "1x16+head", "1x40+head", "2x8+head", "64x64", "128x256", "1x40+head+peepholes")]
     public string Config { get; set; } = "1x40+head";
 
     [GlobalSetup]
     public void Setup()
     {
-        (int inputSize, int hiddenSize, int layers, bool head) = Config switch
+        (int inputSize, int hiddenSize, int layers, bool head, bool peepholes) = Config switch
         {
-            "1x12+head" => (1, 12, 1, true),
-            "1x16+head" => (1, 16, 1, true),
-            "1x40+head" => (1, 40, 1, true),
-            "2x8+head" => (1, 8, 2, true),
-            "64x64" => (64, 64, 1, false),
-            "128x256" => (128, 256, 1, false),
+            "1x12+head" => (1, 12, 1, true, false),
+            "1x16+head" => (1, 16, 1, true, false),
+            "1x40+head" => (1, 40, 1, true, false),
+            "2x8+head" => (1, 8, 2, true, false),
+            "64x64" => (64, 64, 1, false, false),
+            "128x256" => (128, 256, 1, false, false),
+            "1x40+head+peepholes" => (1, 40, 1, true, true),
             _ => throw new ArgumentOutOfRangeException(nameof(Config), Config, "not a configuration"),
         };
-        WeightFile file = WeightFile.Parse(RandomSafeTensors(inputSize, hiddenSize, layers, head), Config + ".safetensors");
+        WeightFile file = WeightFile.Parse(RandomSafeTensors(inputSize, hiddenSize, layers, head, peepholes), Config + ".safetensors");
         RecurrentModel generic = RecurrentModel.FromWeights(file, RecurrentKernel.Generic);
         RecurrentModel declared = RecurrentModel.FromWeights(file, RecurrentKernel.Generated);
         _generic = generic.CreateStream();
@@ -54,6 +59,7 @@ public class RecurrentModelBenchmarks
             "1x40+head" => Direct(HeadLstm1x40.FromWeights(file), (HeadLstm1x40 m, ref HeadLstm1x40.State s) => m.Step(_input, ref s, _output), m => m.InitialState),
             "2x8+head" => Direct(HeadLstm2x8.FromWeights(file), (HeadLstm2x8 m, ref HeadLstm2x8.State s) => m.Step(_input, ref s, _output), m => m.InitialState),
             "64x64" => Direct(Lstm64x64.FromWeights(file), (Lstm64x64 m, ref Lstm64x64.State s) => m.Step(_input, ref s, _output), m => m.InitialState),
+            "1x40+head+peepholes" => Direct(PeepholeHeadLstm1x40.FromWeights(file), (PeepholeHeadLstm1x40 m, ref PeepholeHeadLstm1x40.State s) => m.Step(_input, ref s, _output), m => m.InitialState),
             _ => Direct(Lstm128x256.FromWeights(file), (Lstm128x256 m, ref Lstm128x256.State s) => m.Step(_input, ref s, _output), m => m.InitialState),
         };
         CrossCheck(generic, declared);
@@ -101,8 +107,11 @@ public class RecurrentModelBenchmarks
     [Benchmark, BenchmarkCategory("Step")]
     public void GenericStep() => _generic.Step(_input, _output);
 
-    /// <summary>A safetensors file of seeded random weights (scaled by 1/√H, as PyTorch initializes) in PyTorch's names, the head as <c>output.*</c>.</summary>
-    private static byte[] RandomSafeTensors(int inputSize, int hiddenSize, int layers, bool head)
+    /// <summary>
+    /// A safetensors file of seeded random weights (scaled by 1/√H, as PyTorch initializes) in PyTorch's names, peepholes as
+    /// <c>weight_ci/cf/co_l{k}</c>, the head as <c>output.*</c>.
+    /// </summary>
+    private static byte[] RandomSafeTensors(int inputSize, int hiddenSize, int layers, bool head, bool peepholes)
     {
         var random = new Random(18);
         float scale = 1 / MathF.Sqrt(hiddenSize);
@@ -115,6 +124,12 @@ public class RecurrentModelBenchmarks
             tensors.Add(($"weight_hh_l{layer}", [4 * hiddenSize, hiddenSize], Values(4 * hiddenSize * hiddenSize)));
             tensors.Add(($"bias_ih_l{layer}", [4 * hiddenSize], Values(4 * hiddenSize)));
             tensors.Add(($"bias_hh_l{layer}", [4 * hiddenSize], Values(4 * hiddenSize)));
+            if (peepholes)
+            {
+                tensors.Add(($"weight_ci_l{layer}", [hiddenSize], Values(hiddenSize)));
+                tensors.Add(($"weight_cf_l{layer}", [hiddenSize], Values(hiddenSize)));
+                tensors.Add(($"weight_co_l{layer}", [hiddenSize], Values(hiddenSize)));
+            }
         }
         if (head)
         {

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -159,7 +160,10 @@ internal sealed class GenericRecurrentModel : RecurrentModel
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Step(ReadOnlySpan<float> input, Span<float> output)
         {
-            RequireStreaming(nameof(Step));
+            if (!_model.IsStreaming)
+            {
+                ThrowNotStreaming(nameof(Step));
+            }
             LstmArguments.RequireLength(input.Length, _model.InputSize, nameof(input));
             LstmArguments.RequireLength(output.Length, _model.OutputSize, nameof(output));
             StepCore(input);
@@ -230,14 +234,10 @@ internal sealed class GenericRecurrentModel : RecurrentModel
             }
         }
 
-        private void RequireStreaming(string member)
-        {
-            if (!_model.IsStreaming)
-            {
-                throw new NotSupportedException(
-                    $"{member}: this model's {_model.Declaration.Direction} direction reads a whole sequence, from its last step back; call Forward with the sequence.");
-            }
-        }
+        [DoesNotReturn]
+        private void ThrowNotStreaming(string member)
+            => throw new NotSupportedException(
+                $"{member}: this model's {_model.Declaration.Direction} direction reads a whole sequence, from its last step back; call Forward with the sequence.");
 
         public override void Reset()
         {
@@ -247,7 +247,10 @@ internal sealed class GenericRecurrentModel : RecurrentModel
 
         public override void SetSampleRateRatio(double ratio, SampleRateCorrectionMode mode = SampleRateCorrectionMode.LinearInterpolation)
         {
-            RequireStreaming(nameof(SetSampleRateRatio));
+            if (!_model.IsStreaming)
+            {
+                ThrowNotStreaming(nameof(SetSampleRateRatio));
+            }
             SampleRateDelay delay = SampleRateDelay.Create(ratio, mode, MaxSampleRateRatio);
             _history ??= delay.IsActive ? new float[_model._layers.Length * HistoryLength] : null;
             Restart(delay);
@@ -302,7 +305,7 @@ internal sealed class GenericRecurrentModel : RecurrentModel
         }
 
         /// <summary>y_t: the head applied to the last layer's output <paramref name="last"/> (or that output), plus the input skip.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void WriteOutput(ReadOnlySpan<float> input, ReadOnlySpan<float> last, Span<float> output)
         {
             if (_model._head is { } head)
@@ -320,6 +323,7 @@ internal sealed class GenericRecurrentModel : RecurrentModel
         }
 
         /// <summary>h of one layer and direction (length H, or P with a projection; its padding follows it in the state).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private Span<float> Hidden(int layer) => _state.Span.Slice(layer * 2 * _model._layers[layer].PaddedHiddenSize, _model._layers[layer].OutputSize);
 
         /// <summary>c of one layer (length H; zero for a GRU).</summary>

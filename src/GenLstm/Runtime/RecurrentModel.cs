@@ -28,17 +28,20 @@ public abstract class RecurrentModel
     {
         Declaration = declaration;
         SampleRate = sampleRate;
+        InputSize = declaration.InputSize;
+        OutputSize = declaration.OutputSize > 0 ? declaration.OutputSize
+            : (declaration.Direction == LstmDirection.Bidirectional ? 2 : 1) * (declaration.ProjectionSize > 0 ? declaration.ProjectionSize : declaration.HiddenSize);
+        IsStreaming = declaration.Direction == LstmDirection.Forward;
     }
 
     /// <summary>The model the file holds: sizes, layers, cell, head, input skip.</summary>
     public LstmDeclaration Declaration { get; }
 
     /// <summary>The length of x_t.</summary>
-    public int InputSize => Declaration.InputSize;
+    public int InputSize { get; }
 
     /// <summary>The length of y_t: the head's size, or the last layer's h (P with a projection; both directions' of a bidirectional model).</summary>
-    public int OutputSize => Declaration.OutputSize > 0 ? Declaration.OutputSize
-        : (Declaration.Direction == LstmDirection.Bidirectional ? 2 : 1) * (Declaration.ProjectionSize > 0 ? Declaration.ProjectionSize : Declaration.HiddenSize);
+    public int OutputSize { get; }
 
     /// <summary>
     /// Whether streams run step by step: false for a model with a reverse direction (<see cref="LstmDirection.Reverse"/> or
@@ -46,7 +49,7 @@ public abstract class RecurrentModel
     /// runs the sequence; <see cref="RecurrentStream.Step"/>, <see cref="StepBatch"/> and <see cref="RecurrentStream.SetSampleRateRatio"/>
     /// throw <see cref="NotSupportedException"/>.
     /// </summary>
-    public bool IsStreaming => Declaration.Direction == LstmDirection.Forward;
+    public bool IsStreaming { get; }
 
     /// <summary>The rate in Hz the file says the model was trained at, or null.</summary>
     public double? SampleRate { get; }
