@@ -123,6 +123,58 @@ public sealed class VariantOnnxTests(ITestOutputHelper log)
         Assert.Equal(0, allocated);
     }
 
+    /// <summary>
+    /// Every gate activation through the generic kernel's variant path, with ONNX's default α and β (what a declaration inferred
+    /// from a file runs): the tensors of clip.onnx in PyTorch's names under a declaration with those activations, against the
+    /// float64 reference given the same defaults (HardSigmoid 0.2, 0.5; LeakyRelu 0.01; ThresholdedRelu 1; ScaledTanh 1, 1;
+    /// Affine 1, 0; Elu 1), with Step and Forward the same bits.
+    /// </summary>
+    [Theory]
+    [InlineData(Activation.HardSigmoid, Activation.Softsign, Activation.ScaledTanh)]
+    [InlineData(Activation.Sigmoid, Activation.LeakyRelu, Activation.Elu)]
+    [InlineData(Activation.Sigmoid, Activation.ThresholdedRelu, Activation.Affine)]
+    [InlineData(Activation.Tanh, Activation.Softplus, Activation.Relu)]
+    public void The_generic_kernel_runs_every_gate_activation_with_ONNXs_defaults(Activation gate, Activation cell, Activation hidden)
+    {
+        Tensors tensors = Tensors.Load("clip");
+        PyTorchLstmTensors layer = new OnnxLstmTensors(tensors.W, tensors.R, tensors.B).ToPyTorch(4, 12, 1)[0];
+        var file = new WeightFile("activations", WeightFileFormat.SafeTensors,
+        [
+            new WeightTensor("weight_ih_l0", [48, 4], layer.WeightIh), new WeightTensor("weight_hh_l0", [48, 12], layer.WeightHh),
+            new WeightTensor("bias_ih_l0", [48], layer.BiasIh), new WeightTensor("bias_hh_l0", [48], layer.BiasHh),
+        ]);
+        var declaration = new LstmDeclaration(4, 12) { GateActivation = gate, CellActivation = cell, HiddenActivation = hidden };
+        RecurrentModel model = Runtime.GenericRecurrentModel.Create(file, declaration);
+
+        var ours = new float[tensors.X.Length / 4 * 12];
+        RecurrentStream stream = model.CreateStream();
+        stream.Forward(tensors.X, ours);
+        static (string, double, double) WithDefaults(Activation a) => a switch
+        {
+            Activation.HardSigmoid => ("HardSigmoid", 0.2, 0.5),
+            Activation.LeakyRelu => ("LeakyRelu", 0.01, 0),
+            Activation.ThresholdedRelu => ("ThresholdedRelu", 1, 0),
+            Activation.ScaledTanh => ("ScaledTanh", 1, 1),
+            Activation.Affine => ("Affine", 1, 0),
+            Activation.Elu => ("Elu", 1, 0),
+            _ => (a.ToString(), 0, 0),
+        };
+        double[] reference = ReferenceVariantLstm.RunOnnx(tensors.W, tensors.R, tensors.B, null, tensors.X, 4, 12, 1,
+            new() { Gate = WithDefaults(gate), Cell = WithDefaults(cell), Hidden = WithDefaults(hidden) });
+        double error = Golden.MaxAbsDifference(ours, reference);
+        log.WriteLine($"{model.KernelDescription}: max |generic - float64| = {error:E2}");
+        Assert.InRange(error, 0, ReferenceTolerance);
+        Assert.True(reference.Any(v => Math.Abs(v) > 0.05), "the outputs must not all be near zero");
+
+        stream.Reset();
+        var stepped = new float[ours.Length];
+        for (int t = 0; t < tensors.X.Length / 4; t++)
+        {
+            stream.Step(tensors.X.AsSpan(t * 4, 4), stepped.AsSpan(t * 12, 12));
+        }
+        Assert.Equal(ours, stepped);
+    }
+
     [Theory]
     [InlineData("activations_a", "activation_alpha/beta = [0.3, 0.9] / [0.6, 1.1]")]
     [InlineData("activations_b", "activation_alpha/beta = [0.1, 0.8]")]

@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using GenLstm.Contract;
 
 namespace GenLstm.Runtime;
@@ -9,20 +12,23 @@ namespace GenLstm.Runtime;
 /// The element-wise part of a step of a layer whose cell is not PyTorch's LSTM or GRU, in the variants a file states (ONNX's
 /// activations, clip, input_forget and peepholes; Keras's activations and reset_after; layer normalization; PyTorch's proj_size,
 /// applied by the layer after these): the generated kernels' equations
-/// (GateMath in the generator), applied per unit to the four slots a tile accumulated. Each activation has ONNX's default α and
-/// β, as a declaration that states none; the activation inputs are clipped after the peephole terms are added, as ONNX clips.
-/// Immutable; one instance serves every layer and stream of a model.
+/// (GateMath in the generator), applied to the four slots a tile accumulated, a register of units at a time on the widest of
+/// Vector256, Vector128 or scalars (<see cref="IKernelVector{TVector}"/>), as the generated two-pass kernels do. Each activation has
+/// ONNX's default α and β, as a declaration that states none; the activation inputs are clipped after the peephole terms are added,
+/// as ONNX clips. Immutable; one instance serves every layer and stream of a model.
 /// </summary>
 internal sealed class CellVariant
 {
+    private const int Stride = PreactivationStore.SlotStride;
+
     private readonly float _clip;
-    private readonly (Activation Function, float Alpha, float Beta) _gate, _cell, _hidden;
+    private readonly GateFunction _gate, _cell, _hidden;
 
     private CellVariant(LstmDeclaration declaration)
     {
-        _gate = WithDefaults(declaration.GateActivation);
-        _cell = WithDefaults(declaration.CellActivation);
-        _hidden = WithDefaults(declaration.HiddenActivation);
+        _gate = GateFunction.WithDefaults(declaration.GateActivation);
+        _cell = GateFunction.WithDefaults(declaration.CellActivation);
+        _hidden = GateFunction.WithDefaults(declaration.HiddenActivation);
         _clip = declaration.ActivationClip;
         CoupledInputForget = declaration.CoupledInputForget;
         ResetBefore = declaration.Cell == RecurrentCell.Gru && !declaration.ResetAfter;
@@ -46,25 +52,84 @@ internal sealed class CellVariant
         => Describe(declaration).Length == 0 ? null : new CellVariant(declaration);
 
     /// <summary>
-    /// An LSTM's c_t and h_t for every unit from the four slots' preactivations (<paramref name="slots"/>, as
-    /// <see cref="PreactivationStore"/> lays them out, overwritten) and c_{t-1} in <paramref name="cell"/>. The gates i, f and g
-    /// first, then o, whose peephole reads c_t: each stage adds the peephole terms to z (<paramref name="peepholes"/>: p_i, p_f
-    /// and p_o, H each, or nothing), normalizes z over the units when the layer has layer normalization (TFLite's layer-norm
-    /// LSTM: <paramref name="layerNorm"/> holds γ of i, f, g, o, H each, and <paramref name="layerNormBias"/> the bias added
-    /// after it), then clips it and applies the activations.
+    /// An LSTM's c_t and h_t from the four slots' preactivations (<paramref name="slots"/>, as <see cref="PreactivationStore"/> lays
+    /// them out, overwritten) and c_{t-1} in <paramref name="cell"/>. The gates i, f and g first, then o, whose peephole reads c_t:
+    /// each stage adds the peephole terms to z (<paramref name="peepholes"/>: p_i, p_f and p_o, each padded to the blocks, or
+    /// nothing), normalizes z over the <paramref name="units"/> when the layer has layer normalization (TFLite's layer-norm LSTM:
+    /// <paramref name="layerNorm"/> holds γ of i, f, g, o, H each, and <paramref name="layerNormBias"/> the bias added after it),
+    /// then clips it and applies the activations. <paramref name="hidden"/> and <paramref name="cell"/> span every block's units.
     /// </summary>
     public void UpdateLstm(Span<float> slots, ReadOnlySpan<float> peepholes, ReadOnlySpan<float> layerNorm, ReadOnlySpan<float> layerNormBias,
-        Span<float> hidden, Span<float> cell)
+        int units, Span<float> hidden, Span<float> cell)
     {
-        const int Stride = PreactivationStore.SlotStride;
-        int units = hidden.Length;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            UpdateLstm<Vector256Kernel, Vector256<float>>(slots, peepholes, layerNorm, layerNormBias, units, hidden, cell);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            UpdateLstm<Vector128Kernel, Vector128<float>>(slots, peepholes, layerNorm, layerNormBias, units, hidden, cell);
+        }
+        else
+        {
+            UpdateLstm<ScalarKernel, float>(slots, peepholes, layerNorm, layerNormBias, units, hidden, cell);
+        }
+    }
+
+    /// <summary>
+    /// A GRU's h_t over h_{t-1} in <paramref name="hidden"/> (every block's units), from the slots r, z, n's input part and n's
+    /// hidden part (<paramref name="slots"/>); a reset-before GRU takes n's hidden part U_n (r ⊙ h_{t-1}) from <paramref name="resetHidden"/>.
+    /// </summary>
+    public void UpdateGru(ReadOnlySpan<float> slots, ReadOnlySpan<float> resetHidden, Span<float> hidden)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            UpdateGru<Vector256Kernel, Vector256<float>>(slots, resetHidden, hidden);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            UpdateGru<Vector128Kernel, Vector128<float>>(slots, resetHidden, hidden);
+        }
+        else
+        {
+            UpdateGru<ScalarKernel, float>(slots, resetHidden, hidden);
+        }
+    }
+
+    /// <summary>A reset-before GRU's first pass: h_{t-1} in <paramref name="recurrent"/> (every block's units) becomes r ⊙ h_{t-1}.</summary>
+    public void ApplyResetGate(ReadOnlySpan<float> slots, Span<float> recurrent)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ApplyResetGate<Vector256Kernel, Vector256<float>>(slots, recurrent);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            ApplyResetGate<Vector128Kernel, Vector128<float>>(slots, recurrent);
+        }
+        else
+        {
+            ApplyResetGate<ScalarKernel, float>(slots, recurrent);
+        }
+    }
+
+    private void UpdateLstm<TKernel, TVector>(Span<float> slots, ReadOnlySpan<float> peepholes, ReadOnlySpan<float> layerNorm,
+        ReadOnlySpan<float> layerNormBias, int units, Span<float> hidden, Span<float> cell)
+        where TKernel : IKernelVector<TVector>
+        where TVector : struct
+    {
+        ref float z = ref MemoryMarshal.GetReference(slots);
+        ref float c = ref MemoryMarshal.GetReference(cell);
+        ref float p = ref MemoryMarshal.GetReference(peepholes);
+        nuint padded = (nuint)cell.Length, count = (nuint)TKernel.Count;
         if (!peepholes.IsEmpty)
         {
-            for (int unit = 0; unit < units; unit++)
+            for (nuint unit = 0; unit < padded; unit += count)
             {
-                int at = PreactivationStore.Offset(unit);
-                slots[at] += peepholes[unit] * cell[unit];
-                slots[at + Stride] += peepholes[units + unit] * cell[unit];
+                nuint at = Offset(unit);
+                TVector cPrevious = TKernel.Load(ref c, unit);
+                TKernel.Store(TKernel.Add(TKernel.Load(ref z, at), TKernel.Multiply(TKernel.Load(ref p, unit), cPrevious)), ref z, at);
+                TKernel.Store(TKernel.Add(TKernel.Load(ref z, at + Stride), TKernel.Multiply(TKernel.Load(ref p, padded + unit), cPrevious)), ref z, at + Stride);
             }
         }
         if (!layerNorm.IsEmpty)
@@ -74,31 +139,71 @@ internal sealed class CellVariant
                 Normalize(slots, gate, units, layerNorm, layerNormBias);
             }
         }
-        for (int unit = 0; unit < units; unit++)
+        for (nuint unit = 0; unit < padded; unit += count)
         {
-            int at = PreactivationStore.Offset(unit);
-            float f = Activate(_gate, Clip(slots[at + Stride]));
-            float i = CoupledInputForget ? 1f - f : Activate(_gate, Clip(slots[at]));
-            float g = Activate(_cell, Clip(slots[at + 2 * Stride]));
-            cell[unit] = f * cell[unit] + i * g;
+            nuint at = Offset(unit);
+            TVector f = Activate<TKernel, TVector>(_gate, Clip<TKernel, TVector>(TKernel.Load(ref z, at + Stride)));
+            TVector i = CoupledInputForget
+                ? TKernel.Subtract(TKernel.Broadcast(1f), f)
+                : Activate<TKernel, TVector>(_gate, Clip<TKernel, TVector>(TKernel.Load(ref z, at)));
+            TVector g = Activate<TKernel, TVector>(_cell, Clip<TKernel, TVector>(TKernel.Load(ref z, at + 2 * Stride)));
+            TKernel.Store(TKernel.Add(TKernel.Multiply(f, TKernel.Load(ref c, unit)), TKernel.Multiply(i, g)), ref c, unit);
         }
         if (!peepholes.IsEmpty)
         {
-            for (int unit = 0; unit < units; unit++)
+            for (nuint unit = 0; unit < padded; unit += count)
             {
-                slots[PreactivationStore.Offset(unit) + 3 * Stride] += peepholes[2 * units + unit] * cell[unit];
+                nuint at = Offset(unit) + 3 * Stride;
+                TKernel.Store(TKernel.Add(TKernel.Load(ref z, at), TKernel.Multiply(TKernel.Load(ref p, 2 * padded + unit), TKernel.Load(ref c, unit))), ref z, at);
             }
         }
         if (!layerNorm.IsEmpty)
         {
             Normalize(slots, 3, units, layerNorm, layerNormBias);
         }
-        for (int unit = 0; unit < units; unit++)
+        ref float h = ref MemoryMarshal.GetReference(hidden);
+        for (nuint unit = 0; unit < padded; unit += count)
         {
-            float o = Activate(_gate, Clip(slots[PreactivationStore.Offset(unit) + 3 * Stride]));
-            hidden[unit] = o * Activate(_hidden, cell[unit]);
+            TVector o = Activate<TKernel, TVector>(_gate, Clip<TKernel, TVector>(TKernel.Load(ref z, Offset(unit) + 3 * Stride)));
+            TKernel.Store(TKernel.Multiply(o, Activate<TKernel, TVector>(_hidden, TKernel.Load(ref c, unit))), ref h, unit);
         }
     }
+
+    private void UpdateGru<TKernel, TVector>(ReadOnlySpan<float> slots, ReadOnlySpan<float> resetHidden, Span<float> hidden)
+        where TKernel : IKernelVector<TVector>
+        where TVector : struct
+    {
+        ref float z = ref MemoryMarshal.GetReference(slots);
+        ref float recurrent = ref MemoryMarshal.GetReference(resetHidden);
+        ref float h = ref MemoryMarshal.GetReference(hidden);
+        for (nuint unit = 0; unit < (nuint)hidden.Length; unit += (nuint)TKernel.Count)
+        {
+            nuint at = Offset(unit);
+            TVector update = Activate<TKernel, TVector>(_gate, Clip<TKernel, TVector>(TKernel.Load(ref z, at + Stride)));
+            TVector newInput = ResetBefore
+                ? TKernel.Add(TKernel.Load(ref z, at + 2 * Stride), TKernel.Load(ref recurrent, at + 3 * Stride))
+                : TKernel.MultiplyAdd(Activate<TKernel, TVector>(_gate, Clip<TKernel, TVector>(TKernel.Load(ref z, at))), TKernel.Load(ref z, at + 3 * Stride),
+                    TKernel.Load(ref z, at + 2 * Stride));
+            TVector n = Activate<TKernel, TVector>(_cell, Clip<TKernel, TVector>(newInput));
+            TKernel.Store(TKernel.MultiplyAdd(update, TKernel.Subtract(TKernel.Load(ref h, unit), n), n), ref h, unit);
+        }
+    }
+
+    private void ApplyResetGate<TKernel, TVector>(ReadOnlySpan<float> slots, Span<float> recurrent)
+        where TKernel : IKernelVector<TVector>
+        where TVector : struct
+    {
+        ref float z = ref MemoryMarshal.GetReference(slots);
+        ref float columns = ref MemoryMarshal.GetReference(recurrent);
+        for (nuint unit = 0; unit < (nuint)recurrent.Length; unit += (nuint)TKernel.Count)
+        {
+            TVector reset = Activate<TKernel, TVector>(_gate, Clip<TKernel, TVector>(TKernel.Load(ref z, Offset(unit))));
+            TKernel.Store(TKernel.Multiply(reset, TKernel.Load(ref columns, unit)), ref columns, unit);
+        }
+    }
+
+    /// <summary>Where slot 0 of the register of units at <paramref name="unit"/> is (<see cref="PreactivationStore.Offset"/>).</summary>
+    private static nuint Offset(nuint unit) => (nuint)PreactivationStore.Offset((int)unit);
 
     /// <summary>
     /// One gate's z over the units, normalized as the generated kernels do (TFLite's MeanStddevNormalization: the mean, the variance
@@ -106,7 +211,7 @@ internal sealed class CellVariant
     /// </summary>
     private static void Normalize(Span<float> slots, int gate, int units, ReadOnlySpan<float> gamma, ReadOnlySpan<float> bias)
     {
-        int first = gate * PreactivationStore.SlotStride;
+        int first = gate * Stride;
         float sum = 0;
         for (int unit = 0; unit < units; unit++)
         {
@@ -127,55 +232,34 @@ internal sealed class CellVariant
         }
     }
 
-    /// <summary>
-    /// A GRU's h_t for every unit, over h_{t-1} in <paramref name="hidden"/>, from the slots r, z, n's input part and n's hidden
-    /// part (<paramref name="slots"/>); a reset-before GRU takes n's hidden part U_n (r ⊙ h_{t-1}) from <paramref name="resetHidden"/>.
-    /// </summary>
-    public void UpdateGru(ReadOnlySpan<float> slots, ReadOnlySpan<float> resetHidden, Span<float> hidden)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private TVector Clip<TKernel, TVector>(TVector x)
+        where TKernel : IKernelVector<TVector>
+        where TVector : struct
+        => _clip > 0 ? TKernel.Min(TKernel.Max(x, TKernel.Broadcast(-_clip)), TKernel.Broadcast(_clip)) : x;
+
+    /// <summary>An activation as the generated code writes it for this register width (LstmMath's functions and the vector type's).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Activate<TKernel, TVector>(GateFunction activation, TVector x)
+        where TKernel : IKernelVector<TVector>
+        where TVector : struct
     {
-        const int Stride = PreactivationStore.SlotStride;
-        for (int unit = 0; unit < hidden.Length; unit++)
+        TVector alpha = TKernel.Broadcast(activation.Alpha), beta = TKernel.Broadcast(activation.Beta), zero = TKernel.Broadcast(0f);
+        return activation.Function switch
         {
-            int at = PreactivationStore.Offset(unit);
-            float z = Activate(_gate, Clip(slots[at + Stride]));
-            float newInput = ResetBefore
-                ? slots[at + 2 * Stride] + resetHidden[at + 3 * Stride]
-                : ResetGate(slots, unit) * slots[at + 3 * Stride] + slots[at + 2 * Stride];
-            float n = Activate(_cell, Clip(newInput));
-            hidden[unit] = z * (hidden[unit] - n) + n;
-        }
-    }
-
-    /// <summary>A GRU's reset gate r of <paramref name="unit"/> from the slots' preactivations.</summary>
-    public float ResetGate(ReadOnlySpan<float> slots, int unit) => Activate(_gate, Clip(slots[PreactivationStore.Offset(unit)]));
-
-    private float Clip(float x) => _clip > 0 ? Math.Clamp(x, -_clip, _clip) : x;
-
-    /// <summary>An activation as the generated scalar code writes it (LstmMath's functions, evaluated in double, and MathF's).</summary>
-    private static float Activate((Activation Function, float Alpha, float Beta) activation, float x)
-    {
-        (Activation function, float alpha, float beta) = activation;
-        return function switch
-        {
-            Activation.Sigmoid => LstmMath.Sigmoid(x),
-            Activation.Tanh => LstmMath.Tanh(x),
-            Activation.Relu => MathF.Max(x, 0f),
-            Activation.HardSigmoid => MathF.Min(MathF.Max(alpha * x + beta, 0f), 1f),
-            Activation.LeakyRelu => MathF.Max(x, 0f) + alpha * MathF.Min(x, 0f),
-            Activation.ThresholdedRelu => x > alpha ? x : 0f,
-            Activation.ScaledTanh => alpha * LstmMath.Tanh(beta * x),
-            Activation.Affine => alpha * x + beta,
-            Activation.Elu => LstmMath.Elu(x, alpha),
-            Activation.Softsign => x / (1f + MathF.Abs(x)),
-            Activation.Softplus => LstmMath.Softplus(x),
-            _ => throw new InvalidOperationException($"{function} is not a gate activation; LstmDeclaration allows only ONNX's gate activations."),
+            Activation.Sigmoid => TKernel.Sigmoid(x),
+            Activation.Tanh => TKernel.Tanh(x),
+            Activation.Relu => TKernel.Max(x, zero),
+            Activation.HardSigmoid => TKernel.Min(TKernel.Max(TKernel.Add(TKernel.Multiply(alpha, x), beta), zero), TKernel.Broadcast(1f)),
+            Activation.LeakyRelu => TKernel.Add(TKernel.Max(x, zero), TKernel.Multiply(alpha, TKernel.Min(x, zero))),
+            Activation.ThresholdedRelu => TKernel.AboveOrZero(x, alpha),
+            Activation.ScaledTanh => TKernel.Multiply(alpha, TKernel.Tanh(TKernel.Multiply(beta, x))),
+            Activation.Affine => TKernel.Add(TKernel.Multiply(alpha, x), beta),
+            Activation.Elu => TKernel.Elu(x, activation.Alpha),
+            Activation.Softsign => TKernel.Divide(x, TKernel.Add(TKernel.Broadcast(1f), TKernel.Abs(x))),
+            Activation.Softplus => TKernel.Softplus(x),
+            _ => throw new InvalidOperationException($"{activation.Function} is not a gate activation; LstmDeclaration allows only ONNX's gate activations."),
         };
-    }
-
-    private static (Activation, float, float) WithDefaults(Activation function)
-    {
-        (float alpha, float beta) = ActivationDefaults.Of(function);
-        return (function, alpha, beta);
     }
 
     /// <summary>What of the element-wise math differs from PyTorch's cell, in words; empty when nothing does.</summary>
@@ -215,5 +299,16 @@ internal sealed class CellVariant
                 : $"activations {declaration.GateActivation}, {declaration.CellActivation}, {declaration.HiddenActivation}");
         }
         return string.Join(", ", parts);
+    }
+
+    /// <summary>An activation with its α and β.</summary>
+    private readonly record struct GateFunction(Activation Function, float Alpha, float Beta)
+    {
+        /// <summary>The activation with ONNX's default α and β, as a declaration that states none runs it.</summary>
+        public static GateFunction WithDefaults(Activation function)
+        {
+            (float alpha, float beta) = ActivationDefaults.Of(function);
+            return new GateFunction(function, alpha, beta);
+        }
     }
 }

@@ -22,7 +22,7 @@ internal sealed partial class GenericLayer
     /// <summary>The element-wise math of a cell with variants, or null for PyTorch's LSTM or GRU (the tiles' own update).</summary>
     private readonly CellVariant? _variant;
 
-    /// <summary>An LSTM's peephole weights p_i, p_f, p_o (H each), or empty.</summary>
+    /// <summary>An LSTM's peephole weights p_i, p_f, p_o (each padded with zeros to <see cref="PaddedHiddenSize"/>), or empty.</summary>
     private readonly float[] _peepholes;
 
     /// <summary>An LSTM's layer-norm scales γ of i, f, g, o (H each) and the biases added after the normalization, or empty.</summary>
@@ -36,10 +36,21 @@ internal sealed partial class GenericLayer
         _weights = weights;
         Cell = cell;
         _variant = variant;
-        _peepholes = tensors.Peepholes ?? [];
+        _peepholes = tensors.Peepholes is { } peepholes ? PadGates(peepholes, 3, weights.HiddenSize, weights.PaddedHiddenSize) : [];
         _layerNorm = tensors.LayerNorm ?? [];
         _layerNormBias = tensors.LayerNorm is null ? [] : [.. tensors.BiasIh.Zip(tensors.BiasHh, (a, b) => a + b)];
         _projection = projection;
+    }
+
+    /// <summary><paramref name="gates"/> rows of <paramref name="units"/> values, each padded with zeros to <paramref name="padded"/>.</summary>
+    private static float[] PadGates(float[] values, int gates, int units, int padded)
+    {
+        var result = new float[gates * padded];
+        for (int gate = 0; gate < gates; gate++)
+        {
+            values.AsSpan(gate * units, units).CopyTo(result.AsSpan(gate * padded));
+        }
+        return result;
     }
 
     /// <summary>The cell: LSTM or GRU.</summary>
@@ -103,7 +114,8 @@ internal sealed partial class GenericLayer
 
     /// <summary>
     /// A step of a cell with variants: the tiles accumulate the four slots into the scratch after the columns, then
-    /// <paramref name="variant"/> applies the cell's math per unit. A reset-before GRU's n needs U_n (r ⊙ h_{t-1}): r ⊙ h_{t-1}
+    /// <paramref name="variant"/> applies the cell's math to every block's units (h and c are padded in the stream; the padding
+    /// units, whose weights are zero, compute values nothing reads). A reset-before GRU's n needs U_n (r ⊙ h_{t-1}): r ⊙ h_{t-1}
     /// replaces h_{t-1} in the columns and a second accumulation's slot 3 (no bias, no input rows) is that product; its other
     /// slots go unread (the price of one accumulation for every cell: a second pass over all four slots).
     /// </summary>
@@ -114,29 +126,25 @@ internal sealed partial class GenericLayer
         ref float scratch = ref Unsafe.Add(ref columns, (nuint)(InputSize + PaddedHiddenSize));
         Step<PreactivationStore>(ref columns, ref scratch, ref scratch);
         Span<float> slots = MemoryMarshal.CreateSpan(ref scratch, slotCount);
-        Span<float> hiddenUnits = MemoryMarshal.CreateSpan(ref hidden, HiddenSize);
+        Span<float> hiddenUnits = MemoryMarshal.CreateSpan(ref hidden, PaddedHiddenSize);
         if (Cell == RecurrentCell.Lstm)
         {
-            Span<float> cellUnits = MemoryMarshal.CreateSpan(ref cell, HiddenSize);
+            Span<float> cellUnits = MemoryMarshal.CreateSpan(ref cell, PaddedHiddenSize);
             if (_projection is null)
             {
-                variant.UpdateLstm(slots, _peepholes, _layerNorm, _layerNormBias, hiddenUnits, cellUnits);
+                variant.UpdateLstm(slots, _peepholes, _layerNorm, _layerNormBias, HiddenSize, hiddenUnits, cellUnits);
                 return;
             }
             // o ⊙ tanh(c_t) after the slots, then h_t = W_hr (o ⊙ tanh(c_t)).
-            Span<float> unprojected = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref scratch, (nuint)slotCount), HiddenSize);
-            variant.UpdateLstm(slots, _peepholes, _layerNorm, _layerNormBias, unprojected, cellUnits);
-            _projection.Apply(unprojected, MemoryMarshal.CreateSpan(ref hidden, OutputSize));
+            Span<float> unprojected = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref scratch, (nuint)slotCount), PaddedHiddenSize);
+            variant.UpdateLstm(slots, _peepholes, _layerNorm, _layerNormBias, HiddenSize, unprojected, cellUnits);
+            _projection.Apply(unprojected[..HiddenSize], MemoryMarshal.CreateSpan(ref hidden, OutputSize));
             return;
         }
         Span<float> resetHidden = default;
         if (variant.ResetBefore)
         {
-            Span<float> recurrentColumns = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref columns, (nuint)InputSize), HiddenSize);
-            for (int unit = 0; unit < HiddenSize; unit++)
-            {
-                recurrentColumns[unit] *= variant.ResetGate(slots, unit);
-            }
+            variant.ApplyResetGate(slots, MemoryMarshal.CreateSpan(ref Unsafe.Add(ref columns, (nuint)InputSize), PaddedHiddenSize));
             resetHidden = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref scratch, (nuint)slotCount), slotCount);
             Step<PreactivationStore>(ref columns, ref MemoryMarshal.GetReference(resetHidden), ref MemoryMarshal.GetReference(resetHidden));
         }

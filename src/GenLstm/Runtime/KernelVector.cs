@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -32,6 +33,23 @@ internal interface IKernelVector<TVector>
     static abstract TVector Sigmoid(TVector x);
 
     static abstract TVector Tanh(TVector x);
+
+    // The element-wise operations of a cell with variants (CellVariant), as the generated kernels spell each activation.
+
+    static abstract TVector Divide(TVector left, TVector right);
+
+    static abstract TVector Max(TVector left, TVector right);
+
+    static abstract TVector Min(TVector left, TVector right);
+
+    static abstract TVector Abs(TVector x);
+
+    /// <summary>x where x &gt; <paramref name="threshold"/>, else 0 (ONNX's ThresholdedRelu).</summary>
+    static abstract TVector AboveOrZero(TVector x, TVector threshold);
+
+    static abstract TVector Elu(TVector x, float alpha);
+
+    static abstract TVector Softplus(TVector x);
 }
 
 /// <summary>Vector256: one register holds one gate of a packed block's 8 units.</summary>
@@ -59,6 +77,21 @@ internal readonly struct Vector256Kernel : IKernelVector<Vector256<float>>
     public static Vector256<float> Sigmoid(Vector256<float> x) => LstmMath.Sigmoid(x);
 
     public static Vector256<float> Tanh(Vector256<float> x) => LstmMath.Tanh(x);
+
+    public static Vector256<float> Divide(Vector256<float> left, Vector256<float> right) => left / right;
+
+    public static Vector256<float> Max(Vector256<float> left, Vector256<float> right) => Vector256.Max(left, right);
+
+    public static Vector256<float> Min(Vector256<float> left, Vector256<float> right) => Vector256.Min(left, right);
+
+    public static Vector256<float> Abs(Vector256<float> x) => Vector256.Abs(x);
+
+    public static Vector256<float> AboveOrZero(Vector256<float> x, Vector256<float> threshold)
+        => Vector256.ConditionalSelect(Vector256.GreaterThan(x, threshold), x, Vector256<float>.Zero);
+
+    public static Vector256<float> Elu(Vector256<float> x, float alpha) => LstmMath.Elu(x, alpha);
+
+    public static Vector256<float> Softplus(Vector256<float> x) => LstmMath.Softplus(x);
 }
 
 /// <summary>Vector128: one register holds one gate of 4 of a packed block's 8 units (two registers per gate and block).</summary>
@@ -86,6 +119,21 @@ internal readonly struct Vector128Kernel : IKernelVector<Vector128<float>>
     public static Vector128<float> Sigmoid(Vector128<float> x) => LstmMath.Sigmoid(x);
 
     public static Vector128<float> Tanh(Vector128<float> x) => LstmMath.Tanh(x);
+
+    public static Vector128<float> Divide(Vector128<float> left, Vector128<float> right) => left / right;
+
+    public static Vector128<float> Max(Vector128<float> left, Vector128<float> right) => Vector128.Max(left, right);
+
+    public static Vector128<float> Min(Vector128<float> left, Vector128<float> right) => Vector128.Min(left, right);
+
+    public static Vector128<float> Abs(Vector128<float> x) => Vector128.Abs(x);
+
+    public static Vector128<float> AboveOrZero(Vector128<float> x, Vector128<float> threshold)
+        => Vector128.ConditionalSelect(Vector128.GreaterThan(x, threshold), x, Vector128<float>.Zero);
+
+    public static Vector128<float> Elu(Vector128<float> x, float alpha) => LstmMath.Elu(x, alpha);
+
+    public static Vector128<float> Softplus(Vector128<float> x) => LstmMath.Softplus(x);
 }
 
 /// <summary>
@@ -115,4 +163,18 @@ internal readonly struct ScalarKernel : IKernelVector<float>
     public static float Sigmoid(float x) => LstmMath.Sigmoid(x);
 
     public static float Tanh(float x) => LstmMath.Tanh(x);
+
+    public static float Divide(float left, float right) => left / right;
+
+    public static float Max(float left, float right) => MathF.Max(left, right);
+
+    public static float Min(float left, float right) => MathF.Min(left, right);
+
+    public static float Abs(float x) => MathF.Abs(x);
+
+    public static float AboveOrZero(float x, float threshold) => x > threshold ? x : 0f;
+
+    public static float Elu(float x, float alpha) => LstmMath.Elu(x, alpha);
+
+    public static float Softplus(float x) => LstmMath.Softplus(x);
 }
