@@ -54,19 +54,35 @@ internal sealed partial class GenericLayer
     /// <summary>Blocks per tile above <see cref="MaxWideTile"/> blocks.</summary>
     private const int WideTileBlocks = 4;
 
-    /// <summary>Every block in Vector512 tiles: one pass when they fit, else tiles of four and one tile of the rest.</summary>
-    private static void StepWide<TCell>(ref float weights, nuint stride, nuint blocks, nuint columnCount, ref float columns, ref float hidden, ref float state)
+    /// <summary>
+    /// Every block in Vector512 tiles: one pass when they fit, else tiles of four and one tile of the rest, the rest first when
+    /// <paramref name="lastToFirst"/> and the tiles of four from the last to the first.
+    /// </summary>
+    private static void StepWide<TCell>(ref float weights, nuint stride, nuint blocks, nuint columnCount, ref float columns, ref float hidden, ref float state,
+        bool lastToFirst)
         where TCell : ICellUpdate
     {
-        nuint block = 0;
-        if (blocks > MaxWideTile)
+        nuint fullTiles = blocks > MaxWideTile ? blocks / WideTileBlocks : 0, rest = blocks - fullTiles * WideTileBlocks;
+        if (lastToFirst)
         {
-            for (; block + WideTileBlocks <= blocks; block += WideTileBlocks)
-            {
-                WideTile<FourBlocks, TCell>(ref weights, block, stride, columnCount, ref columns, ref hidden, ref state);
-            }
+            WideRest<TCell>(ref weights, fullTiles * WideTileBlocks, rest, stride, columnCount, ref columns, ref hidden, ref state);
         }
-        switch (blocks - block)
+        for (nuint tile = 0; tile < fullTiles; tile++)
+        {
+            nuint first = WideTileBlocks * (lastToFirst ? fullTiles - 1 - tile : tile);
+            WideTile<FourBlocks, TCell>(ref weights, first, stride, columnCount, ref columns, ref hidden, ref state);
+        }
+        if (!lastToFirst)
+        {
+            WideRest<TCell>(ref weights, fullTiles * WideTileBlocks, rest, stride, columnCount, ref columns, ref hidden, ref state);
+        }
+    }
+
+    /// <summary>One tile of <paramref name="count"/> (0 to 6) blocks from <paramref name="block"/>.</summary>
+    private static void WideRest<TCell>(ref float weights, nuint block, nuint count, nuint stride, nuint columnCount, ref float columns, ref float hidden, ref float state)
+        where TCell : ICellUpdate
+    {
+        switch (count)
         {
             case 1: WideTile<OneBlock, TCell>(ref weights, block, stride, columnCount, ref columns, ref hidden, ref state); break;
             case 2: WideTile<TwoBlocks, TCell>(ref weights, block, stride, columnCount, ref columns, ref hidden, ref state); break;

@@ -92,23 +92,26 @@ internal sealed partial class GenericLayer
     /// <summary>
     /// One step: <paramref name="columns"/> holds x_t (<see cref="InputSize"/>) then h_{t-1} (<see cref="OutputSize"/>, then zeros
     /// to <see cref="PaddedHiddenSize"/>), then <see cref="ScratchLength"/> floats; writes h_t to <paramref name="hidden"/> and
-    /// updates <paramref name="cell"/> (an LSTM's c; unused by a GRU), both <see cref="PaddedHiddenSize"/> long.
+    /// updates <paramref name="cell"/> (an LSTM's c; unused by a GRU), both <see cref="PaddedHiddenSize"/> long. A layer of
+    /// several tiles runs them <paramref name="lastToFirst"/> on every other step, as the generated kernels do: each step starts on
+    /// the weights the last one read last, still in the caches (at 128×256, 1.5 MiB of weights, a fixed order measured 13.4–19 µs
+    /// per step from process to process, alternating 13.5).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Step(ref float columns, ref float hidden, ref float cell)
+    public void Step(ref float columns, ref float hidden, ref float cell, bool lastToFirst)
     {
         if (_variant is not null)
         {
-            StepVariant(_variant, ref columns, ref hidden, ref cell);
+            StepVariant(_variant, ref columns, ref hidden, ref cell, lastToFirst);
         }
         else if (Cell == RecurrentCell.Gru)
         {
             // A GRU's update reads h_{t-1} per unit where the columns hold it.
-            Step<GruUpdate>(ref columns, ref hidden, ref Unsafe.Add(ref columns, (nuint)InputSize));
+            Step<GruUpdate>(ref columns, ref hidden, ref Unsafe.Add(ref columns, (nuint)InputSize), lastToFirst);
         }
         else
         {
-            Step<LstmUpdate>(ref columns, ref hidden, ref cell);
+            Step<LstmUpdate>(ref columns, ref hidden, ref cell, lastToFirst);
         }
     }
 
@@ -120,11 +123,11 @@ internal sealed partial class GenericLayer
     /// slots go unread (the price of one accumulation for every cell: a second pass over all four slots).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]   // kept out of Step, whose plain cells would otherwise pay for this method's locals
-    private void StepVariant(CellVariant variant, ref float columns, ref float hidden, ref float cell)
+    private void StepVariant(CellVariant variant, ref float columns, ref float hidden, ref float cell, bool lastToFirst)
     {
         int slotCount = PackedLstmWeights.GateCount * PaddedHiddenSize;
         ref float scratch = ref Unsafe.Add(ref columns, (nuint)(InputSize + PaddedHiddenSize));
-        Step<PreactivationStore>(ref columns, ref scratch, ref scratch);
+        Step<PreactivationStore>(ref columns, ref scratch, ref scratch, lastToFirst);
         Span<float> slots = MemoryMarshal.CreateSpan(ref scratch, slotCount);
         Span<float> hiddenUnits = MemoryMarshal.CreateSpan(ref hidden, PaddedHiddenSize);
         if (Cell == RecurrentCell.Lstm)
@@ -146,13 +149,13 @@ internal sealed partial class GenericLayer
         {
             variant.ApplyResetGate(slots, MemoryMarshal.CreateSpan(ref Unsafe.Add(ref columns, (nuint)InputSize), PaddedHiddenSize));
             resetHidden = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref scratch, (nuint)slotCount), slotCount);
-            Step<PreactivationStore>(ref columns, ref MemoryMarshal.GetReference(resetHidden), ref MemoryMarshal.GetReference(resetHidden));
+            Step<PreactivationStore>(ref columns, ref MemoryMarshal.GetReference(resetHidden), ref MemoryMarshal.GetReference(resetHidden), !lastToFirst);
         }
         variant.UpdateGru(slots, resetHidden, hiddenUnits);
     }
 
     /// <summary>Every block, in the widest tiles the hardware runs; <paramref name="state"/> is what <typeparamref name="TCell"/> updates or reads per unit.</summary>
-    private void Step<TCell>(ref float columns, ref float hidden, ref float state)
+    private void Step<TCell>(ref float columns, ref float hidden, ref float state, bool lastToFirst)
         where TCell : ICellUpdate
     {
         ref float weights = ref _weights.Start;
@@ -160,19 +163,32 @@ internal sealed partial class GenericLayer
         nuint blocks = (nuint)(_weights.PaddedHiddenSize / PackedLstmWeights.BlockSize);
         if (Vector512.IsHardwareAccelerated)
         {
-            StepWide<TCell>(ref weights, stride, blocks, columnCount, ref columns, ref hidden, ref state);
+            StepWide<TCell>(ref weights, stride, blocks, columnCount, ref columns, ref hidden, ref state, lastToFirst);
             return;
         }
-        nuint block = 0;
-        if (Vector256.IsHardwareAccelerated)
+        nuint pairs = Vector256.IsHardwareAccelerated ? blocks / 2 : 0, block = 2 * pairs;
+        if (lastToFirst)
         {
-            // Two blocks per tile (8 accumulators); an odd last block runs as its two Vector128 halves.
-            for (; block + 2 <= blocks; block += 2)
-            {
-                Tile<Vector256Kernel, Vector256<float>, TCell>(ref Unsafe.Add(ref weights, block * stride), stride, block * PackedLstmWeights.BlockSize,
-                    columnCount, ref columns, ref hidden, ref state);
-            }
+            RemainingBlocks<TCell>(ref weights, stride, block, blocks, columnCount, ref columns, ref hidden, ref state);
         }
+        // Two blocks per tile (8 accumulators) on Vector256; an odd last block runs as its two Vector128 halves.
+        for (nuint pair = 0; pair < pairs; pair++)
+        {
+            nuint first = 2 * (lastToFirst ? pairs - 1 - pair : pair);
+            Tile<Vector256Kernel, Vector256<float>, TCell>(ref Unsafe.Add(ref weights, first * stride), stride, first * PackedLstmWeights.BlockSize,
+                columnCount, ref columns, ref hidden, ref state);
+        }
+        if (!lastToFirst)
+        {
+            RemainingBlocks<TCell>(ref weights, stride, block, blocks, columnCount, ref columns, ref hidden, ref state);
+        }
+    }
+
+    /// <summary>The blocks from <paramref name="block"/> on, each in Vector128 tiles (its two halves), or two units at a time in scalars.</summary>
+    private static void RemainingBlocks<TCell>(ref float weights, nuint stride, nuint block, nuint blocks, nuint columnCount,
+        ref float columns, ref float hidden, ref float state)
+        where TCell : ICellUpdate
+    {
         if (Vector128.IsHardwareAccelerated)
         {
             for (; block < blocks; block++)
@@ -180,6 +196,7 @@ internal sealed partial class GenericLayer
                 Tile<Vector128Kernel, Vector128<float>, TCell>(ref Unsafe.Add(ref weights, block * stride), (nuint)Vector128Kernel.Count, block * PackedLstmWeights.BlockSize,
                     columnCount, ref columns, ref hidden, ref state);
             }
+            return;
         }
         // No SIMD hardware: two units at a time, the scalar activations evaluated in double (as the generated scalar path).
         for (; block < blocks; block++)

@@ -131,6 +131,9 @@ internal sealed class GenericRecurrentModel : RecurrentModel
         private float[]? _history;
         private SampleRateDelay _delay;
 
+        /// <summary>Whether this step runs each layer's tiles from the last to the first: every other step (see <see cref="GenericLayer.Step"/>).</summary>
+        private bool _lastToFirst;
+
         public GenericStream(GenericRecurrentModel model)
         {
             _model = model;
@@ -214,7 +217,7 @@ internal sealed class GenericRecurrentModel : RecurrentModel
                         for (int step = 0; step < steps; step++)
                         {
                             int t = reverse ? steps - 1 - step : step;
-                            Span<float> hidden = StepLayer(index, layerInputs.Slice(t * layerInputSize, layerInputSize));
+                            Span<float> hidden = StepLayer(index, layerInputs.Slice(t * layerInputSize, layerInputSize), lastToFirst: step % 2 == 1);
                             hidden.CopyTo(layerOutputs.Slice(t * width + direction * hidden.Length));
                         }
                     }
@@ -278,7 +281,7 @@ internal sealed class GenericRecurrentModel : RecurrentModel
             ReadOnlySpan<float> layerInput = input;
             for (int index = 0; index < _model._layers.Length; index++)
             {
-                Span<float> hidden = StepLayer(index, layerInput);
+                Span<float> hidden = StepLayer(index, layerInput, _lastToFirst);
                 if (delayed)
                 {
                     _delay.Apply(History(index), HistorySlots, hidden, Cell(index));
@@ -289,18 +292,22 @@ internal sealed class GenericRecurrentModel : RecurrentModel
             {
                 _delay.Advance(HistorySlots);
             }
+            _lastToFirst = !_lastToFirst;
         }
 
-        /// <summary>One step of one layer (and direction) from its input x_t and its h_{t-1}, copied into its columns; returns its h_t.</summary>
+        /// <summary>
+        /// One step of one layer (and direction) from its input x_t and its h_{t-1}, copied into its columns, its tiles in the order
+        /// <paramref name="lastToFirst"/> says (every other step; see <see cref="GenericLayer.Step"/>); returns its h_t.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private Span<float> StepLayer(int index, ReadOnlySpan<float> input)
+        private Span<float> StepLayer(int index, ReadOnlySpan<float> input, bool lastToFirst)
         {
             GenericLayer layer = _model._layers[index];
             Span<float> columns = _columns.AsSpan(_columnsStart[index], layer.InputSize + layer.PaddedHiddenSize);
             Span<float> hidden = Hidden(index);
             input.CopyTo(columns);
             hidden.CopyTo(columns[layer.InputSize..]);
-            layer.Step(ref MemoryMarshal.GetReference(columns), ref MemoryMarshal.GetReference(hidden), ref MemoryMarshal.GetReference(Cell(index)));
+            layer.Step(ref MemoryMarshal.GetReference(columns), ref MemoryMarshal.GetReference(hidden), ref MemoryMarshal.GetReference(Cell(index)), lastToFirst);
             return hidden;
         }
 
